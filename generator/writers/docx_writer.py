@@ -1,0 +1,131 @@
+"""Writer: a :class:`Plan` → .docx through a docxtpl template (templates/kehoach.docx).
+
+The template owns page set-up, styles and layout; this module fills it with the plan's
+laid-out blocks, adds real footnotes, fixes the document properties and packs the result
+reproducibly. Undefined template variables are errors, text is XML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from ..errors import TemplateError
+from ..model import Plan
+from ..typography import Span
+from . import footnotes, metrics
+from .blocks import Layout, layout
+from .package import normalise_zip, write_atomic
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
+
+# Geometry the rules are sized against (must match templates/build_templates.py).
+_AGENCY_LINE = 3685 - 2 * 108
+_TEXT_WIDTH = 9354
+
+
+def template_for(plan: Plan) -> Path:
+    """The plan's own template, else its organisation's, else the built-in one."""
+    chosen = plan.template or plan.organisation.template
+    return Path(chosen) if chosen else DEFAULT_TEMPLATE
+
+
+def rule_indents(doc: Layout) -> dict[str, int]:
+    """Indents that make the agency rule ~0.4 and the subject rule ~0.4 of their text."""
+    agency_w = max((metrics.text_width_pt(x, 13, bold=True) for x in doc.agency), default=0.0)
+    agency_w = min(agency_w, _AGENCY_LINE / 20)
+    subject_w = max((metrics.text_width_pt(x, 14, bold=True) for x in doc.subject), default=0.0)
+    subject_w = min(subject_w, _TEXT_WIDTH / 20)
+    return {
+        "agency": metrics.centred_rule_indent(_AGENCY_LINE, agency_w, 0.4),
+        "subject": metrics.centred_rule_indent(_TEXT_WIDTH, subject_w, 0.4),
+    }
+
+
+def _rich(spans: list[Span], notes: list[list[footnotes.Run]]) -> Any:
+    from docxtpl import RichText
+
+    rt = RichText()
+    for span in spans:
+        if span.note is not None:
+            notes.append([(s.text, s.bold, s.italic) for s in span.note])
+            rt.xml += footnotes.reference_run_xml(len(notes))
+        elif span.text:
+            rt.add(span.text, bold=span.bold, italic=span.italic)
+    return rt
+
+
+def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
+    """The template's variables; every name a template may use is defined here."""
+    return {
+        "parent": doc.parent,
+        "agency": doc.agency,
+        "number_line": doc.number_line,
+        "date_line": doc.date_line,
+        "doc_type": doc.doc_type,
+        "subject": doc.subject,
+        "attached_line": doc.attached_line,
+        "attached": doc.attached,
+        "body": [{"kind": p.kind, "rt": _rich(p.spans, notes), "text": p.text} for p in doc.body],
+        "recipients": doc.recipients,
+        "signer_titles": doc.signer_titles,
+        "signer_name": doc.signer_name or "",
+        "rules": rule_indents(doc),
+        "year": doc.year,
+    }
+
+
+def render_docx(plan: Plan, template: Path | None = None) -> bytes:
+    """Render ``plan`` into .docx bytes (byte-identical for identical input)."""
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
+
+    template = template or template_for(plan)
+    if not template.is_file():
+        raise TemplateError(f"{template}: không tìm thấy mẫu (template not found)")
+    doc = layout(plan)
+    notes: list[list[footnotes.Run]] = []
+    ctx = context(doc, notes)
+    try:
+        tpl = DocxTemplate(str(template))
+        env = Environment(autoescape=True, undefined=StrictUndefined)
+        tpl.render(ctx, jinja_env=env)
+    except TemplateSyntaxError as exc:
+        near = " ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())
+        raise TemplateError(f"{template}: thẻ mẫu sai (broken template tag): {exc.message}"
+                            + (f" — gần (near): {near[:160]}" if near else "")) from None
+    except UndefinedError as exc:
+        raise TemplateError(f"{template}: mẫu dùng biến chưa định nghĩa (undefined variable): {exc.message}"
+                            f"; biến có sẵn (available): {', '.join(sorted(ctx))}") from None
+    except Exception as exc:  # a template that is not a .docx at all
+        if type(exc).__name__ in ("PackageNotFoundError", "BadZipFile", "KeyError"):
+            raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
+        raise
+    footnotes.install_footnotes(tpl.docx, notes)
+    _properties(tpl.docx, plan, doc)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+def _properties(document: Any, plan: Plan, doc: Layout) -> None:
+    """Document properties from the plan only (no clock), so builds are reproducible."""
+    stamp = dt.datetime.combine(plan.date or dt.date(plan.year or 2000, 1, 1), dt.time())
+    props = document.core_properties
+    props.title = " ".join(doc.subject)
+    props.subject = f"{doc.doc_type} {doc.number_line or ''}".strip()
+    props.author = plan.organisation.name
+    props.last_modified_by = plan.organisation.name
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+    props.keywords = "kh"
+    props.comments = ""
+
+
+def write_docx(plan: Plan, out: Path, template: Path | None = None) -> None:
+    """Render and replace ``out`` atomically; nothing is written if rendering fails."""
+    write_atomic(out, render_docx(plan, template))

@@ -1,0 +1,314 @@
+"""Build templates/kehoach.docx from code, so the template is reviewable in git.
+
+Run ``python templates/build_templates.py`` after changing this file; a test checks that the
+committed .docx is exactly what this script produces. The template holds the page set-up,
+the styles and the layout of Mẫu 1.4 (Phụ lục III, Nghị định 30/2020) with docxtpl tags;
+the text comes from the plan at build time.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION  # noqa: F401 - kept for landscape appendices
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, Twips
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.writers.metrics import centred_rule_indent, text_width_pt  # noqa: E402
+from generator.writers.package import normalise_zip  # noqa: E402
+
+FONT = "Times New Roman"
+BODY_PT = 14
+# Page: A4 portrait; margins top 20, bottom 20, left 30, right 15 mm (Phụ lục I §I.5).
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
+TEXT_WIDTH = 9354            # twips: 210 - 30 - 15 mm = 165 mm
+HEADER_COLS = (3685, 5669)   # 6.5 cm + 10 cm (spec §3.2)
+SIGN_COLS = (4535, 4819)     # Nơi nhận | chữ ký
+CELL_MARGIN = 108            # Word's default left/right cell margin
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+# ------------------------------------------------------------------ styles
+def _fonts(rpr) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    for side in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{side}"), FONT)
+
+
+def _doc_defaults(doc) -> None:
+    """docDefaults: Times New Roman 14 (not the theme's Cambria), no spacing after, single lines."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    _fonts(rpr)
+    for tag, val in (("w:sz", BODY_PT * 2), ("w:szCs", BODY_PT * 2)):
+        el = rpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            rpr.append(el)
+        el.set(qn("w:val"), str(val))
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "vi-VN")
+    ppr_default = defaults.find(qn("w:pPrDefault"))
+    if ppr_default is None:
+        ppr_default = OxmlElement("w:pPrDefault")
+        defaults.append(ppr_default)
+    ppr = ppr_default.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        ppr_default.append(ppr)
+    for old in ppr.findall(qn("w:spacing")):
+        ppr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+    ppr.append(spacing)
+
+
+def _style(doc, name, *, base="Normal", size=BODY_PT, bold=False, italic=False, align=None,
+           first_line=None, before=0, after=0, line=None, keep_next=False):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    st.base_style = doc.styles[base]
+    st.quick_style = True
+    font = st.font
+    font.name = FONT
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = italic
+    _fonts(st.element.get_or_add_rPr())
+    pf = st.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    pf.first_line_indent = Twips(first_line) if first_line is not None else None
+    pf.left_indent = Twips(0)
+    pf.right_indent = Twips(0)
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    if line is not None:
+        pf.line_spacing = line
+    pf.keep_with_next = keep_next
+    return st
+
+
+def _styles(doc) -> None:
+    _doc_defaults(doc)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    _fonts(normal.element.get_or_add_rPr())
+    centre, both, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+    # Header block (Phụ lục I §V: sizes 12-13 for names, 13-14 for the motto and the date).
+    _style(doc, "KH Parent", size=13, align=centre)
+    _style(doc, "KH Agency", size=13, bold=True, align=centre)
+    _style(doc, "KH Nation", size=13, bold=True, align=centre)
+    _style(doc, "KH Motto", size=14, bold=True, align=centre)
+    _style(doc, "KH Number", size=13, align=centre, before=6)
+    _style(doc, "KH Date", size=14, italic=True, align=centre, before=6)
+    _style(doc, "KH Rule", size=6, align=centre)
+    # Title block.
+    _style(doc, "KH Type", bold=True, align=centre, before=18, keep_next=True)
+    _style(doc, "KH Subject", bold=True, align=centre, keep_next=True)
+    _style(doc, "KH Attached", italic=True, align=centre, keep_next=True)
+    # Content: justified, first line 1.27 cm, 6 pt between paragraphs, 1.15 lines.
+    _style(doc, "KH Body", align=both, first_line=720, before=6, line=1.15)
+    _style(doc, "KH Basis", base="KH Body", italic=True, align=both, first_line=720, before=6, line=1.15)
+    _style(doc, "KH Heading", base="KH Body", bold=True, align=both, first_line=720, before=6, line=1.15,
+           keep_next=True)
+    # Closing block.
+    _style(doc, "KH Recipients Label", size=12, bold=True, italic=True, align=left, before=12)
+    _style(doc, "KH Recipient", size=11, align=left)
+    _style(doc, "KH Sign Title", size=14, bold=True, align=centre)
+    _style(doc, "KH Sign First", base="KH Sign Title", size=14, bold=True, align=centre, before=12)
+    _style(doc, "KH Sign Name", size=14, bold=True, align=centre, before=84)
+    _style(doc, "KH Page Number", size=14, align=centre)
+
+
+# ------------------------------------------------------------------ helpers
+def _para(container, text="", style=None):
+    p = container.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    return p
+
+
+def _rule(container, indent):
+    """An empty paragraph whose bottom border is the decree's solid line; ``indent`` in twips or a tag."""
+    p = container.add_paragraph(style="KH Rule")
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        bottom.set(qn(f"w:{k}"), v)
+    bdr.append(bottom)
+    ppr.append(bdr)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:line"), "120")
+    spacing.set(qn("w:lineRule"), "exact")
+    ppr.append(spacing)
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:left"), str(indent))
+    ind.set(qn("w:right"), str(indent))
+    ppr.append(ind)
+    return p
+
+
+def _table(doc, widths):
+    table = doc.add_table(rows=1, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tblpr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(w))
+    return table
+
+
+def _cell(table, row, col, width):
+    cell = table.rows[row].cells[col]
+    cell.width = Twips(width)
+    # drop the empty paragraph python-docx puts in a new cell; we add our own
+    for p in list(cell.paragraphs):
+        p._p.getparent().remove(p._p)
+    return cell
+
+
+def _tag_row(table, tag):
+    """A row holding only a docxtpl row tag such as '{%tr if number_line %}'."""
+    row = table.add_row()
+    cell = _cell(table, len(table.rows) - 1, 0, table.columns[0].width or 0)
+    _para(cell, tag)
+    for c in row.cells[1:]:
+        for p in list(c.paragraphs):
+            p._p.getparent().remove(p._p)
+        _para(c)
+    return row
+
+
+# ------------------------------------------------------------------ the template
+def build_kehoach() -> bytes:
+    """The Kế hoạch template (Mẫu 1.4) as .docx bytes."""
+    doc = Document()
+    _styles(doc)
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = PAGE_W, PAGE_H
+    for side, value in MARGINS.items():
+        setattr(sec, f"{side}_margin", value)
+    sec.header_distance = Mm(10)
+    sec.footer_distance = Mm(10)
+    sec.different_first_page_header_footer = True
+    # Page number: centred in the top margin from page 2 on (Phụ lục I §I.7).
+    hdr = sec.header.paragraphs[0]
+    hdr.style = doc.styles["KH Page Number"]
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), " PAGE ")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "1"
+    run.append(t)
+    fld.append(run)
+    hdr._p.append(fld)
+    sec.first_page_header.is_linked_to_previous = False
+    sec.first_page_header.paragraphs[0].style = doc.styles["KH Page Number"]
+
+    body = doc.element.body
+    for p in list(body.findall(qn("w:p"))):
+        body.remove(p)
+
+    # Header table: issuing body | national title; then "Số" | place and date.
+    hdr_tbl = _table(doc, HEADER_COLS)
+    left, right = _cell(hdr_tbl, 0, 0, HEADER_COLS[0]), _cell(hdr_tbl, 0, 1, HEADER_COLS[1])
+    _para(left, "{%p for line in parent %}")
+    _para(left, "{{ line }}", "KH Parent")
+    _para(left, "{%p endfor %}")
+    _para(left, "{%p for line in agency %}")
+    _para(left, "{{ line }}", "KH Agency")
+    _para(left, "{%p endfor %}")
+    _rule(left, "{{ rules.agency }}")
+    _para(right, NATION, "KH Nation")
+    _para(right, MOTTO, "KH Motto")
+    motto_line = HEADER_COLS[1] - 2 * CELL_MARGIN
+    _rule(right, centred_rule_indent(motto_line, text_width_pt(MOTTO, 14, bold=True), 1.0))
+    _tag_row(hdr_tbl, "{%tr if number_line %}")
+    hdr_tbl.add_row()
+    row = len(hdr_tbl.rows) - 1
+    _para(_cell(hdr_tbl, row, 0, HEADER_COLS[0]), "{{ number_line }}", "KH Number")
+    _para(_cell(hdr_tbl, row, 1, HEADER_COLS[1]), "{{ date_line }}", "KH Date")
+    _tag_row(hdr_tbl, "{%tr endif %}")
+
+    # Title block: KẾ HOẠCH / trích yếu / (Kèm theo ...) / rule.
+    _para(doc, "{{ doc_type }}", "KH Type")
+    _para(doc, "{%p for line in subject %}")
+    _para(doc, "{{ line }}", "KH Subject")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if attached_line %}")
+    _para(doc, "{{ attached_line }}", "KH Attached")
+    _para(doc, "{%p endif %}")
+    _rule(doc, "{{ rules.subject }}")
+
+    # Content: one paragraph per block, styled by its kind.
+    _para(doc, "{%p for b in body %}")
+    _para(doc, "{%p if b.kind == 'basis' %}")
+    _para(doc, "{{r b.rt }}", "KH Basis")
+    _para(doc, "{%p elif b.kind in ('heading1', 'heading2', 'heading3') %}")
+    _para(doc, "{{r b.rt }}", "KH Heading")
+    _para(doc, "{%p else %}")
+    _para(doc, "{{r b.rt }}", "KH Body")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+
+    # Closing block: Nơi nhận | signature (absent from a plan attached to a decision).
+    _para(doc, "{%p if not attached %}")
+    sign = _table(doc, SIGN_COLS)
+    left, right = _cell(sign, 0, 0, SIGN_COLS[0]), _cell(sign, 0, 1, SIGN_COLS[1])
+    _para(left, "Nơi nhận:", "KH Recipients Label")
+    _para(left, "{%p for line in recipients %}")
+    _para(left, "{{ line }}", "KH Recipient")
+    _para(left, "{%p endfor %}")
+    _para(right, "{{ signer_titles[0] }}", "KH Sign First")
+    _para(right, "{%p for line in signer_titles[1:] %}")
+    _para(right, "{{ line }}", "KH Sign Title")
+    _para(right, "{%p endfor %}")
+    _para(right, "{{ signer_name }}", "KH Sign Name")
+    _para(doc, "{%p endif %}")
+
+    doc.core_properties.author = "kh"
+    doc.core_properties.title = "Kế hoạch"
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalise_zip(buf.getvalue())
+
+
+TEMPLATES = {"kehoach.docx": build_kehoach}
+
+
+def main() -> None:
+    for name, build in TEMPLATES.items():
+        (ROOT / "templates" / name).write_bytes(build())
+        print(f"templates/{name}")
+
+
+if __name__ == "__main__":
+    main()
