@@ -251,6 +251,15 @@ class Plan(KhModel):
             raise ValueError(f"số văn bản phải từ 1, không phải {value}")
         return value
 
+    @field_validator("sections")
+    @classmethod
+    def _titled(cls, sections: list[Section]) -> list[Section]:
+        for i, sec in enumerate(sections):
+            if sec.title is None:
+                raise ValueError(f"mục cấp I thứ {i + 1} (sections[{i}]) cần 'title'"
+                                 " (a top-level section needs a title)")
+        return sections
+
     @model_validator(mode="after")
     def _consistency(self) -> Plan:
         if self.year is None:
@@ -259,9 +268,6 @@ class Plan(KhModel):
             self.year = self.date.year
         elif self.date is not None and self.date.year != self.year:
             raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')")
-        for i, sec in enumerate(self.sections):
-            if sec.title is None:
-                raise ValueError(f"mục cấp I thứ {i + 1} cần 'title' (a top-level section needs a title)")
         if self.attached_to is None:
             if self.signer is None:
                 raise ValueError("thiếu 'signer' (người ký)")

@@ -263,16 +263,29 @@ def _validate(cls: type[BaseModel], data: Any, src: Source, prefix: Path_ = ()) 
         raise PlanError(_problems(exc, cls, data, src, prefix)) from None
 
 
-_UNION_TAGS = {"str", "int", "float", "bool", "none", "date", "list", "dict"}
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """Drop pydantic's union-branch tags ('str', 'Signer', ...) from an error location.
 
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    out = []
-    for part in loc:
-        if isinstance(part, str) and (part in _UNION_TAGS or part[:1].isupper() or "[" in part):
+    A part is kept when it addresses the user's data (a key of a mapping, an index of a
+    list); at the last step a missing key (an unknown or required field) is kept too.
+    """
+    out: list[Any] = []
+    for i, part in enumerate(loc):
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and (part[:1].isupper() or "[" in part or part in _TAGS):
+            continue
+        elif i == len(loc) - 1 or not isinstance(data, (dict, list)):
+            data = None
+        else:
             continue
         out.append(part)
     return tuple(out)
+
+
+_TAGS = {"str", "int", "float", "bool", "none", "date", "list", "dict", "function-before", "function-after"}
 
 
 _EXPECT = {
@@ -295,7 +308,7 @@ _EXPECT = {
 def _problems(exc: ValidationError, cls: type[BaseModel], data: Any, src: Source, prefix: Path_) -> list[Problem]:
     seen: dict[Path_, Problem] = {}
     for err in exc.errors(include_url=False):
-        loc = _clean_loc(err["loc"])
+        loc = _clean_loc(err["loc"], data)
         kind = err["type"]
         value_here = _get(data, loc)
         if kind in ("string_type", "int_type") and isinstance(value_here, dict):

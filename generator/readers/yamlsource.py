@@ -101,6 +101,9 @@ def parse(text: str, name: str) -> Source:
 def _yaml_hint(msg: str) -> str | None:
     if "mapping values are not allowed" in msg:
         return "có dấu ':' trong lời văn? đặt cả đoạn trong dấu nháy '...' (quote text that contains ': ')"
+    if "alias" in msg or "alphabetic or numeric character" in msg:
+        return ("dòng bắt đầu bằng * hoặc & phải đặt trong dấu nháy: '**Đậm** ...'"
+                " (quote text that starts with * or &)")
     if "found character '\\t'" in msg or "tab" in msg:
         return "YAML không dùng phím Tab để thụt lề; dùng dấu cách (indent with spaces, not tabs)"
     return None
@@ -132,7 +135,13 @@ def _build(node: yaml.Node, path: Path_, src: Source, problems: list[Problem]) -
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(child, path + (i,), src, problems) for i, child in enumerate(node.value)]
-    value = _constructor.construct_object(node)
+    try:
+        value = _constructor.construct_object(node)
+    except (ValueError, yaml.constructor.ConstructorError) as exc:
+        problems.append(Problem(src.file, node.start_mark.line + 1, node.start_mark.column + 1, path_text(path),
+                                f"giá trị không hợp lệ (invalid value) '{node.value}': {exc}",
+                                expected="ngày có thật dạng YYYY-MM-DD" if node.tag.endswith("timestamp") else None))
+        return node.value
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     return value
