@@ -120,9 +120,12 @@ class DocRef(KhModel):
     kind: str = Field(description="Loại văn bản, ví dụ 'Kế hoạch', 'Quyết định', 'Luật'.")
     number: str | None = Field(default=None, description="Số, ký hiệu, ví dụ '1895/KH-UBND'.")
     date: dt.date | None = Field(default=None, description="Ngày ban hành, dạng YYYY-MM-DD.")
-    issuer: str | None = Field(default=None, description="Cơ quan, người ban hành, ví dụ 'Ủy ban nhân dân Thành phố'.")
-    subject: str | None = Field(default=None, description="Trích yếu, viết sau chữ 'về', ví dụ 'thông tin, tuyên truyền ...'.")
-    about: str = Field(default="về", description="Từ nối trước trích yếu: 'về' (mặc định), 'về việc', hoặc '' khi không cần.")
+    issuer: str | None = Field(
+        default=None, description="Cơ quan, người ban hành, ví dụ 'Ủy ban nhân dân Thành phố'.")
+    subject: str | None = Field(
+        default=None, description="Trích yếu, viết sau chữ 'về', ví dụ 'thông tin, tuyên truyền ...'.")
+    about: str = Field(
+        default="về", description="Từ nối trước trích yếu: 'về' (mặc định), 'về việc', hoặc '' khi không cần.")
 
     @field_validator("number")
     @classmethod
@@ -225,18 +228,23 @@ class Plan(KhModel):
         default=None, description="Ngày ban hành, YYYY-MM-DD. Bỏ trống khi là dự thảo (giữ chỗ trống ngày, tháng).")
     year: int | None = Field(
         default=None, description="Năm của kế hoạch, dùng trong lời văn như {{ year }}; mặc định là năm của 'date'.")
-    subject: str = Field(description="Trích yếu nội dung, ví dụ 'Thông tin, tuyên truyền cải cách hành chính năm {{ year }}'.")
+    subject: str = Field(
+        description="Trích yếu nội dung, ví dụ 'Thông tin, tuyên truyền cải cách hành chính năm {{ year }}'.")
     attached_to: DocRef | None = Field(
         default=None,
         description="Kế hoạch ban hành kèm theo một quyết định: dòng '(Kèm theo Quyết định số ... ngày ... của ...)'.")
     bases: list[Basis] = Field(default_factory=list, description="Các căn cứ; kh tự thêm ';' và '.' cuối.")
-    intro: Paragraphs = Field(default_factory=list, description="Câu dẫn sau căn cứ, ví dụ '... ban hành Kế hoạch ... như sau:'.")
+    intro: Paragraphs = Field(
+        default_factory=list, description="Câu dẫn sau căn cứ, ví dụ '... ban hành Kế hoạch ... như sau:'.")
     sections: list[Section] = Field(description="Các mục I., II., ... của kế hoạch.")
     closing: Paragraphs = Field(default_factory=list, description="Câu kết; kh thêm './.' vào cuối nội dung.")
-    recipients: list[str] = Field(default_factory=list, description="Nơi nhận, mỗi dòng một nơi; kh thêm '- ' và ';'.")
+    recipients: list[str] = Field(
+        default_factory=list, description="Nơi nhận, mỗi dòng một nơi; kh thêm '- ' và ';'.")
     archive: str | None = Field(default=None, description="Dòng lưu, ví dụ 'VT, NV' → '- Lưu: VT, NV.'")
-    signer: str | Signer | None = Field(default=None, description="Mã người ký trong hồ sơ tổ chức, hoặc người ký viết trực tiếp.")
-    template: str | None = Field(default=None, description="Mẫu .docx riêng (đường dẫn tương đối với tệp kế hoạch).")
+    signer: str | Signer | None = Field(
+        default=None, description="Mã người ký trong hồ sơ tổ chức, hoặc người ký viết trực tiếp.")
+    template: str | None = Field(
+        default=None, description="Mẫu .docx riêng (đường dẫn tương đối với tệp kế hoạch).")
     variables: dict[str, Any] = Field(
         default_factory=dict, description="Biến tự đặt dùng trong lời văn: {{ variables.ten }}.")
 

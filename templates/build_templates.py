@@ -181,7 +181,7 @@ def _table(doc, widths):
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tblpr.append(layout)
-    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(w))
     return table
 

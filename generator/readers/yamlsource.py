@@ -66,7 +66,8 @@ def load(path: Path, display: str | None = None) -> Source:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PlanError([Problem(name, None, None, "", f"không đọc được tệp (cannot read file): {exc.strerror}")]) from exc
+        msg = f"không đọc được tệp (cannot read file): {exc.strerror}"
+        raise PlanError([Problem(name, None, None, "", msg)]) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

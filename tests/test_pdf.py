@@ -1,0 +1,79 @@
+"""LibreOffice renders every example: A4 portrait pages, page numbers from page 2, footnotes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from generator.writers.pdf_writer import docx_to_pdf, soffice
+
+from .conftest import EXAMPLES, run_kh
+
+if soffice() is None or shutil.which("pdftotext") is None:
+    if os.environ.get("KH_REQUIRE_LIBREOFFICE"):
+        raise RuntimeError("KH_REQUIRE_LIBREOFFICE is set but LibreOffice/poppler are missing")
+    pytest.skip("LibreOffice or poppler-utils not installed (apt-get install libreoffice-writer-nogui "
+                "poppler-utils)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def pdfs(built_examples, tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    result = {}
+    for name in EXAMPLES:
+        path = out / f"{name}.pdf"
+        path.write_bytes(docx_to_pdf(built_examples[name].read_bytes()))
+        result[name] = path
+    return result
+
+
+def _pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def _info(pdf) -> str:
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_a4_portrait_and_page_numbers(pdfs, name):
+    info = _info(pdfs[name])
+    assert "595.3" in info and "841.89" in info      # A4 in points, portrait
+    pages = _pages(pdfs[name])
+    assert len(pages) >= 3
+    first = [ln.strip() for ln in pages[0].splitlines() if ln.strip()]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first[0]
+    assert not first[0].isdigit()                   # no number on page 1
+    for i, page in enumerate(pages[1:], start=2):
+        top = next(ln.strip() for ln in page.splitlines() if ln.strip())
+        assert top == str(i), f"page {i} starts with {top!r}"
+
+
+def test_footnotes_sit_at_the_foot_of_their_page(pdfs):
+    for page in _pages(pdfs["quan3-2025"]):
+        if "Quyết định số 3637/QĐ-UBND" not in page:
+            continue
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        note = next(i for i, ln in enumerate(lines) if "Quyết định số 3637/QĐ-UBND ngày 20" in ln)
+        body = max(i for i, ln in enumerate(lines) if "Chương trình tổng thể cải cách hành chính trên" in ln)
+        assert note > body and note >= len(lines) - 12
+        return
+    pytest.fail("footnote text not found in the PDF")
+
+
+def test_signature_block_is_on_the_last_page(pdfs):
+    last = _pages(pdfs["quan3-2025"])[-1]
+    assert "Nơi nhận:" in last and "KT. CHỦ TỊCH" in last and "Phạm Thị Thúy Hằng" in last
+    assert "- Lưu: VT, NV, Nhân." in last
+
+
+def test_cli_pdf_output(tmp_path):
+    out = tmp_path / "b.pdf"
+    proc = run_kh("build", "plans/binhtan-2021.yaml", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes().startswith(b"%PDF")
