@@ -191,6 +191,156 @@ class Assignment(KhModel):
     tasks: BulletList = Field(default_factory=list, description="Các nhiệm vụ, mỗi nhiệm vụ một gạch đầu dòng.")
 
 
+class Timing(KhModel):
+    """Thời gian thực hiện có cấu trúc, để kh viết đúng và bản sao năm sau tự đổi năm."""
+
+    quarter: int | None = Field(default=None, ge=1, le=4, description="Quý 1-4 → 'Quý I/2021'.")
+    month: int | None = Field(default=None, ge=1, le=12, description="Tháng → 'Tháng 02/2021'.")
+    date: dt.date | None = Field(default=None, description="Ngày cụ thể → '27/02/2021'.")
+    before: dt.date | None = Field(default=None, description="Hạn chót → 'Trước ngày 27/02/2021'.")
+    year: int | None = Field(default=None, description="Năm của quý/tháng; mặc định là năm của kế hoạch.")
+
+    @model_validator(mode="after")
+    def _one(self) -> Timing:
+        given = [k for k in ("quarter", "month", "date", "before") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("thời gian cần đúng một trong: quarter, month, date, before"
+                             f" (exactly one of them), ở đây có: {', '.join(given) or 'không có'}")
+        return self
+
+
+def _timing_list(value: Any) -> Any:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+TimingList = Annotated[list[str | Timing], BeforeValidator(
+    _timing_list, json_schema_input_type=str | Timing | list[str | Timing])]
+
+
+class Task(KhModel):
+    """Một nhiệm vụ: viết một lần, dùng cho bảng phụ lục và (khi muốn) cho phần phân công."""
+
+    task: Paragraphs = Field(description="Nội dung công việc.")
+    lead: Paragraphs = Field(description="Đơn vị chủ trì: mã đơn vị trong hồ sơ (một hoặc danh sách).")
+    support: Paragraphs = Field(default_factory=list, description="Đơn vị phối hợp: mã đơn vị (một hoặc danh sách).")
+    timing: TimingList = Field(
+        default_factory=list,
+        description="Thời gian: lời văn ('Thường xuyên', 'Quý I/2021') hoặc {quarter|month|date|before: ...}.")
+    product: Paragraphs = Field(default_factory=list, description="Dự kiến sản phẩm (một hoặc nhiều dòng).")
+
+
+class TaskGroup(KhModel):
+    """Một nhóm nhiệm vụ: dòng tiêu đề gộp ô trong bảng ('I. ĐỐI VỚI ...'); STT đánh lại từ 1."""
+
+    group: str | None = Field(default=None, description="Tên nhóm (kh IN HOA và đánh số La Mã).")
+    tasks: list[Task] = Field(description="Các nhiệm vụ của nhóm.")
+
+
+TASK_COLUMNS = ("stt", "task", "lead", "support", "timing", "product")
+
+
+class Column(KhModel):
+    """Một cột của bảng nhiệm vụ."""
+
+    key: Literal["stt", "task", "lead", "support", "timing", "product"] = Field(
+        description="Dữ liệu của cột: stt, task, lead, support, timing, product.")
+    header: str | None = Field(default=None, description="Tiêu đề cột (mặc định theo mẫu).")
+    width: float | None = Field(default=None, gt=0, description="Độ rộng, cm (mặc định chia theo tỷ lệ chuẩn).")
+
+
+class BudgetItem(KhModel):
+    """Một dòng dự toán kinh phí."""
+
+    item: str = Field(description="Nội dung chi.")
+    unit: str | None = Field(default=None, description="Đơn vị tính, ví dụ 'Cuộc', 'Tờ'.")
+    quantity: float | None = Field(default=None, ge=0, description="Số lượng.")
+    price: int | None = Field(default=None, ge=0, description="Đơn giá (đồng).")
+    amount: int | None = Field(default=None, ge=0, description="Thành tiền (đồng); bỏ trống để kh tính = số lượng × đơn giá.")
+
+    @model_validator(mode="after")
+    def _amount(self) -> BudgetItem:
+        if self.amount is None:
+            if self.quantity is None or self.price is None:
+                raise ValueError("cần 'amount' hoặc cả 'quantity' và 'price' (need an amount or quantity × price)")
+            value = self.quantity * self.price
+            if value != int(value):
+                raise ValueError(f"thành tiền {value} không phải số đồng nguyên; ghi rõ 'amount'")
+            self.amount = int(value)
+        elif self.quantity is not None and self.price is not None and self.quantity * self.price != self.amount:
+            raise ValueError(f"thành tiền {self.amount} khác số lượng × đơn giá = {self.quantity * self.price:g}")
+        return self
+
+
+class Appendix(KhModel):
+    """Một phụ lục: bảng nhiệm vụ (tasks), mẫu báo cáo (report) hoặc dự toán kinh phí (budget)."""
+
+    type: Literal["tasks", "report", "budget"] = Field(
+        description="tasks: bảng nhiệm vụ từ 'tasks' của kế hoạch; report: mẫu báo cáo; budget: dự toán.")
+    title: str = Field(description="Tên phụ lục (kh IN HOA).")
+    landscape: bool = Field(default=False, description="Trang ngang cho bảng rộng (landscape section).")
+    text: Paragraphs = Field(default_factory=list, description="Đoạn văn trước bảng.")
+    notes: Paragraphs = Field(default_factory=list, description="Ghi chú dưới bảng.")
+    columns: list[Column] | None = Field(
+        default=None, description="tasks: các cột và độ rộng; mặc định STT / Nội dung / chủ trì / phối hợp / thời gian / sản phẩm.")
+    topics: list[str] = Field(default_factory=list, description="report: các dòng nội dung ở cột đầu.")
+    fields: list[str] = Field(
+        default_factory=list, description="report: tiêu đề các cột để đơn vị điền, ví dụ ['Kết quả', 'Ghi chú'].")
+    topic_header: str = Field(default="Nội dung", description="report: tiêu đề cột đầu.")
+    items: list[BudgetItem] = Field(default_factory=list, description="budget: các dòng dự toán.")
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Appendix:
+        if self.type == "report" and not (self.topics and self.fields):
+            raise ValueError("mẫu báo cáo cần 'topics' (dòng) và 'fields' (cột để điền)")
+        if self.type == "budget" and not self.items:
+            raise ValueError("dự toán cần 'items'")
+        if self.type != "tasks" and self.columns is not None:
+            raise ValueError("'columns' chỉ dùng cho phụ lục type: tasks")
+        return self
+
+
+class Article(KhModel):
+    """Một điều của quyết định: 'Điều 1.' do kh đánh số."""
+
+    text: Paragraphs = Field(description="Nội dung điều (đoạn đầu đứng sau 'Điều N.').")
+
+
+class Decision(KhModel):
+    """Quyết định ban hành kế hoạch (Mẫu 1.3): in trước, kế hoạch kèm theo ở trang sau."""
+
+    number: int | str | None = Field(default=None, description="Số quyết định; bỏ trống khi là dự thảo.")
+    date: dt.date | None = Field(default=None, description="Ngày ký, YYYY-MM-DD; bỏ trống khi là dự thảo.")
+    subject: str = Field(description="Trích yếu, ví dụ 'Về việc ban hành Kế hoạch ...' (xuống dòng bằng \\n).")
+    authority: str | None = Field(
+        default=None, description="Thẩm quyền ban hành (IN HOA); mặc định 'authority' của hồ sơ tổ chức.")
+    issuer: str | None = Field(
+        default=None, description="Người ban hành trong dòng '(Kèm theo Quyết định ... của ...)';"
+        " mặc định 'Chủ tịch ' + short_name của hồ sơ.")
+    bases: list[Basis] = Field(default_factory=list, description="Căn cứ (in nghiêng), cả 'Theo đề nghị của ...'.")
+    articles: list[Annotated[Article, BeforeValidator(_text_item, json_schema_input_type=str | Article)]] = Field(
+        description="Các điều; kh đánh 'Điều 1.', 'Điều 2.' ...")
+    recipients: list[str] = Field(default_factory=list, description="Nơi nhận của quyết định.")
+    archive: str | None = Field(default=None, description="Dòng lưu của quyết định, ví dụ 'VT, (KSTT/Sa) TV. 16'.")
+    signer: str | Signer = Field(description="Người ký quyết định (mã trong hồ sơ hoặc viết trực tiếp).")
+
+    @field_validator("number")
+    @classmethod
+    def _number(cls, value: int | str | None) -> int | str | None:
+        return _doc_number(value)
+
+
+def _doc_number(value: int | str | None) -> int | str | None:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    if isinstance(value, str) and not value.isdigit():
+        raise ValueError(f"số văn bản '{value}' chỉ gồm chữ số; ký hiệu do kh ghép")
+    if isinstance(value, int) and value < 1:
+        raise ValueError(f"số văn bản phải từ 1, không phải {value}")
+    return value
+
+
 class Section(KhModel):
     """Một mục/khoản có số: I., II. ở cấp 1; 1., 2. ở cấp 2; 1.1. khi chọn numbering: decimal."""
 
@@ -200,8 +350,10 @@ class Section(KhModel):
     sections: list[Section] = Field(default_factory=list, description="Các khoản con (1., 2. hoặc 1.1.).")
     points: PointList = Field(default_factory=list, description="Các điểm a), b), c)...")
     bullets: BulletList = Field(default_factory=list, description="Các gạch đầu dòng '-'.")
-    assignments: list[Assignment] = Field(
-        default_factory=list, description="Phân công: mỗi đơn vị một khoản (hoặc điểm) với các nhiệm vụ.")
+    assignments: list[Assignment] | Literal["tasks"] = Field(
+        default_factory=list,
+        description="Phân công: mỗi đơn vị một khoản (hoặc điểm) với các nhiệm vụ; 'tasks' = lập từ"
+        " danh sách nhiệm vụ của kế hoạch, theo đơn vị chủ trì.")
     numbering: Literal["arabic", "decimal"] = Field(
         default="arabic", description="Đánh số khoản con: 'arabic' (1., 2.) hoặc 'decimal' (1.1., 1.2.).")
 
@@ -245,19 +397,19 @@ class Plan(KhModel):
         default=None, description="Mã người ký trong hồ sơ tổ chức, hoặc người ký viết trực tiếp.")
     template: str | None = Field(
         default=None, description="Mẫu .docx riêng (đường dẫn tương đối với tệp kế hoạch).")
+    decision: Decision | None = Field(
+        default=None, description="Quyết định ban hành kế hoạch này (in trước kế hoạch, Mẫu 1.3).")
+    tasks: list[TaskGroup] = Field(
+        default_factory=list, description="Nhiệm vụ theo nhóm: nguồn của phụ lục type: tasks và 'assignments: tasks'.")
+    appendices: list[Appendix] = Field(
+        default_factory=list, description="Các phụ lục (Phụ lục I, II, ... khi có nhiều); mỗi phụ lục đánh số trang riêng.")
     variables: dict[str, Any] = Field(
         default_factory=dict, description="Biến tự đặt dùng trong lời văn: {{ variables.ten }}.")
 
     @field_validator("number")
     @classmethod
     def _number(cls, value: int | str | None) -> int | str | None:
-        if isinstance(value, str) and value.strip() == "":
-            return None
-        if isinstance(value, str) and not value.isdigit():
-            raise ValueError(f"số văn bản '{value}' chỉ gồm chữ số; ký hiệu KH-{'{'}cơ quan{'}'} do kh ghép")
-        if isinstance(value, int) and value < 1:
-            raise ValueError(f"số văn bản phải từ 1, không phải {value}")
-        return value
+        return _doc_number(value)
 
     @field_validator("sections")
     @classmethod
@@ -276,12 +428,22 @@ class Plan(KhModel):
             self.year = self.date.year
         elif self.date is not None and self.date.year != self.year:
             raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')")
-        if self.attached_to is None:
+        if self.decision is not None and self.attached_to is not None:
+            raise ValueError("có 'decision' thì kh tự ghi dòng 'Kèm theo Quyết định'; bỏ 'attached_to'")
+        uses_tasks = any(a.type == "tasks" for a in self.appendices) or _wants_tasks(self.sections)
+        if uses_tasks and not self.tasks:
+            raise ValueError("phụ lục type: tasks hoặc 'assignments: tasks' cần danh sách 'tasks'")
+        if self.attached_to is None and self.decision is None:
             if self.signer is None:
                 raise ValueError("thiếu 'signer' (người ký)")
             if not self.recipients and self.archive is None:
                 raise ValueError("thiếu 'recipients'/'archive' (Nơi nhận)")
         return self
+
+    @property
+    def attached(self) -> bool:
+        """True when the plan is issued by a decision (no number, date, recipients or signer)."""
+        return self.attached_to is not None or self.decision is not None
 
     # Typed views once the reader has resolved the profile and the signer.
     @property
@@ -293,3 +455,7 @@ class Plan(KhModel):
     def signed_by(self) -> Signer | None:
         assert not isinstance(self.signer, str), "signer not resolved"
         return self.signer
+
+
+def _wants_tasks(sections: list[Section]) -> bool:
+    return any(sec.assignments == "tasks" or _wants_tasks(sec.sections) for sec in sections)

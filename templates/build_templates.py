@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION  # noqa: F401 - kept for landscape appendices
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -142,6 +142,15 @@ def _styles(doc) -> None:
     _style(doc, "KH Sign First", base="KH Sign Title", size=14, bold=True, align=centre, before=12)
     _style(doc, "KH Sign Name", size=14, bold=True, align=centre, before=84)
     _style(doc, "KH Page Number", size=14, align=centre)
+    # Decision (Mẫu 1.3): issuing authority and "QUYẾT ĐỊNH:" lines.
+    _style(doc, "KH Authority", bold=True, align=centre, before=12, keep_next=True)
+    # Appendices (Mẫu 2.1) and their tables.
+    _style(doc, "KH Appendix Label", bold=True, align=centre, keep_next=True)
+    _style(doc, "KH Appendix Title", bold=True, align=centre, keep_next=True)
+    _style(doc, "KH Appendix Attached", italic=True, align=centre, keep_next=True)
+    _style(doc, "KH Appendix Note", size=13, italic=True, align=centre)
+    _style(doc, "KH Table Header", size=13, bold=True, align=centre, before=3, after=3)
+    _style(doc, "KH Table Text", size=13, align=left, before=3, after=3)
 
 
 # ------------------------------------------------------------------ helpers
@@ -208,8 +217,8 @@ def _tag_row(table, tag):
 
 
 # ------------------------------------------------------------------ the template
-def build_kehoach() -> bytes:
-    """The Kế hoạch template (Mẫu 1.4) as .docx bytes."""
+def _new_document():
+    """A4 portrait document with the styles, margins and page-number header."""
     doc = Document()
     _styles(doc)
     sec = doc.sections[0]
@@ -232,12 +241,14 @@ def build_kehoach() -> bytes:
     hdr._p.append(fld)
     sec.first_page_header.is_linked_to_previous = False
     sec.first_page_header.paragraphs[0].style = doc.styles["KH Page Number"]
-
     body = doc.element.body
     for p in list(body.findall(qn("w:p"))):
         body.remove(p)
+    return doc
 
-    # Header table: issuing body | national title; then "Số" | place and date.
+
+def _header(doc, number_line: str, date_line: str) -> None:
+    """Header table: issuing body | national title; then "Số" | place and date (when set)."""
     hdr_tbl = _table(doc, HEADER_COLS)
     left, right = _cell(hdr_tbl, 0, 0, HEADER_COLS[0]), _cell(hdr_tbl, 0, 1, HEADER_COLS[1])
     _para(left, "{%p for line in parent %}")
@@ -251,25 +262,30 @@ def build_kehoach() -> bytes:
     _para(right, MOTTO, "KH Motto")
     motto_line = HEADER_COLS[1] - 2 * CELL_MARGIN
     _rule(right, centred_rule_indent(motto_line, text_width_pt(MOTTO, 14, bold=True), 1.0))
-    _tag_row(hdr_tbl, "{%tr if number_line %}")
+    _tag_row(hdr_tbl, f"{{%tr if {number_line} %}}")
     hdr_tbl.add_row()
     row = len(hdr_tbl.rows) - 1
-    _para(_cell(hdr_tbl, row, 0, HEADER_COLS[0]), "{{ number_line }}", "KH Number")
-    _para(_cell(hdr_tbl, row, 1, HEADER_COLS[1]), "{{ date_line }}", "KH Date")
+    _para(_cell(hdr_tbl, row, 0, HEADER_COLS[0]), f"{{{{ {number_line} }}}}", "KH Number")
+    _para(_cell(hdr_tbl, row, 1, HEADER_COLS[1]), f"{{{{ {date_line} }}}}", "KH Date")
     _tag_row(hdr_tbl, "{%tr endif %}")
 
-    # Title block: KẾ HOẠCH / trích yếu / (Kèm theo ...) / rule.
-    _para(doc, "{{ doc_type }}", "KH Type")
-    _para(doc, "{%p for line in subject %}")
+
+def _title(doc, doc_type: str, subject: str, rule: str, attached: str | None = None) -> None:
+    """KẾ HOẠCH / QUYẾT ĐỊNH, the trích yếu, the optional "(Kèm theo ...)" line, a short rule."""
+    _para(doc, doc_type, "KH Type")
+    _para(doc, f"{{%p for line in {subject} %}}")
     _para(doc, "{{ line }}", "KH Subject")
     _para(doc, "{%p endfor %}")
-    _para(doc, "{%p if attached_line %}")
-    _para(doc, "{{ attached_line }}", "KH Attached")
-    _para(doc, "{%p endif %}")
-    _rule(doc, "{{ rules.subject }}")
+    if attached:
+        _para(doc, f"{{%p if {attached} %}}")
+        _para(doc, f"{{{{ {attached} }}}}", "KH Attached")
+        _para(doc, "{%p endif %}")
+    _rule(doc, f"{{{{ {rule} }}}}")
 
-    # Content: one paragraph per block, styled by its kind.
-    _para(doc, "{%p for b in body %}")
+
+def _content(doc, blocks: str) -> None:
+    """One paragraph per block, styled by its kind."""
+    _para(doc, f"{{%p for b in {blocks} %}}")
     _para(doc, "{%p if b.kind == 'basis' %}")
     _para(doc, "{{r b.rt }}", "KH Basis")
     _para(doc, "{%p elif b.kind in ('heading1', 'heading2', 'heading3') %}")
@@ -279,21 +295,44 @@ def build_kehoach() -> bytes:
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
 
-    # Closing block: Nơi nhận | signature (absent from a plan attached to a decision).
-    _para(doc, "{%p if not attached %}")
+
+def _closing(doc, recipients: str, titles: str, name: str) -> None:
+    """Nơi nhận | signature, side by side in a borderless table."""
     sign = _table(doc, SIGN_COLS)
     left, right = _cell(sign, 0, 0, SIGN_COLS[0]), _cell(sign, 0, 1, SIGN_COLS[1])
     _para(left, "Nơi nhận:", "KH Recipients Label")
-    _para(left, "{%p for line in recipients %}")
+    _para(left, f"{{%p for line in {recipients} %}}")
     _para(left, "{{ line }}", "KH Recipient")
     _para(left, "{%p endfor %}")
-    _para(right, "{{ signer_titles[0] }}", "KH Sign First")
-    _para(right, "{%p for line in signer_titles[1:] %}")
+    _para(right, f"{{{{ {titles}[0] }}}}", "KH Sign First")
+    _para(right, f"{{%p for line in {titles}[1:] %}}")
     _para(right, "{{ line }}", "KH Sign Title")
     _para(right, "{%p endfor %}")
-    _para(right, "{{ signer_name }}", "KH Sign Name")
+    _para(right, f"{{{{ {name} }}}}", "KH Sign Name")
+
+
+def _plan_part(doc) -> None:
+    """Mẫu 1.4: the Kế hoạch (alone, or attached to a decision: no number, date or signature)."""
+    _header(doc, "number_line", "date_line")
+    _title(doc, "{{ doc_type }}", "subject", "rules.subject", attached="attached_line")
+    _content(doc, "body")
+    _para(doc, "{%p if not attached %}")
+    _closing(doc, "recipients", "signer_titles", "signer_name")
     _para(doc, "{%p endif %}")
 
+
+def _decision_part(doc) -> None:
+    """Mẫu 1.3: the Quyết định that issues the plan."""
+    _header(doc, "qd.number_line", "qd.date_line")
+    _title(doc, "QUYẾT ĐỊNH", "qd.subject", "qd.rules.subject")
+    _para(doc, "{{ qd.authority }}", "KH Authority")
+    _content(doc, "qd.body")
+    _para(doc, "QUYẾT ĐỊNH:", "KH Authority")
+    _content(doc, "qd.articles")
+    _closing(doc, "qd.recipients", "qd.signer_titles", "qd.signer_name")
+
+
+def _pack(doc) -> bytes:
     doc.core_properties.author = "kh"
     doc.core_properties.title = "Kế hoạch"
     buf = io.BytesIO()
@@ -301,7 +340,27 @@ def build_kehoach() -> bytes:
     return normalise_zip(buf.getvalue())
 
 
-TEMPLATES = {"kehoach.docx": build_kehoach}
+def build_kehoach() -> bytes:
+    """The Kế hoạch template (Mẫu 1.4) as .docx bytes."""
+    doc = _new_document()
+    _plan_part(doc)
+    return _pack(doc)
+
+
+def build_quyetdinh() -> bytes:
+    """Quyết định (Mẫu 1.3) then, from a new page numbered from 1, the plan it issues."""
+    doc = _new_document()
+    _decision_part(doc)
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec.different_first_page_header_footer = True
+    num = OxmlElement("w:pgNumType")
+    num.set(qn("w:start"), "1")
+    sec._sectPr.find(qn("w:pgMar")).addnext(num)
+    _plan_part(doc)
+    return _pack(doc)
+
+
+TEMPLATES = {"kehoach.docx": build_kehoach, "quyetdinh.docx": build_quyetdinh}
 
 
 def main() -> None:

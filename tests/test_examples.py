@@ -24,10 +24,10 @@ SEED_OF = {
 # Where each seed's plan starts and ends (the decision of seed 002 and the appendix of seed 004
 # come with the appendix/decision issue), and the changes kh makes on purpose. Each entry
 # is (seed text, what kh writes, why).
-SEED_SPAN = {
-    "quan3-2025": (0, None),
-    "tphcm-2021": (0, None),            # from "KẾ HOẠCH": the plan attached to the decision
-    "binhtan-2021": (0, "\nPhụ lục\n"),
+SEED_SPAN = {   # (first line compared, text where the comparison stops)
+    "quan3-2025": ("KẾ HOẠCH", None),
+    "tphcm-2021": ("QUYẾT ĐỊNH", None),     # the decision, then the plan attached to it
+    "binhtan-2021": ("KẾ HOẠCH", "\nPhụ lục\n"),
 }
 CORRECTIONS: dict[str, list[tuple[str, str, str]]] = {
     "quan3-2025": [
@@ -71,9 +71,8 @@ def seed_lines(name: str) -> tuple[list[str], list[str]]:
     for old, new, _why in CORRECTIONS[name]:
         assert old in text, f"correction no longer applies: {old!r}"
         text = text.replace(old, new)
-    nth, stop = SEED_SPAN[name]
-    starts = [m.start() for m in re.finditer(r"^KẾ HOẠCH$", text, re.M)]
-    text = text[starts[nth]:]
+    first, stop = SEED_SPAN[name]
+    text = text[re.search(f"^{first}$", text, re.M).start():]
     if stop:
         text = text[: text.index(stop)]
     lines, notes = [], []
@@ -90,8 +89,8 @@ def docx_lines(path: Path) -> tuple[list[str], list[str]]:
     with zipfile.ZipFile(path) as z:
         root = etree.fromstring(z.read("word/document.xml"))
         foot = etree.fromstring(z.read("word/footnotes.xml")) if "word/footnotes.xml" in z.namelist() else None
-    paras = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
-    start = next(i for i, t in enumerate(paras) if t == "KẾ HOẠCH")
+    paras = [_para_text(p) for p in root.iter(f"{W}p")]
+    start = next(i for i, t in enumerate(paras) if t == SEED_SPAN[path.stem][0])
     lines = [_unit(t) for t in paras[start:] if _unit(t)]
     notes = []
     if foot is not None:
@@ -99,6 +98,10 @@ def docx_lines(path: Path) -> tuple[list[str], list[str]]:
             if int(fn.get(f"{W}id")) > 0:
                 notes.append(_norm("".join(t.text or "" for t in fn.iter(f"{W}t"))))
     return lines, notes
+
+
+def _para_text(p) -> str:
+    return "".join((t.text or "") if t.tag == f"{W}t" else " " for t in p.iter(f"{W}t", f"{W}br"))
 
 
 def _in_order(units: list[str], text: str) -> list[str]:

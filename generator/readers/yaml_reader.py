@@ -190,8 +190,38 @@ def _display(path: Path) -> str:
 
 
 def _resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[Problem]) -> None:
-    """Replace unit keys in assignments by the profile's names; fill ``request``."""
-    by_name = {u.name: (k, u) for k, u in org.units.items()}
+    """Replace unit keys (assignments, task lead/support) by the profile's names; fill ``request``."""
+    by_name = {u.name: u for u in org.units.values()}
+
+    def resolve(container: dict[str, Any], key: str, path: Path_) -> bool:
+        """Resolve ``container[key]`` in place; return True if any unit is a requested body."""
+        refs = container.get(key)
+        single = isinstance(refs, str)
+        refs = [refs] if single else refs
+        if not isinstance(refs, list):
+            return False
+        names, request = [], False
+        for k, ref in enumerate(refs):
+            if isinstance(ref, dict) and set(ref) == {"text"} and isinstance(ref["text"], str):
+                names.append(ref["text"])   # free wording outside the profile, e.g. "Phòng Nội vụ theo dõi"
+                continue
+            unit = org.units.get(ref) if isinstance(ref, str) else None
+            unit = unit or (by_name.get(ref) if isinstance(ref, str) else None)
+            if unit is None:
+                choices = list(org.units) + list(by_name)
+                close = difflib.get_close_matches(str(ref), choices, n=1, cutoff=0.5)
+                problems.append(src.problem(
+                    path if single else path + (k,),
+                    f"đơn vị '{ref}' không có trong hồ sơ tổ chức (unknown unit)",
+                    expected="mã đơn vị trong 'units' của hồ sơ, ví dụ " + ", ".join(list(org.units)[:4]),
+                    found=shorten(ref),
+                    hint=(f"có phải ý bạn là '{close[0]}'? (did you mean '{close[0]}'?)" if close
+                          else "thêm đơn vị vào 'units' của hồ sơ (add it to the profile's units)")))
+                continue
+            names.append(unit.name)
+            request = request or unit.request
+        container[key] = names
+        return request
 
     def walk(sections: Any, path: Path_) -> None:
         if not isinstance(sections, list):
@@ -201,46 +231,36 @@ def _resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[P
                 continue
             spath = path + (i,)
             walk(sec.get("sections"), spath + ("sections",))
-            for j, asg in enumerate(sec.get("assignments") or []):
-                if not isinstance(asg, dict):
-                    continue
-                apath = spath + ("assignments", j, "unit")
-                refs = asg.get("unit")
-                refs = [refs] if isinstance(refs, str) else refs
-                if not isinstance(refs, list):
-                    continue
-                names, request = [], False
-                for k, ref in enumerate(refs):
-                    upath = apath + (k,) if isinstance(asg.get("unit"), list) else apath
-                    unit = org.units.get(ref) if isinstance(ref, str) else None
-                    if unit is None and isinstance(ref, str) and ref in by_name:
-                        unit = by_name[ref][1]
-                    if unit is None:
-                        choices = list(org.units) + list(by_name)
-                        close = difflib.get_close_matches(str(ref), choices, n=1, cutoff=0.5)
-                        problems.append(src.problem(
-                            upath, f"đơn vị '{ref}' không có trong hồ sơ tổ chức (unknown unit)",
-                            expected="mã đơn vị trong 'units' của hồ sơ, ví dụ " + ", ".join(list(org.units)[:4]),
-                            found=shorten(ref),
-                            hint=(f"có phải ý bạn là '{close[0]}'? (did you mean '{close[0]}'?)" if close
-                                  else "thêm đơn vị vào 'units' của hồ sơ (add it to the profile's units)")))
-                        continue
-                    names.append(unit.name)
-                    request = request or unit.request
-                asg["unit"] = names
-                if asg.get("request") is None:
-                    asg["request"] = request
+            assignments = sec.get("assignments")
+            if not isinstance(assignments, list):
+                continue
+            for j, asg in enumerate(assignments):
+                if isinstance(asg, dict):
+                    request = resolve(asg, "unit", spath + ("assignments", j, "unit"))
+                    if asg.get("request") is None:
+                        asg["request"] = request
 
     walk(data.get("sections"), ("sections",))
+    for g, group in enumerate(data.get("tasks") or []):
+        if not isinstance(group, dict) or not isinstance(group.get("tasks"), list):
+            continue
+        for t, task in enumerate(group["tasks"]):
+            if isinstance(task, dict):
+                for key in ("lead", "support"):
+                    resolve(task, key, ("tasks", g, "tasks", t, key))
 
 
-def _resolve_signer(data: dict[str, Any], org: Org, src: Source, problems: list[Problem]) -> None:
+def _resolve_signer(data: dict[str, Any], org: Org, src: Source, problems: list[Problem],
+                    path: Path_ = ()) -> None:
     ref = data.get("signer")
+    if isinstance(data.get("decision"), dict):
+        _resolve_signer(data["decision"], org, src, problems, path + ("decision",))
     if not isinstance(ref, str):
         return
     signer = org.signers.get(ref)
     if signer is None:
-        problems.append(src.problem(("signer",), f"người ký '{ref}' không có trong hồ sơ tổ chức (unknown signer)",
+        problems.append(src.problem(path + ("signer",),
+                                    f"người ký '{ref}' không có trong hồ sơ tổ chức (unknown signer)",
                                     expected="một trong: " + (", ".join(org.signers) or "(hồ sơ chưa có signers)"),
                                     found=f"'{ref}'", hint=did_you_mean(ref, org.signers)))
         return

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import datewords, numbering
-from ..model import Assignment, Basis, Bullet, DocRef, Plan, Point, Section
+from .. import datewords, numbering, vnwords
+from ..model import Appendix, Assignment, Basis, Bullet, Decision, DocRef, Org, Plan, Point, Section, Timing
 from ..typography import Span, end_sentence, list_item, parse_inline, upper_vi
 
 DOC_TYPE = "KẾ HOẠCH"
 DOC_ABBR = "KH"
+DECISION_TYPE = "QUYẾT ĐỊNH"
+DECISION_ABBR = "QĐ"
 
 #: Paragraph kinds; writers map each to a style.
-BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET = (
-    "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet")
+BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE = (
+    "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article")
 
 
 @dataclass
@@ -49,24 +51,82 @@ class Layout:
     signer_titles: list[str] = field(default_factory=list)
     signer_name: str | None = None
     year: int = 0
+    decision: DecisionLayout | None = None
+    appendices: list[AppendixLayout] = field(default_factory=list)
 
     @property
     def attached(self) -> bool:
         return self.attached_line is not None
 
 
+@dataclass
+class DecisionLayout:
+    """The Quyết định that issues the plan (Mẫu 1.3)."""
+
+    number_line: str
+    date_line: str
+    subject: list[str]
+    authority: str
+    body: list[Para]
+    articles: list[Para]
+    recipients: list[str]
+    signer_titles: list[str]
+    signer_name: str
+
+
+@dataclass
+class Cell:
+    """A table cell: one or more paragraphs."""
+
+    paras: list[list[Span]]
+    align: str = "left"
+    bold: bool = False
+
+
+@dataclass
+class Row:
+    """A table row; ``kind`` is header, group (one merged cell), data or total."""
+
+    kind: str
+    cells: list[Cell]
+
+
+@dataclass
+class Table:
+    """Column widths as fractions of the text width, and the rows."""
+
+    widths: list[float]
+    rows: list[Row]
+
+
+@dataclass
+class AppendixLayout:
+    """One Phụ lục: heading block, optional lead text, a table, notes, signature places."""
+
+    label: str
+    title: str
+    attached_line: str
+    landscape: bool
+    before: list[Para]
+    table: Table
+    after: list[Para]
+    signatures: list[list[tuple[str, str]]] = field(default_factory=list)
+
+
 def layout(plan: Plan) -> Layout:
     """Turn a validated plan into a :class:`Layout`."""
     org = plan.organisation
-    attached = plan.attached_to is not None
+    attached = plan.attached
+    ctx = _Ctx(plan)
     body: list[Para] = []
     body += _bases(plan.bases)
     body += [Para(BODY, parse_inline(t)) for t in plan.intro]
     for i, sec in enumerate(plan.sections, start=1):
-        body += _section(sec, (i,), org.request_word, decimal=False)
+        body += _section(sec, (i,), ctx, decimal=False)
     body += [Para(BODY, parse_inline(t)) for t in plan.closing]
     _close_content(body)
     signer = plan.signed_by
+    attached_ref = plan.attached_to or (decision_ref(plan.decision, org) if plan.decision else None)
     return Layout(
         parent=[upper_vi(x) for x in org.parent],
         agency=[upper_vi(x) for x in org.header],
@@ -74,23 +134,38 @@ def layout(plan: Plan) -> Layout:
         date_line=None if attached else datewords.place_date(org.place, plan.date, plan.year),
         doc_type=DOC_TYPE,
         subject=plan.subject.split("\n"),
-        attached_line=attached_line(plan.attached_to, plan.year or 0) if plan.attached_to else None,
+        attached_line=attached_line(attached_ref, plan.year or 0) if attached_ref else None,
         body=body,
         recipients=[] if attached else recipient_lines(plan.recipients, plan.archive),
         signer_titles=(list(signer.authority) + [signer.position]) if signer and not attached else [],
         signer_name=signer.name if signer and not attached else None,
         year=plan.year or 0,
+        decision=decision_layout(plan.decision, org, plan.year or 0) if plan.decision else None,
+        appendices=[appendix_layout(plan, a, i, len(plan.appendices), ctx)
+                    for i, a in enumerate(plan.appendices, start=1)],
     )
 
 
+class _Ctx:
+    """What content layout needs from the plan besides the content itself."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.org: Org = plan.organisation
+        self.request_word = self.org.request_word
+        self.year = plan.year or 0
+
+
 # ------------------------------------------------------------------ header
-def number_line(number: int | str | None, symbol: str) -> str:
-    """"Số: 118/KH-UBND"; numbers below 10 take a leading zero; a draft leaves a blank."""
-    if number is None:
-        num = datewords.BLANK
-    else:
-        num = f"{int(number):02d}"
-    return f"Số: {num}/{DOC_ABBR}-{symbol}"
+def doc_number(number: int | str | None, abbr: str, symbol: str) -> str:
+    """"118/KH-UBND"; numbers below 10 take a leading zero; a draft leaves a blank."""
+    num = datewords.BLANK if number is None else f"{int(number):02d}"
+    return f"{num}/{abbr}-{symbol}"
+
+
+def number_line(number: int | str | None, symbol: str, abbr: str = DOC_ABBR) -> str:
+    """"Số: 118/KH-UBND" (ô 3)."""
+    return f"Số: {doc_number(number, abbr, symbol)}"
 
 
 def ref_words(ref: DocRef | Basis) -> str:
@@ -116,13 +191,18 @@ def ref_words(ref: DocRef | Basis) -> str:
     return " ".join(p for p in parts if p)
 
 
-def attached_line(ref: DocRef, year: int) -> str:
-    """"(Kèm theo Quyết định số 1963/QĐ-UBND ngày 28 tháng 5 năm 2021 của ...)"; blanks for a draft."""
+def ref_words_blank(ref: DocRef, year: int) -> str:
+    """:func:`ref_words`, with the blank date of a draft ("ngày      tháng      năm 2025")."""
     text = ref_words(ref)
     if ref.date is None:
         blank = datewords.date_words(None, year)
         text = text.replace(" của ", f" {blank} của ", 1) if " của " in text else f"{text} {blank}"
-    return f"(Kèm theo {text})"
+    return text
+
+
+def attached_line(ref: DocRef, year: int) -> str:
+    """"(Kèm theo Quyết định số 1963/QĐ-UBND ngày 28 tháng 5 năm 2021 của ...)"; blanks for a draft."""
+    return f"(Kèm theo {ref_words_blank(ref, year)})"
 
 
 # ------------------------------------------------------------------ content
@@ -135,7 +215,7 @@ def basis_text(basis: Basis) -> str:
         text = basis.text
         if text.startswith(_LEADS):
             return text
-        return f"{basis.lead} {text[:1].lower() + text[1:] if basis.lead == 'Theo đề nghị của' else text}"
+        return f"{basis.lead} {text}"
     return f"{basis.lead} {ref_words(basis)}"
 
 
@@ -157,7 +237,7 @@ def _labelled(kind: str, label: str, texts: list[str], *, bold_title: bool = Fal
     return paras
 
 
-def _section(sec: Section, path: tuple[int, ...], request_word: str, decimal: bool) -> list[Para]:
+def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, decimal: bool) -> list[Para]:
     depth = len(path)
     label = numbering.section_label(path, decimal=decimal or depth >= 3)
     out: list[Para] = []
@@ -170,12 +250,13 @@ def _section(sec: Section, path: tuple[int, ...], request_word: str, decimal: bo
         out += _labelled(BODY, label, sec.text)
     child_decimal = sec.numbering == "decimal"
     for i, child in enumerate(sec.sections, start=1):
-        out += _section(child, path + (i,), request_word, child_decimal)
+        out += _section(child, path + (i,), ctx, child_decimal)
     for i, point in enumerate(sec.points, start=1):
         out += _point(point, numbering.point_label(i))
     out += _bullets(sec.bullets, 0)
-    for i, asg in enumerate(sec.assignments, start=1):
-        out += _assignment(asg, path, i, request_word, child_decimal)
+    assignments = task_assignments(ctx) if sec.assignments == "tasks" else sec.assignments
+    for i, asg in enumerate(assignments, start=1):
+        out += _assignment(asg, path, i, ctx.request_word, child_decimal)
     return out
 
 
@@ -241,3 +322,182 @@ def recipient_lines(recipients: list[str], archive: str | None) -> list[str]:
     lines = [f"- {list_item(r, last=False)}" for r in items]
     lines.append(f"- {list_item('Lưu: ' + archive, last=True)}")
     return lines
+
+
+# ------------------------------------------------------------------ tasks
+def timing_text(timing: str | Timing, year: int) -> str:
+    """"Quý I/2021", "Tháng 02/2021", "27/02/2021", "Trước ngày 27/02/2021", or the text as written."""
+    if isinstance(timing, str):
+        return timing
+    y = timing.year or year
+    if timing.quarter is not None:
+        return datewords.quarter_text(timing.quarter, y)
+    if timing.month is not None:
+        return f"Tháng {datewords.month_text(timing.month)}/{y}"
+    if timing.date is not None:
+        return datewords.short_date(timing.date)
+    assert timing.before is not None
+    return f"Trước ngày {datewords.short_date(timing.before)}"
+
+
+def task_assignments(ctx: _Ctx) -> list[Assignment]:
+    """Per-unit assignments derived from the plan's tasks, by lead unit, in order of appearance."""
+    by_unit: dict[str, list[str]] = {}
+    for group in ctx.plan.tasks:
+        for task in group.tasks:
+            when = "; ".join(timing_text(t, ctx.year) for t in task.timing)
+            text = task.task[0] + (f" (thời gian: {when[:1].lower() + when[1:]})" if when else "")
+            for unit in task.lead:
+                by_unit.setdefault(unit, []).append(text)
+    requested = {u.name for u in ctx.org.units.values() if u.request}
+    return [Assignment(unit=[name], request=name in requested, tasks=tasks) for name, tasks in by_unit.items()]
+
+
+# ------------------------------------------------------------------ appendices
+TASK_HEADERS = {
+    "stt": "STT", "task": "Nội dung công việc", "lead": "Cơ quan, đơn vị chủ trì",
+    "support": "Cơ quan, đơn vị phối hợp", "timing": "Thời gian thực hiện", "product": "Dự kiến sản phẩm",
+}
+TASK_WIDTHS = {"stt": 0.055, "task": 0.325, "lead": 0.16, "support": 0.18, "timing": 0.12, "product": 0.16}
+
+
+def appendix_label(index: int, count: int) -> str:
+    """"Phụ lục" alone, or "Phụ lục I", "Phụ lục II" when there are several (Phụ lục I §III.1)."""
+    return "Phụ lục" if count == 1 else f"Phụ lục {numbering.roman(index)}"
+
+
+def appendix_attached_line(plan: Plan) -> str:
+    """"(Kèm theo Kế hoạch số 106/KH-UBND ngày 09 tháng 02 năm 2021 của Ủy ban nhân dân quận Bình Tân)"."""
+    org = plan.organisation
+    year = plan.year or 0
+    ref = decision_ref(plan.decision, org) if plan.decision is not None else plan.attached_to
+    if ref is not None:
+        return f"(Kèm theo Kế hoạch ban hành kèm theo {ref_words_blank(ref, year)})"
+    number = doc_number(plan.number, DOC_ABBR, org.symbol)
+    return f"(Kèm theo Kế hoạch số {number} {datewords.date_words(plan.date, year)} của {org.name})"
+
+
+def _cell(lines: list[str], align: str = "left", bold: bool = False) -> Cell:
+    if len(lines) > 1:
+        lines = [ln if ln.startswith(("- ", "+ ")) else f"- {ln}" for ln in lines]
+    return Cell([parse_inline(ln) for ln in lines] or [[]], align, bold)
+
+
+def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
+    columns = app.columns or []
+    keys = [c.key for c in columns] or list(TASK_HEADERS)
+    headers = [(c.header if c.header else TASK_HEADERS[c.key]) for c in columns] or list(TASK_HEADERS.values())
+    if columns and all(c.width for c in columns):
+        total = sum(c.width or 0 for c in columns)
+        widths = [(c.width or 0) / total for c in columns]
+    else:
+        raw = [TASK_WIDTHS[k] for k in keys]
+        widths = [w / sum(raw) for w in raw]
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
+    for g, group in enumerate(plan.tasks, start=1):
+        if group.group:
+            title = f"{numbering.roman(g)}. {upper_vi(group.group)}"
+            rows.append(Row("group", [Cell([[Span(title, bold=True)]], "left", True)]))
+        for n, task in enumerate(group.tasks, start=1):
+            values = {
+                "stt": [str(n)], "task": task.task, "lead": [", ".join(task.lead)] if task.lead else [],
+                "support": [", ".join(task.support)] if task.support else [],
+                "timing": [timing_text(t, year) for t in task.timing], "product": task.product,
+            }
+            rows.append(Row("data", [_cell(values[k], "center" if k == "stt" or (k == "timing" and len(
+                values[k]) == 1) else "left") for k in keys]))
+    return Table(widths, rows)
+
+
+def _report_table(app: Appendix) -> Table:
+    n = len(app.fields)
+    stt, topic = 0.08, 0.45 if n <= 2 else 0.35
+    rest = (1 - stt - topic) / n
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True)
+                           for h in ["STT", app.topic_header, *app.fields]])]
+    for i, t in enumerate(app.topics, start=1):
+        rows.append(Row("data", [Cell([[Span(str(i))]], "center"), _cell([t])] + [Cell([[]]) for _ in app.fields]))
+    return Table([stt, topic] + [rest] * n, rows)
+
+
+def _quantity(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value == int(value):
+        return vnwords.format_amount(int(value))
+    whole, frac = f"{value:.2f}".rstrip("0").split(".")
+    return f"{vnwords.format_amount(int(whole))},{frac}"
+
+
+def _budget_table(app: Appendix) -> tuple[Table, int]:
+    headers = ["STT", "Nội dung", "Đơn vị tính", "Số lượng", "Đơn giá (đồng)", "Thành tiền (đồng)"]
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
+    total = 0
+    for i, it in enumerate(app.items, start=1):
+        amount = it.amount or 0
+        total += amount
+        rows.append(Row("data", [
+            Cell([[Span(str(i))]], "center"), _cell([it.item]), Cell([[Span(it.unit or "")]], "center"),
+            Cell([[Span(_quantity(it.quantity))]], "right"),
+            Cell([[Span(vnwords.format_amount(it.price) if it.price is not None else "")]], "right"),
+            Cell([[Span(vnwords.format_amount(amount))]], "right")]))
+    rows.append(Row("total", [Cell([[]]), Cell([[Span("Tổng cộng", bold=True)]], "center", True), Cell([[]]),
+                              Cell([[]]), Cell([[]]),
+                              Cell([[Span(vnwords.format_amount(total), bold=True)]], "right", True)]))
+    return Table([0.08, 0.36, 0.11, 0.11, 0.16, 0.18], rows), total
+
+
+def appendix_layout(plan: Plan, app: Appendix, index: int, count: int, ctx: _Ctx) -> AppendixLayout:
+    """Lay out one appendix of ``plan``."""
+    before = [Para(BODY, parse_inline(t)) for t in app.text]
+    after = [Para(BODY, parse_inline(t)) for t in app.notes]
+    signatures: list[list[tuple[str, str]]] = []
+    if app.type == "tasks":
+        table = _task_table(plan, app, ctx.year)
+    elif app.type == "report":
+        before.insert(0, Para("form_unit", [Span("Tên đơn vị: " + "…" * 30)]))
+        table = _report_table(app)
+        signatures = [
+            [("Người thực hiện", "sign_title"), ("(Ký tên và ghi rõ họ tên)", "sign_note")],
+            [(f"Ngày {'…' * 3} tháng {'…' * 3} năm {'…' * 3}", "sign_note"), ("THỦ TRƯỞNG ĐƠN VỊ", "sign_title"),
+             ("(Ký tên và đóng dấu)", "sign_note")],
+        ]
+    else:
+        table, total = _budget_table(app)
+        after.insert(0, Para("amount_words", [Span("Bằng chữ: ", italic=True),
+                                              Span(vnwords.amount_in_words(total), italic=True)]))
+    return AppendixLayout(
+        label=appendix_label(index, count), title=upper_vi(app.title), attached_line=appendix_attached_line(plan),
+        landscape=app.landscape, before=before, table=table, after=after, signatures=signatures)
+
+
+# ------------------------------------------------------------------ decision
+def decision_ref(decision: Decision, org: Org) -> DocRef:
+    """The decision as cited under the plan's title: "Quyết định số 1963/QĐ-UBND ngày ... của ..."."""
+    issuer = decision.issuer or f"Chủ tịch {org.short_name or org.name}"
+    number = doc_number(decision.number, DECISION_ABBR, org.symbol).replace(datewords.BLANK, "")
+    return DocRef(kind="Quyết định", number=number, date=decision.date, issuer=issuer)
+
+
+def decision_layout(decision: Decision, org: Org, year: int) -> DecisionLayout:
+    """Lay out the Quyết định that issues the plan."""
+    articles: list[Para] = []
+    for i, art in enumerate(decision.articles, start=1):
+        first = parse_inline(art.text[0]) if art.text else []
+        articles.append(Para(ARTICLE, [Span(f"Điều {i}.", bold=True), Span(" ")] + first))
+        articles += [Para(BODY, parse_inline(t)) for t in art.text[1:]]
+    _close_content(articles)
+    signer = decision.signer
+    assert not isinstance(signer, str), "signer not resolved"
+    authority = decision.authority or org.authority or f"CHỦ TỊCH {upper_vi(org.name)}"
+    return DecisionLayout(
+        number_line=number_line(decision.number, org.symbol, DECISION_ABBR),
+        date_line=datewords.place_date(org.place, decision.date, decision.date.year if decision.date else year),
+        subject=decision.subject.split("\n"),
+        authority=upper_vi(authority),
+        body=_bases(decision.bases),
+        articles=articles,
+        recipients=recipient_lines(decision.recipients, decision.archive),
+        signer_titles=list(signer.authority) + [signer.position],
+        signer_name=signer.name,
+    )

@@ -15,12 +15,13 @@ from typing import Any
 from ..errors import TemplateError
 from ..model import Plan
 from ..typography import Span
-from . import footnotes, metrics
+from . import appendix_docx, footnotes, metrics
 from .blocks import Layout, layout
 from .package import normalise_zip, write_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
+DECISION_TEMPLATE = TEMPLATES_DIR / "quyetdinh.docx"
 
 # Geometry the rules are sized against (must match templates/build_templates.py).
 _AGENCY_LINE = 3685 - 2 * 108
@@ -30,14 +31,16 @@ _TEXT_WIDTH = 9354
 def template_for(plan: Plan) -> Path:
     """The plan's own template, else its organisation's, else the built-in one."""
     chosen = plan.template or plan.organisation.template
-    return Path(chosen) if chosen else DEFAULT_TEMPLATE
+    if chosen:
+        return Path(chosen)
+    return DECISION_TEMPLATE if plan.decision is not None else DEFAULT_TEMPLATE
 
 
-def rule_indents(doc: Layout) -> dict[str, int]:
-    """Indents that make the agency rule ~0.4 and the subject rule ~0.4 of their text."""
-    agency_w = max((metrics.text_width_pt(x, 13, bold=True) for x in doc.agency), default=0.0)
+def rule_indents(agency: list[str], subject: list[str]) -> dict[str, int]:
+    """Indents that make the agency rule and the subject rule ~0.4 of their text's width."""
+    agency_w = max((metrics.text_width_pt(x, 13, bold=True) for x in agency), default=0.0)
     agency_w = min(agency_w, _AGENCY_LINE / 20)
-    subject_w = max((metrics.text_width_pt(x, 14, bold=True) for x in doc.subject), default=0.0)
+    subject_w = max((metrics.text_width_pt(x, 14, bold=True) for x in subject), default=0.0)
     subject_w = min(subject_w, _TEXT_WIDTH / 20)
     return {
         "agency": metrics.centred_rule_indent(_AGENCY_LINE, agency_w, 0.4),
@@ -58,9 +61,23 @@ def _rich(spans: list[Span], notes: list[list[footnotes.Run]]) -> Any:
     return rt
 
 
+def _blocks(paras: list[Any], notes: list[list[footnotes.Run]]) -> list[dict[str, Any]]:
+    return [{"kind": p.kind, "rt": _rich(p.spans, notes), "text": p.text} for p in paras]
+
+
 def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
     """The template's variables; every name a template may use is defined here."""
+    qd = None
+    if doc.decision is not None:
+        d = doc.decision
+        qd = {
+            "number_line": d.number_line, "date_line": d.date_line, "subject": d.subject,
+            "authority": d.authority, "body": _blocks(d.body, notes), "articles": _blocks(d.articles, notes),
+            "recipients": d.recipients, "signer_titles": d.signer_titles, "signer_name": d.signer_name,
+            "rules": rule_indents(doc.agency, d.subject),
+        }
     return {
+        "qd": qd,
         "parent": doc.parent,
         "agency": doc.agency,
         "number_line": doc.number_line,
@@ -69,11 +86,11 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
         "subject": doc.subject,
         "attached_line": doc.attached_line,
         "attached": doc.attached,
-        "body": [{"kind": p.kind, "rt": _rich(p.spans, notes), "text": p.text} for p in doc.body],
+        "body": _blocks(doc.body, notes),
         "recipients": doc.recipients,
         "signer_titles": doc.signer_titles,
         "signer_name": doc.signer_name or "",
-        "rules": rule_indents(doc),
+        "rules": rule_indents(doc.agency, doc.subject),
         "year": doc.year,
     }
 
@@ -104,6 +121,7 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
         if type(exc).__name__ in ("PackageNotFoundError", "BadZipFile", "KeyError"):
             raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
         raise
+    appendix_docx.append_appendices(tpl.docx, doc.appendices)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
     buf = io.BytesIO()

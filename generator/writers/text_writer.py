@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from ..model import Plan
-from .blocks import Layout, layout
+from ..typography import Span
+from .blocks import AppendixLayout, Layout, Para, layout
+
+NATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 
 
 def render_text(plan: Plan) -> str:
@@ -11,38 +14,79 @@ def render_text(plan: Plan) -> str:
     return layout_text(layout(plan))
 
 
-def layout_text(doc: Layout) -> str:
-    lines: list[str] = []
+class _Notes:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def text(self, spans: list[Span]) -> str:
+        out = ""
+        for span in spans:
+            if span.note is not None:
+                self.items.append("".join(s.text for s in span.note))
+                out += f"[{len(self.items)}]"
+            else:
+                out += span.text
+        return out
+
+
+def _header(doc: Layout, number_line: str | None, date_line: str | None) -> list[str]:
     left = doc.parent + doc.agency
-    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-    for i in range(max(len(left), len(right))):
-        a = left[i] if i < len(left) else ""
-        b = right[i] if i < len(right) else ""
-        lines.append(f"{a:<40}{b}".rstrip())
-    if doc.number_line:
-        lines.append(f"{doc.number_line:<40}{doc.date_line or ''}".replace("\u00a0", " ").rstrip())
+    lines = [f"{(left[i] if i < len(left) else ''):<40}{(NATION[i] if i < len(NATION) else '')}".rstrip()
+             for i in range(max(len(left), len(NATION)))]
+    if number_line:
+        lines.append(f"{number_line:<40}{date_line or ''}".rstrip())
+    return lines
+
+
+def _paras(paras: list[Para], notes: _Notes) -> list[str]:
+    out: list[str] = []
+    for para in paras:
+        out += [notes.text(para.spans), ""]
+    return out
+
+
+def _closing(recipients: list[str], titles: list[str], name: str | None) -> list[str]:
+    out = ["Nơi nhận:", *recipients, ""] if recipients else []
+    if titles:
+        out += [*titles, "", "", name or ""]
+    return out
+
+
+def _appendix(app: AppendixLayout, notes: _Notes) -> list[str]:
+    out = ["", "=" * 40, app.label, app.title, app.attached_line, ""]
+    out += _paras(app.before, notes)
+    for row in app.table.rows:
+        cells = [" / ".join(notes.text(p) for p in cell.paras) for cell in row.cells]
+        out.append("\t".join(cells))
+    out.append("")
+    out += _paras(app.after, notes)
+    for place in app.signatures:
+        out += [text for text, _ in place] + [""]
+    return out
+
+
+def layout_text(doc: Layout) -> str:
+    notes = _Notes()
+    lines: list[str] = []
+    if doc.decision is not None:
+        d = doc.decision
+        lines += _header(doc, d.number_line, d.date_line)
+        lines += ["", "QUYẾT ĐỊNH", *d.subject, "", d.authority, ""]
+        lines += _paras(d.body, notes)
+        lines += ["QUYẾT ĐỊNH:", ""]
+        lines += _paras(d.articles, notes)
+        lines += _closing(d.recipients, d.signer_titles, d.signer_name)
+        lines += ["", "=" * 40]
+    lines += _header(doc, doc.number_line, doc.date_line)
     lines += ["", doc.doc_type, *doc.subject]
     if doc.attached_line:
         lines.append(doc.attached_line)
     lines.append("")
-    notes: list[str] = []
-    for para in doc.body:
-        text = ""
-        for span in para.spans:
-            if span.note is not None:
-                notes.append("".join(s.text for s in span.note))
-                text += f"[{len(notes)}]"
-            else:
-                text += span.text
-        lines += [text, ""]
-    if doc.recipients:
-        lines.append("Nơi nhận:")
-        lines += doc.recipients
-        lines.append("")
-    if doc.signer_titles:
-        lines += doc.signer_titles
-        lines += ["", "", doc.signer_name or ""]
-    if notes:
+    lines += _paras(doc.body, notes)
+    lines += _closing(doc.recipients, doc.signer_titles, doc.signer_name)
+    for app in doc.appendices:
+        lines += _appendix(app, notes)
+    if notes.items:
         lines += ["", "-" * 20]
-        lines += [f"[{i}] {n}" for i, n in enumerate(notes, start=1)]
+        lines += [f"[{i}] {n}" for i, n in enumerate(notes.items, start=1)]
     return "\n".join(lines).replace("\u00a0", " ").rstrip() + "\n"

@@ -1,0 +1,243 @@
+"""Appendices (Phụ lục) appended to a rendered document as OOXML.
+
+docxtpl cannot start a section with its own orientation and page numbering, nor build a
+table whose columns the plan chooses, so this small module does it with lxml on the
+document python-docx holds. Styles come from the template (``KH Appendix ...``, ``KH Table
+...``); each appendix starts a new section whose page numbers restart at 1 (Phụ lục I
+§III.1.đ), in landscape where the plan asks.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ..typography import Span
+from .blocks import AppendixLayout, Cell, Para, Row, Table
+
+# Page geometry (twips), as set in templates/build_templates.py.
+PAGE_SHORT, PAGE_LONG = 11906, 16838
+MARGIN_LEFT, MARGIN_RIGHT = 1701, 850
+CELL_MARGIN = 85
+
+STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title": "KH Sign Title",
+            "sign_note": "KH Appendix Note"}
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    el = OxmlElement(tag)
+    for key, value in attrs.items():
+        el.set(qn(f"w:{key}"), value)
+    return el
+
+
+def _runs(p: Any, spans: list[Span], notes_xml: Any = None) -> None:
+    for span in spans:
+        if not span.text:
+            continue
+        r = _el("w:r")
+        if span.bold or span.italic:
+            rpr = _el("w:rPr")
+            if span.bold:
+                rpr.append(_el("w:b"))
+            if span.italic:
+                rpr.append(_el("w:i"))
+            r.append(rpr)
+        t = _el("w:t")
+        t.text = span.text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.append(t)
+        p.append(r)
+
+
+def paragraph(style: str, spans: list[Span], *, align: str | None = None, keep_next: bool = False) -> Any:
+    """A ``w:p`` in ``style`` holding ``spans``."""
+    p = _el("w:p")
+    ppr = _el("w:pPr")
+    ppr.append(_el("w:pStyle", val=style.replace(" ", "")))
+    if keep_next:
+        ppr.append(_el("w:keepNext"))
+    if align:
+        ppr.append(_el("w:jc", val={"left": "left", "right": "right", "center": "center"}[align]))
+    p.append(ppr)
+    _runs(p, spans)
+    return p
+
+
+def _rule(width_twips: int, ratio: float, text_width_twips: int) -> Any:
+    """A short centred solid line under the appendix heading (Mẫu 2.1)."""
+    p = paragraph("KH Rule", [])
+    ppr = p.find(qn("w:pPr"))
+    bdr = _el("w:pBdr")
+    bdr.append(_el("w:bottom", val="single", sz="6", space="1", color="000000"))
+    ppr.append(bdr)
+    indent = str(max(0, int((text_width_twips - width_twips * ratio) / 2)))
+    ppr.append(_el("w:spacing", after="240"))
+    ppr.append(_el("w:ind", left=indent, right=indent))
+    return p
+
+
+def _cell(cell: Cell, width: int, span: int = 1) -> Any:
+    tc = _el("w:tc")
+    tcpr = _el("w:tcPr")
+    tcpr.append(_el("w:tcW", w=str(width), type="dxa"))
+    if span > 1:
+        tcpr.append(_el("w:gridSpan", val=str(span)))
+    tc.append(tcpr)
+    style = "KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text"
+    for spans in cell.paras:
+        tc.append(paragraph(style, spans, align=cell.align if cell.align != "left" else None))
+    return tc
+
+
+def table(tbl: Table, text_width: int) -> Any:
+    """A bordered table; its header row repeats on every page, rows do not split across pages."""
+    widths = [int(round(f * text_width)) for f in tbl.widths]
+    widths[-1] += text_width - sum(widths)
+    t = _el("w:tbl")
+    pr = _el("w:tblPr")
+    pr.append(_el("w:tblW", w=str(text_width), type="dxa"))
+    pr.append(_el("w:jc", val="center"))
+    borders = _el("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+    pr.append(borders)
+    pr.append(_el("w:tblLayout", type="fixed"))
+    mar = _el("w:tblCellMar")
+    mar.append(_el("w:left", w=str(CELL_MARGIN), type="dxa"))
+    mar.append(_el("w:right", w=str(CELL_MARGIN), type="dxa"))
+    pr.append(mar)
+    pr.append(_el("w:tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="0", lastColumn="0",
+                  noHBand="0", noVBand="1"))
+    t.append(pr)
+    grid = _el("w:tblGrid")
+    for w in widths:
+        grid.append(_el("w:gridCol", w=str(w)))
+    t.append(grid)
+    for row in tbl.rows:
+        t.append(_row(row, widths))
+    return t
+
+
+def _row(row: Row, widths: list[int]) -> Any:
+    tr = _el("w:tr")
+    trpr = _el("w:trPr")
+    trpr.append(_el("w:cantSplit"))
+    if row.kind == "header":
+        trpr.append(_el("w:tblHeader"))
+    tr.append(trpr)
+    if row.kind == "group":
+        tr.append(_cell(row.cells[0], sum(widths), span=len(widths)))
+    else:
+        for cell, w in zip(row.cells, widths, strict=True):
+            tr.append(_cell(cell, w))
+    return tr
+
+
+def _signatures(places: list[list[tuple[str, str]]], text_width: int) -> Any:
+    """Two signature places side by side in a borderless table (report forms)."""
+    half = text_width // len(places)
+    t = _el("w:tbl")
+    pr = _el("w:tblPr")
+    pr.append(_el("w:tblW", w=str(text_width), type="dxa"))
+    pr.append(_el("w:tblLayout", type="fixed"))
+    t.append(pr)
+    grid = _el("w:tblGrid")
+    for _ in places:
+        grid.append(_el("w:gridCol", w=str(half)))
+    t.append(grid)
+    tr = _el("w:tr")
+    for lines in places:
+        tc = _el("w:tc")
+        tcpr = _el("w:tcPr")
+        tcpr.append(_el("w:tcW", w=str(half), type="dxa"))
+        tc.append(tcpr)
+        for text, kind in lines:
+            italic = kind == "sign_note"
+            tc.append(paragraph(STYLE_OF[kind], [Span(text, bold=kind == "sign_title", italic=italic)],
+                                align="center"))
+        tr.append(tc)
+    t.append(tr)
+    return t
+
+
+def _section_props(template: Any, landscape: bool, restart: bool) -> Any:
+    """A copy of ``template`` (a ``w:sectPr``) set to the orientation and numbering asked for."""
+    sect = copy.deepcopy(template)
+    size = sect.find(qn("w:pgSz"))
+    w, h = (PAGE_LONG, PAGE_SHORT) if landscape else (PAGE_SHORT, PAGE_LONG)
+    size.set(qn("w:w"), str(w))
+    size.set(qn("w:h"), str(h))
+    if landscape:
+        size.set(qn("w:orient"), "landscape")
+    elif qn("w:orient") in size.attrib:
+        del size.attrib[qn("w:orient")]
+    if restart:
+        num = sect.find(qn("w:pgNumType"))
+        if num is None:
+            num = _el("w:pgNumType")
+            # pgNumType goes after pgMar/paperSrc/pgBorders/lnNumType in CT_SectPr
+            anchor = None
+            for tag in ("w:lnNumType", "w:pgBorders", "w:paperSrc", "w:pgMar", "w:pgSz"):
+                anchor = sect.find(qn(tag))
+                if anchor is not None:
+                    break
+            anchor.addnext(num)
+        num.set(qn("w:start"), "1")
+        if sect.find(qn("w:titlePg")) is None:
+            sect.append(_el("w:titlePg"))
+        _reorder_title_pg(sect)
+    return sect
+
+
+def _reorder_title_pg(sect: Any) -> None:
+    """Keep ``w:titlePg`` before textDirection/bidi/rtlGutter/docGrid as CT_SectPr requires."""
+    title = sect.find(qn("w:titlePg"))
+    for tag in ("w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings"):
+        later = sect.find(qn(tag))
+        if later is not None:
+            later.addprevious(title)
+            return
+
+
+def append_appendices(document: Any, appendices: list[AppendixLayout], notes_hook: Any = None) -> None:
+    """Append each appendix in its own section after the content of ``document``."""
+    if not appendices:
+        return
+    body = document.element.body
+    final = body.find(qn("w:sectPr"))
+    previous = copy.deepcopy(final)        # the section the plan itself ends
+    for app in appendices:
+        brk = _el("w:p")
+        ppr = _el("w:pPr")
+        ppr.append(previous)
+        brk.append(ppr)
+        final.addprevious(brk)
+        text_width = (PAGE_LONG if app.landscape else PAGE_SHORT) - MARGIN_LEFT - MARGIN_RIGHT
+        for el in _appendix_elements(app, text_width):
+            final.addprevious(el)
+        previous = _section_props(final, app.landscape, restart=True)
+    last = previous
+    final.getparent().replace(final, last)
+
+
+def _appendix_elements(app: AppendixLayout, text_width: int) -> list[Any]:
+    out = [
+        paragraph("KH Appendix Label", [Span(app.label, bold=True)], keep_next=True),
+        paragraph("KH Appendix Title", [Span(app.title, bold=True)], keep_next=True),
+        paragraph("KH Appendix Attached", [Span(app.attached_line, italic=True)], keep_next=True),
+        _rule(min(text_width, 4000), 0.6, text_width),
+    ]
+    out += [_para(p) for p in app.before]
+    out.append(table(app.table, text_width))
+    out += [_para(p) for p in app.after]
+    if app.signatures:
+        out.append(_signatures(app.signatures, text_width))
+    return out
+
+
+def _para(p: Para) -> Any:
+    return paragraph(STYLE_OF.get(p.kind, "KH Body"), p.spans)
