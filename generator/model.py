@@ -257,7 +257,8 @@ class BudgetItem(KhModel):
     unit: str | None = Field(default=None, description="Đơn vị tính, ví dụ 'Cuộc', 'Tờ'.")
     quantity: float | None = Field(default=None, ge=0, description="Số lượng.")
     price: int | None = Field(default=None, ge=0, description="Đơn giá (đồng).")
-    amount: int | None = Field(default=None, ge=0, description="Thành tiền (đồng); bỏ trống để kh tính = số lượng × đơn giá.")
+    amount: int | None = Field(
+        default=None, ge=0, description="Thành tiền (đồng); bỏ trống để kh tính = số lượng × đơn giá.")
 
     @model_validator(mode="after")
     def _amount(self) -> BudgetItem:
@@ -283,7 +284,8 @@ class Appendix(KhModel):
     text: Paragraphs = Field(default_factory=list, description="Đoạn văn trước bảng.")
     notes: Paragraphs = Field(default_factory=list, description="Ghi chú dưới bảng.")
     columns: list[Column] | None = Field(
-        default=None, description="tasks: các cột và độ rộng; mặc định STT / Nội dung / chủ trì / phối hợp / thời gian / sản phẩm.")
+        default=None,
+        description="tasks: các cột và độ rộng; mặc định STT / Nội dung / chủ trì / phối hợp / thời gian / sản phẩm.")
     topics: list[str] = Field(default_factory=list, description="report: các dòng nội dung ở cột đầu.")
     fields: list[str] = Field(
         default_factory=list, description="report: tiêu đề các cột để đơn vị điền, ví dụ ['Kết quả', 'Ghi chú'].")
@@ -402,7 +404,8 @@ class Plan(KhModel):
     tasks: list[TaskGroup] = Field(
         default_factory=list, description="Nhiệm vụ theo nhóm: nguồn của phụ lục type: tasks và 'assignments: tasks'.")
     appendices: list[Appendix] = Field(
-        default_factory=list, description="Các phụ lục (Phụ lục I, II, ... khi có nhiều); mỗi phụ lục đánh số trang riêng.")
+        default_factory=list,
+        description="Các phụ lục (Phụ lục I, II, ... khi có nhiều); mỗi phụ lục đánh số trang riêng.")
     variables: dict[str, Any] = Field(
         default_factory=dict, description="Biến tự đặt dùng trong lời văn: {{ variables.ten }}.")
 

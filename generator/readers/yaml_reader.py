@@ -95,6 +95,13 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem]) -> Any:
 def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
     year = data.get("year")
     date = data.get("date")
+    if isinstance(date, str):
+        import datetime as dt
+
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            pass
     if not isinstance(year, int) and hasattr(date, "year"):
         year = date.year
     variables = data.get("variables") if isinstance(data.get("variables"), dict) else {}
@@ -387,8 +394,10 @@ def _model_at(ann: Any, loc: tuple[Any, ...]) -> type[BaseModel] | None:
         return _model_at(field.annotation, loc[1:]) if field is not None else None
     if not loc and origin is None:
         return None
-    if origin is list:
-        return _model_at(args[0], loc[1:]) if loc and isinstance(loc[0], int) else None
+    if origin is list:   # an index, or a single item written where a list is accepted
+        if loc and isinstance(loc[0], int):
+            return _model_at(args[0], loc[1:])
+        return _model_at(args[0], loc)
     if origin is dict:
         return _model_at(args[1], loc[1:]) if loc else None
     for arg in args:  # a union such as "str | Signer"
