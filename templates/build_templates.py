@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, Twips
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.writers.geometry import HEADER_CELL_MARGIN, HEADER_COLS, SIGN_COLS, header_line_width  # noqa: E402
 from generator.writers.metrics import centred_rule_indent, text_width_pt  # noqa: E402
 from generator.writers.package import normalise_zip  # noqa: E402
 
@@ -31,10 +32,6 @@ BODY_PT = 14
 # Page: A4 portrait; margins top 20, bottom 20, left 30, right 15 mm (Phụ lục I §I.5).
 PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
-TEXT_WIDTH = 9354            # twips: 210 - 30 - 15 mm = 165 mm
-HEADER_COLS = (3685, 5669)   # 6.5 cm + 10 cm (spec §3.2)
-SIGN_COLS = (4535, 4819)     # Nơi nhận | chữ ký
-CELL_MARGIN = 108            # Word's default left/right cell margin
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 
@@ -250,6 +247,13 @@ def _new_document():
 def _header(doc, number_line: str, date_line: str) -> None:
     """Header table: issuing body | national title; then "Số" | place and date (when set)."""
     hdr_tbl = _table(doc, HEADER_COLS)
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(HEADER_CELL_MARGIN))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    hdr_tbl._tbl.tblPr.append(mar)
     left, right = _cell(hdr_tbl, 0, 0, HEADER_COLS[0]), _cell(hdr_tbl, 0, 1, HEADER_COLS[1])
     _para(left, "{%p for line in parent %}")
     _para(left, "{{ line }}", "KH Parent")
@@ -260,13 +264,12 @@ def _header(doc, number_line: str, date_line: str) -> None:
     _rule(left, "{{ rules.agency }}")
     _para(right, NATION, "KH Nation")
     _para(right, MOTTO, "KH Motto")
-    motto_line = HEADER_COLS[1] - 2 * CELL_MARGIN
-    _rule(right, centred_rule_indent(motto_line, text_width_pt(MOTTO, 14, bold=True), 1.0))
+    _rule(right, centred_rule_indent(header_line_width(1), text_width_pt(MOTTO, 14, bold=True), 1.0))
     _tag_row(hdr_tbl, f"{{%tr if {number_line} %}}")
     hdr_tbl.add_row()
     row = len(hdr_tbl.rows) - 1
     _para(_cell(hdr_tbl, row, 0, HEADER_COLS[0]), f"{{{{ {number_line} }}}}", "KH Number")
-    _para(_cell(hdr_tbl, row, 1, HEADER_COLS[1]), f"{{{{ {date_line} }}}}", "KH Date")
+    _para(_cell(hdr_tbl, row, 1, HEADER_COLS[1]), f"{{{{r {date_line} }}}}", "KH Date")
     _tag_row(hdr_tbl, "{%tr endif %}")
 
 

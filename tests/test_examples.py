@@ -91,7 +91,8 @@ def docx_lines(path: Path) -> tuple[list[str], list[str]]:
         foot = etree.fromstring(z.read("word/footnotes.xml")) if "word/footnotes.xml" in z.namelist() else None
     paras = [_para_text(p) for p in root.iter(f"{W}p")]
     start = next(i for i, t in enumerate(paras) if t == SEED_SPAN[path.stem][0])
-    lines = [_unit(t) for t in paras[start:] if _unit(t)]
+    stop = next((i for i, t in enumerate(paras) if re.fullmatch(r"Phụ lục( [IVXLC]+)?", t)), len(paras))
+    lines = [_unit(t) for t in paras[start:stop] if _unit(t)]
     notes = []
     if foot is not None:
         for fn in foot.iter(f"{W}footnote"):
@@ -201,3 +202,61 @@ def test_plain_text_writer(tmp_path):
     assert "Số: 118/KH-UBND" in text and "Quận 3, ngày 29 tháng 4 năm 2025" in text
     assert "n) Tuyên truyền về công tác thanh tra" in text
     assert text.count("[6]") == 2   # the reference and the note itself
+
+
+# --------------------------------------------------------------------------- appendix table
+def _cell_norm(text: str) -> str:
+    text = re.sub(r"<[^>]+>", " ", text)                     # the export's <p>, <ul><li>
+    text = re.sub(r"(^|\n)\s*[-•]\s+", r"\1", text)          # list markers
+    text = _norm(text)
+    return re.sub(r"^(\d+)\.$", r"\1", text)                 # "1." → "1"
+
+
+def seed_table_rows(name: str) -> list[list[str]]:
+    """The seed's appendix table: header repeats dropped, page-split rows merged back."""
+    text = (SEEDS / SEED_OF[name]).read_text(encoding="utf-8")
+    text = text[text.index("\nPhụ lục\n"):]
+    rows: list[list[str]] = []
+    for line in text.splitlines():
+        if "\t" not in line or line.startswith("STT\t"):
+            continue
+        cells = line.split("\t")
+        if not cells[0].strip() and rows:                      # continuation of the previous row
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=False)]
+        else:
+            rows.append(cells)
+    return [[_cell_norm(c) for c in row if _cell_norm(c) or True] for row in rows]
+
+
+def docx_table_rows(path: Path) -> list[list[str]]:
+    table = docx.Document(str(path)).tables[-1]
+    out = []
+    for row in table.rows[1:]:
+        seen, cells = set(), []
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(_cell_norm(cell.text))
+        out.append(cells)
+    return out
+
+
+def test_binhtan_appendix_heading(built_examples):
+    document = docx.Document(str(built_examples["binhtan-2021"]))
+    texts = [p.text for p in document.paragraphs if p.text]
+    i = texts.index("Phụ lục")
+    assert texts[i + 1] == ("NỘI DUNG THỰC HIỆN CÔNG TÁC THÔNG TIN, TUYÊN TRUYỀN VỀ CÔNG TÁC CẢI CÁCH HÀNH CHÍNH, "
+                            "KIỂM SOÁT THỦ TỤC HÀNH CHÍNH NĂM 2021 TRÊN ĐỊA BÀN QUẬN BÌNH TÂN")
+    # the seed writes "(Ban hành kèm theo ..."; Mẫu 2.1 of the decree (and nd30check) "(Kèm theo ..."
+    assert texts[i + 2] == ("(Kèm theo Kế hoạch số 106/KH-UBND ngày 09 tháng 02 năm 2021"
+                            " của Ủy ban nhân dân quận Bình Tân)")
+    assert document.sections[-1].orientation == 1   # landscape
+
+
+def test_binhtan_appendix_table_matches_the_seed(built_examples):
+    seed = seed_table_rows("binhtan-2021")
+    out = docx_table_rows(built_examples["binhtan-2021"])
+    assert len(out) == len(seed) == 29          # 3 group rows + 13 + 12 + 1 tasks
+    for got, want in zip(out, seed, strict=True):
+        want = [c for c in want if c] if len(got) == 1 else want   # a group row is one merged cell
+        assert got == want

@@ -17,11 +17,7 @@ from docx.oxml.ns import qn
 
 from ..typography import Span
 from .blocks import AppendixLayout, Cell, Para, Row, Table
-
-# Page geometry (twips), as set in templates/build_templates.py.
-PAGE_SHORT, PAGE_LONG = 11906, 16838
-MARGIN_LEFT, MARGIN_RIGHT = 1701, 850
-CELL_MARGIN = 85
+from .geometry import LANDSCAPE_TEXT_WIDTH, PAGE_LONG, PAGE_SHORT, TABLE_CELL_MARGIN, TEXT_WIDTH
 
 STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title": "KH Sign Title",
             "sign_note": "KH Appendix Note"}
@@ -107,8 +103,8 @@ def table(tbl: Table, text_width: int) -> Any:
     pr.append(borders)
     pr.append(_el("w:tblLayout", type="fixed"))
     mar = _el("w:tblCellMar")
-    mar.append(_el("w:left", w=str(CELL_MARGIN), type="dxa"))
-    mar.append(_el("w:right", w=str(CELL_MARGIN), type="dxa"))
+    mar.append(_el("w:left", w=str(TABLE_CELL_MARGIN), type="dxa"))
+    mar.append(_el("w:right", w=str(TABLE_CELL_MARGIN), type="dxa"))
     pr.append(mar)
     pr.append(_el("w:tblLook", val="04A0", firstRow="1", lastRow="0", firstColumn="0", lastColumn="0",
                   noHBand="0", noVBand="1"))
@@ -216,7 +212,7 @@ def append_appendices(document: Any, appendices: list[AppendixLayout], notes_hoo
         ppr.append(previous)
         brk.append(ppr)
         final.addprevious(brk)
-        text_width = (PAGE_LONG if app.landscape else PAGE_SHORT) - MARGIN_LEFT - MARGIN_RIGHT
+        text_width = LANDSCAPE_TEXT_WIDTH if app.landscape else TEXT_WIDTH
         for el in _appendix_elements(app, text_width):
             final.addprevious(el)
         previous = _section_props(final, app.landscape, restart=True)

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import TemplateError
 from ..model import Plan
 from ..typography import Span
-from . import appendix_docx, footnotes, metrics
+from . import appendix_docx, footnotes, geometry, metrics
 from .blocks import Layout, layout
 from .package import normalise_zip, write_atomic
 
@@ -23,9 +23,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
 DECISION_TEMPLATE = TEMPLATES_DIR / "quyetdinh.docx"
 
-# Geometry the rules are sized against (must match templates/build_templates.py).
-_AGENCY_LINE = 3685 - 2 * 108
-_TEXT_WIDTH = 9354
+_AGENCY_LINE = geometry.header_line_width(0)
+_DATE_LINE = geometry.header_line_width(1)
 
 
 def template_for(plan: Plan) -> Path:
@@ -41,11 +40,21 @@ def rule_indents(agency: list[str], subject: list[str]) -> dict[str, int]:
     agency_w = max((metrics.text_width_pt(x, 13, bold=True) for x in agency), default=0.0)
     agency_w = min(agency_w, _AGENCY_LINE / 20)
     subject_w = max((metrics.text_width_pt(x, 14, bold=True) for x in subject), default=0.0)
-    subject_w = min(subject_w, _TEXT_WIDTH / 20)
+    subject_w = min(subject_w, geometry.TEXT_WIDTH / 20)
     return {
         "agency": metrics.centred_rule_indent(_AGENCY_LINE, agency_w, 0.4),
-        "subject": metrics.centred_rule_indent(_TEXT_WIDTH, subject_w, 0.4),
+        "subject": metrics.centred_rule_indent(geometry.TEXT_WIDTH, subject_w, 0.4),
     }
+
+
+def date_rich(text: str | None) -> Any:
+    """The place-and-date line, at 13 pt instead of 14 when 14 would wrap (both allowed, §V)."""
+    from docxtpl import RichText
+
+    if text is None:
+        return None
+    fits = metrics.text_width_pt(text, 14) * metrics.TWIPS_PER_PT <= _DATE_LINE
+    return RichText(text) if fits else RichText(text, size=26)
 
 
 def _rich(spans: list[Span], notes: list[list[footnotes.Run]]) -> Any:
@@ -71,7 +80,7 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
     if doc.decision is not None:
         d = doc.decision
         qd = {
-            "number_line": d.number_line, "date_line": d.date_line, "subject": d.subject,
+            "number_line": d.number_line, "date_line": date_rich(d.date_line), "subject": d.subject,
             "authority": d.authority, "body": _blocks(d.body, notes), "articles": _blocks(d.articles, notes),
             "recipients": d.recipients, "signer_titles": d.signer_titles, "signer_name": d.signer_name,
             "rules": rule_indents(doc.agency, d.subject),
@@ -81,7 +90,7 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
         "parent": doc.parent,
         "agency": doc.agency,
         "number_line": doc.number_line,
-        "date_line": doc.date_line,
+        "date_line": date_rich(doc.date_line),
         "doc_type": doc.doc_type,
         "subject": doc.subject,
         "attached_line": doc.attached_line,
