@@ -244,3 +244,9 @@ def test_reproducible_with_appendices(full_plan):
     assert render_docx(plan) == render_docx(read_plan(full_plan))
     with zipfile.ZipFile(io.BytesIO(render_docx(plan))) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_body_can_name_the_appendices(project):
+    extra = dict(EXTRA, intro="Chi tiết tại {{ appendices[0] }} và {{ appendices[2] }} đính kèm.")
+    plan = read_plan(_write(project, extra))
+    assert plan.intro == ["Chi tiết tại Phụ lục I và Phụ lục III đính kèm."]

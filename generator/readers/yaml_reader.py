@@ -12,6 +12,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from .. import numbering
 from ..errors import PlanError, Problem, did_you_mean, shorten
 from ..typography import MarkupError, clean, parse_inline
 from .yamlsource import Path_, Source, load, path_text
@@ -105,7 +106,9 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
     if not isinstance(year, int) and hasattr(date, "year"):
         year = date.year
     variables = data.get("variables") if isinstance(data.get("variables"), dict) else {}
+    count = len(data["appendices"]) if isinstance(data.get("appendices"), list) else 0
     return {
+        "appendices": ["Phụ lục"] if count == 1 else [f"Phụ lục {numbering.roman(i)}" for i in range(1, count + 1)],
         "year": year,
         "previous_year": year - 1 if isinstance(year, int) else None,
         "next_year": year + 1 if isinstance(year, int) else None,
