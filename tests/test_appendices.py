@@ -27,7 +27,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 EXTRA = {
     "tasks": [
         {"group": "Đối với cán bộ, công chức", "tasks": [
-            {"task": "Tổ chức hội nghị tổng kết", "lead": "noi-vu", "support": [{"text": "Các cơ quan & đơn vị"}],
+            {"task": "Tổ chức hội nghị tổng kết", "lead": "noi-vu", "support": {"text": "Các cơ quan & đơn vị"},
              "timing": {"quarter": 1}, "product": "Hội nghị"},
             {"task": "Định hướng tuyên truyền", "lead": "btg", "timing": ["Thường xuyên", {"before": "2025-02-27"}],
              "product": ["Tin, bài", "Báo cáo"]},
@@ -132,7 +132,7 @@ def test_docx_sections_tables_and_checker(full_plan, tmp_path):
     task_table = document.tables[2]
     first = task_table.rows[0]._tr
     assert first.find(f"{W}trPr/{W}tblHeader") is not None
-    assert all(r._tr.find(f"{W}trPr/{W}cantSplit") is not None for r in task_table.rows)
+    assert all(r._tr.find(f"{W}trPr/{W}cantSplit") is not None for r in task_table.rows)   # short rows
     group_cell = task_table.rows[1]._tr.find(f"{W}tc/{W}tcPr/{W}gridSpan")
     assert group_cell is not None and group_cell.get(f"{W}val") == "6"
     texts = [p.text for p in document.paragraphs]
@@ -250,3 +250,18 @@ def test_body_can_name_the_appendices(project):
     extra = dict(EXTRA, intro="Chi tiết tại {{ appendices[0] }} và {{ appendices[2] }} đính kèm.")
     plan = read_plan(_write(project, extra))
     assert plan.intro == ["Chi tiết tại Phụ lục I và Phụ lục III đính kèm."]
+
+
+def test_very_tall_rows_may_split_short_rows_may_not(project):
+    from generator.typography import Span
+    from generator.writers.appendix_docx import row_height_pt, table
+    from generator.writers.blocks import Cell, Row, Table
+
+    short = Row("data", [Cell([[Span("1")]]), Cell([[Span("Một dòng")]])])
+    tall = Row("data", [Cell([[Span("2")]]), Cell([[Span("Rất dài " * 800)]])])
+    widths = [1000, 8000]
+    assert row_height_pt(short, widths) < 40 < 482 / 3 < row_height_pt(tall, widths)
+    xml = table(Table([0.1, 0.9], [short, tall]), 9000)
+    rows = xml.findall(f"{W}tr")
+    assert rows[0].find(f"{W}trPr/{W}cantSplit") is not None
+    assert rows[1].find(f"{W}trPr/{W}cantSplit") is None

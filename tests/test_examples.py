@@ -225,7 +225,9 @@ def seed_table_rows(name: str) -> list[list[str]]:
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=False)]
         else:
             rows.append(cells)
-    return [[_cell_norm(c) for c in row if _cell_norm(c) or True] for row in rows]
+    # the export flattens a cell's bullet list onto one line: "- A. - B"
+    return [[_cell_norm(c.replace(" - ", "\n- ") if c.strip().startswith("- ") else c) for c in row]
+            for row in rows]
 
 
 def docx_table_rows(path: Path) -> list[list[str]]:

@@ -206,7 +206,7 @@ def _resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[P
     def resolve(container: dict[str, Any], key: str, path: Path_) -> bool:
         """Resolve ``container[key]`` in place; return True if any unit is a requested body."""
         refs = container.get(key)
-        single = isinstance(refs, str)
+        single = isinstance(refs, (str, dict))
         refs = [refs] if single else refs
         if not isinstance(refs, list):
             return False

@@ -10,14 +10,24 @@ document python-docx holds. Styles come from the template (``KH Appendix ...``, 
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..typography import Span
+from . import metrics
 from .blocks import AppendixLayout, Cell, Para, Row, Table
-from .geometry import LANDSCAPE_TEXT_WIDTH, PAGE_LONG, PAGE_SHORT, TABLE_CELL_MARGIN, TEXT_WIDTH
+from .geometry import (
+    LANDSCAPE_TEXT_WIDTH,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    PAGE_LONG,
+    PAGE_SHORT,
+    TABLE_CELL_MARGIN,
+    TEXT_WIDTH,
+)
 
 STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title": "KH Sign Title",
             "sign_note": "KH Appendix Note"}
@@ -89,7 +99,7 @@ def _cell(cell: Cell, width: int, span: int = 1) -> Any:
     return tc
 
 
-def table(tbl: Table, text_width: int) -> Any:
+def table(tbl: Table, text_width: int, page_height_pt: float = 482.0) -> Any:
     """A bordered table; its header row repeats on every page, rows do not split across pages."""
     widths = [int(round(f * text_width)) for f in tbl.widths]
     widths[-1] += text_width - sum(widths)
@@ -114,14 +124,31 @@ def table(tbl: Table, text_width: int) -> Any:
         grid.append(_el("w:gridCol", w=str(w)))
     t.append(grid)
     for row in tbl.rows:
-        t.append(_row(row, widths))
+        t.append(_row(row, widths, page_height_pt))
     return t
 
 
-def _row(row: Row, widths: list[int]) -> Any:
+def row_height_pt(row: Row, widths: list[int], size_pt: float = 13.0) -> float:
+    """Estimated height of a row: the tallest cell's wrapped lines at 1.15 line height."""
+    tallest = 0.0
+    for cell, width in zip(row.cells, widths, strict=False):
+        usable = max(1.0, (width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT)
+        lines = 0
+        for spans in cell.paras:
+            text = "".join(s.text for s in spans)
+            lines += max(1, math.ceil(metrics.text_width_pt(text, size_pt) / usable))
+        height = lines * size_pt * 1.15 + len(cell.paras) * 6     # 3 pt before and after each paragraph
+        tallest = max(tallest, height)
+    return tallest
+
+
+def _row(row: Row, widths: list[int], page_height_pt: float) -> Any:
     tr = _el("w:tr")
     trpr = _el("w:trPr")
-    trpr.append(_el("w:cantSplit"))
+    # Keep a row on one page where that is possible; a row taller than a third of the page may
+    # split, or it would leave large gaps (and LibreOffice may clip a row taller than a page).
+    if row.kind != "data" or row_height_pt(row, widths) <= page_height_pt / 3:
+        trpr.append(_el("w:cantSplit"))
     if row.kind == "header":
         trpr.append(_el("w:tblHeader"))
     tr.append(trpr)
@@ -228,7 +255,8 @@ def _appendix_elements(app: AppendixLayout, text_width: int) -> list[Any]:
         _rule(min(text_width, 4000), 0.6, text_width),
     ]
     out += [_para(p) for p in app.before]
-    out.append(table(app.table, text_width))
+    usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
+    out.append(table(app.table, text_width, usable / metrics.TWIPS_PER_PT))
     out += [_para(p) for p in app.after]
     if app.signatures:
         out.append(_signatures(app.signatures, text_width))

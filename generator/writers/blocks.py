@@ -358,7 +358,7 @@ TASK_HEADERS = {
     "stt": "STT", "task": "Nội dung công việc", "lead": "Cơ quan, đơn vị chủ trì",
     "support": "Cơ quan, đơn vị phối hợp", "timing": "Thời gian thực hiện", "product": "Dự kiến sản phẩm",
 }
-TASK_WIDTHS = {"stt": 0.055, "task": 0.325, "lead": 0.16, "support": 0.18, "timing": 0.12, "product": 0.16}
+TASK_WIDTHS = {"stt": 0.05, "task": 0.36, "lead": 0.15, "support": 0.16, "timing": 0.12, "product": 0.16}
 
 
 def appendix_label(index: int, count: int) -> str:
