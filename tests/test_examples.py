@@ -222,7 +222,9 @@ def seed_table_rows(name: str) -> list[list[str]]:
             continue
         cells = line.split("\t")
         if not cells[0].strip() and rows:                      # continuation of the previous row
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells, strict=False)]
+            # a word split at a hyphen ("10-" / "CT/TTg") joins without a space
+            rows[-1] = [(a + b if a.endswith("-") else f"{a} {b}").strip()
+                        for a, b in zip(rows[-1], cells, strict=False)]
         else:
             rows.append(cells)
     # the export flattens a cell's bullet list onto one line: "- A. - B"
