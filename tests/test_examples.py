@@ -220,8 +220,8 @@ def seed_table_rows(name: str) -> list[list[str]]:
     for line in text.splitlines():
         if "\t" not in line or line.startswith("STT\t"):
             continue
-        cells = line.split("\t")
-        if not cells[0].strip() and rows:                      # continuation of the previous row
+        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", c)).strip() for c in line.split("\t")]
+        if not cells[0] and rows:                      # continuation of the previous row
             # a word split at a hyphen ("10-" / "CT/TTg") joins without a space
             rows[-1] = [(a + b if a.endswith("-") else f"{a} {b}").strip()
                         for a, b in zip(rows[-1], cells, strict=False)]
