@@ -238,6 +238,56 @@ def importtime_us(python: Path, code: str) -> int:
 
 
 # ------------------------------------------------------------------ main
+TASK_ROWS = (100, 1000, 2000, 5000)
+
+
+def task_plan(tmp: Path, rows: int) -> Path:
+    """plans/binhtan-2021.yaml with its task table grown to ``rows`` rows (in groups of 50)."""
+    data = yaml.load((ROOT / "plans" / "binhtan-2021.yaml").read_text(encoding="utf-8"), Loader=_loader())
+    source = [t for g in data["tasks"] for t in g["tasks"]]
+    groups, n = [], 0
+    while n < rows:
+        take = min(50, rows - n)
+        groups.append({"group": f"Nhóm {len(groups) + 1}",
+                       "tasks": [copy.deepcopy(source[(n + i) % len(source)]) for i in range(take)]})
+        n += take
+    data["tasks"] = groups
+    folder = tmp / f"tasks-{rows}"
+    (folder / "orgs").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "plans" / "orgs" / "binhtan.yaml", folder / "orgs" / "binhtan.yaml")
+    path = folder / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def task_table_section(tmp: Path, kh: Path, read_plan: Callable[[Path], Any],
+                       render_docx: Callable[[Any], bytes]) -> str:
+    """How building a plan grows with its appendix task table (in-process, median of 3)."""
+    rows, per_row = [], {}
+    for n in TASK_ROWS:
+        progress(f"   {n} rows")
+        path = task_plan(tmp, n)
+        t_read = time_call(lambda p=path: read_plan(p), 3)
+        plan = read_plan(path)
+        t_render = time_call(lambda p=plan: render_docx(p), 3)
+        size = len(render_docx(plan))
+        total = t_read.median + t_render.median
+        per_row[n] = total / n
+        rows.append([f"{n:,}", f"{path.stat().st_size:,}", fmt_s(t_read.median), fmt_s(t_render.median),
+                     fmt_s(total), f"{1000 * total / n:.2f}", f"{size:,}"])
+    t_cmd = time_command([kh, "build", task_plan(tmp, 1000), "-o", tmp / "tasks-1000.docx"], 3)
+    growth = (per_row[TASK_ROWS[-1]] / per_row[TASK_ROWS[0]])
+    return (
+        "## 5. Appendix task table: growth from 100 to 5,000 rows\n\n"
+        "plans/binhtan-2021.yaml with its task list repeated (groups of 50 rows) and its landscape task "
+        "appendix; in-process `read_plan` + `render_docx`, median of 3 after one warm-up.\n\n"
+        + table(["rows", "YAML bytes", "read_plan (s)", "render_docx (s)", "total (s)", "ms per row",
+                 ".docx bytes"], rows)
+        + f"\n\nWhole command `kh build` of the 1,000-row plan: median {fmt_s(t_cmd.median)} s (3 runs). "
+        f"Time per row at {TASK_ROWS[-1]:,} rows is {growth:.2f}× the time per row at {TASK_ROWS[0]:,} rows "
+        "(1.00 would be exactly linear).")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="timed runs per measurement (default 10)")
@@ -403,6 +453,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"plans/quan3-2025.yaml with `sections` repeated {big_times}× → {len(text.encode()):,} bytes, "
             f"{text.count(chr(10)):,} lines. Median and minimum of {runs} calls after one warm-up.\n\n"
             f"{yaml_table}")
+
+        # -------------------------------------------------------------- 5. task tables
+        progress("5. task-table appendix: 100 to 5,000 rows")
+        sections.append(task_table_section(tmp, kh, read_plan, render_docx))
 
     elapsed = time.perf_counter() - began
     info = table(["item", "value"], [[k, v] for k, v in machine_info(python, pandoc)])

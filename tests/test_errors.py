@@ -175,3 +175,22 @@ def test_check_command(project):
     _edit(project, "title: Yêu cầu", "tittle: Yêu cầu")
     proc = run_kh("check", str(project / "plan.yaml"))
     assert proc.returncode == 2 and "did you mean 'title'" in proc.stderr
+
+
+def test_draft_leaves_blanks_for_the_van_thu(project, tmp_path):
+    from generator.writers.docx_writer import render_docx
+
+    from .conftest import nd30check
+
+    plan_path = _edit(project, "number: 118\ndate: 2025-04-29\n", "year: 2025\n")
+    out = tmp_path / "draft.docx"
+    out.write_bytes(render_docx(read_plan(plan_path)))
+    import docx
+
+    cells = [c.text for r in docx.Document(str(out)).tables[0].rows for c in r.cells]
+    assert "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/KH-UBND" in cells
+    assert any(c.startswith("Quận 3, ngày\u00a0") and c.endswith("tháng\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0năm 2025")
+               for c in cells)
+    result = nd30check(out)
+    assert result.unexpected_failures() == {}, result.output
+    assert "HDR-NUMBER" in result.passed

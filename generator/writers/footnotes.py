@@ -253,14 +253,7 @@ def _ensure_styles(document: Document, font: str, size_pt: float) -> None:
     half_points = str(round(size_pt * 2))
 
     if FOOTNOTE_TEXT_STYLE not in ids:
-        style = _w("style", type="paragraph", styleId=FOOTNOTE_TEXT_STYLE)
-        # CT_Style order: name, basedOn, uiPriority, unhideWhenUsed, pPr, rPr
-        _sub(style, "name", val="footnote text")
-        base = _default_style_id(styles, "paragraph")
-        if base:
-            _sub(style, "basedOn", val=base)
-        _sub(style, "uiPriority", val="99")
-        _sub(style, "unhideWhenUsed")
+        style = _style_head(styles, "paragraph", FOOTNOTE_TEXT_STYLE, "footnote text")
         ppr = _sub(style, "pPr")
         # CT_PPrBase order: spacing before jc
         _sub(ppr, "spacing", before="0", after="0", line="240", lineRule="auto")
@@ -273,15 +266,24 @@ def _ensure_styles(document: Document, font: str, size_pt: float) -> None:
         styles.append(style)
 
     if FOOTNOTE_REFERENCE_STYLE not in ids:
-        style = _w("style", type="character", styleId=FOOTNOTE_REFERENCE_STYLE)
-        _sub(style, "name", val="footnote reference")
-        base = _default_style_id(styles, "character")
-        if base:
-            _sub(style, "basedOn", val=base)
-        _sub(style, "uiPriority", val="99")
-        _sub(style, "unhideWhenUsed")
+        style = _style_head(styles, "character", FOOTNOTE_REFERENCE_STYLE, "footnote reference")
         _sub(_sub(style, "rPr"), "vertAlign", val="superscript")
         styles.append(style)
+
+
+def _style_head(styles: BaseOxmlElement, style_type: str, style_id: str, name: str) -> BaseOxmlElement:
+    """A new ``w:style`` with its name, basedOn the default style, priority and unhide flag.
+
+    CT_Style order: name, basedOn, uiPriority, unhideWhenUsed, then pPr and rPr (added by the caller).
+    """
+    style = _w("style", type=style_type, styleId=style_id)
+    _sub(style, "name", val=name)
+    base = _default_style_id(styles, style_type)
+    if base:
+        _sub(style, "basedOn", val=base)
+    _sub(style, "uiPriority", val="99")
+    _sub(style, "unhideWhenUsed")
+    return style
 
 
 def _default_style_id(styles: BaseOxmlElement, style_type: str) -> str | None:
