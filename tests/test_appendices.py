@@ -265,3 +265,15 @@ def test_very_tall_rows_may_split_short_rows_may_not(project):
     rows = xml.findall(f"{W}tr")
     assert rows[0].find(f"{W}trPr/{W}cantSplit") is not None
     assert rows[1].find(f"{W}trPr/{W}cantSplit") is None
+
+
+def test_decimal_clause_numbering_and_deep_sections(project):
+    sections = [{"title": "Nội dung", "sections": [
+        {"title": "Nhiệm vụ chung", "numbering": "decimal", "sections": [
+            {"title": "Hạ tầng", "points": ["Một", "Hai"]},
+            {"text": "Dữ liệu số", "bullets": ["Ý một", {"text": "Ý hai", "bullets": ["Ý nhỏ"]}]}]},
+        {"title": "Nhiệm vụ riêng"}]}]
+    doc = layout(read_plan(_write(project, {"sections": sections})))
+    texts = [p.text for p in doc.body if not p.text.startswith("Căn cứ") and "ban hành" not in p.text]
+    assert texts[:10] == ["I. NỘI DUNG", "1. Nhiệm vụ chung", "1.1. Hạ tầng", "a) Một", "b) Hai",
+                          "1.2. Dữ liệu số", "- Ý một", "- Ý hai", "+ Ý nhỏ", "2. Nhiệm vụ riêng"]
