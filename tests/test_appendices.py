@@ -277,3 +277,15 @@ def test_decimal_clause_numbering_and_deep_sections(project):
     texts = [p.text for p in doc.body if not p.text.startswith("Căn cứ") and "ban hành" not in p.text]
     assert texts[:10] == ["I. NỘI DUNG", "1. Nhiệm vụ chung", "1.1. Hạ tầng", "a) Một", "b) Hai",
                           "1.2. Dữ liệu số", "- Ý một", "- Ý hai", "+ Ý nhỏ", "2. Nhiệm vụ riêng"]
+
+
+def test_footnotes_inside_appendix_tables_are_numbered_after_the_body(project):
+    extra = dict(EXTRA, intro="Lời dẫn^[Chú thích thân bài]")
+    extra["tasks"] = [{"group": "G", "tasks": [{"task": "Việc^[Chú thích trong bảng]", "lead": "noi-vu"}]}]
+    extra["appendices"] = [{"type": "tasks", "title": "Nhiệm vụ", "notes": "Ghi chú^[Chú thích dưới bảng]"}]
+    data = render_docx(read_plan(_write(project, extra)))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = z.read("word/document.xml").decode()
+        notes = z.read("word/footnotes.xml").decode()
+    assert [body.count(f'w:footnoteReference w:id="{i}"') for i in (1, 2, 3)] == [1, 1, 1]
+    assert notes.index("Chú thích thân bài") < notes.index("Chú thích trong bảng") < notes.index("Chú thích dưới bảng")

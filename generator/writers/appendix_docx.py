@@ -13,11 +13,11 @@ import copy
 import math
 from typing import Any
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 
 from ..typography import Span
-from . import metrics
+from . import footnotes, metrics
 from .blocks import AppendixLayout, Cell, Para, Row, Table
 from .geometry import (
     LANDSCAPE_TEXT_WIDTH,
@@ -40,8 +40,12 @@ def _el(tag: str, **attrs: str) -> Any:
     return el
 
 
-def _runs(p: Any, spans: list[Span], notes_xml: Any = None) -> None:
+def _runs(p: Any, spans: list[Span], notes: list[list[footnotes.Run]] | None = None) -> None:
     for span in spans:
+        if span.note is not None and notes is not None:
+            notes.append([(s.text, s.bold, s.italic) for s in span.note])
+            p.append(parse_xml(f'<w:wrap {nsdecls("w")}>{footnotes.reference_run_xml(len(notes))}</w:wrap>')[0])
+            continue
         if not span.text:
             continue
         r = _el("w:r")
@@ -59,7 +63,8 @@ def _runs(p: Any, spans: list[Span], notes_xml: Any = None) -> None:
         p.append(r)
 
 
-def paragraph(style: str, spans: list[Span], *, align: str | None = None, keep_next: bool = False) -> Any:
+def paragraph(style: str, spans: list[Span], *, align: str | None = None, keep_next: bool = False,
+              notes: list[list[footnotes.Run]] | None = None) -> Any:
     """A ``w:p`` in ``style`` holding ``spans``."""
     p = _el("w:p")
     ppr = _el("w:pPr")
@@ -69,7 +74,7 @@ def paragraph(style: str, spans: list[Span], *, align: str | None = None, keep_n
     if align:
         ppr.append(_el("w:jc", val={"left": "left", "right": "right", "center": "center"}[align]))
     p.append(ppr)
-    _runs(p, spans)
+    _runs(p, spans, notes)
     return p
 
 
@@ -86,7 +91,7 @@ def _rule(width_twips: int, ratio: float, text_width_twips: int) -> Any:
     return p
 
 
-def _cell(cell: Cell, width: int, span: int = 1) -> Any:
+def _cell(cell: Cell, width: int, span: int = 1, notes: list[list[footnotes.Run]] | None = None) -> Any:
     tc = _el("w:tc")
     tcpr = _el("w:tcPr")
     tcpr.append(_el("w:tcW", w=str(width), type="dxa"))
@@ -95,11 +100,12 @@ def _cell(cell: Cell, width: int, span: int = 1) -> Any:
     tc.append(tcpr)
     style = "KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text"
     for spans in cell.paras:
-        tc.append(paragraph(style, spans, align=cell.align if cell.align != "left" else None))
+        tc.append(paragraph(style, spans, align=cell.align if cell.align != "left" else None, notes=notes))
     return tc
 
 
-def table(tbl: Table, text_width: int, page_height_pt: float = 482.0) -> Any:
+def table(tbl: Table, text_width: int, page_height_pt: float = 482.0,
+          notes: list[list[footnotes.Run]] | None = None) -> Any:
     """A bordered table; its header row repeats on every page, rows do not split across pages."""
     widths = [int(round(f * text_width)) for f in tbl.widths]
     widths[-1] += text_width - sum(widths)
@@ -124,7 +130,7 @@ def table(tbl: Table, text_width: int, page_height_pt: float = 482.0) -> Any:
         grid.append(_el("w:gridCol", w=str(w)))
     t.append(grid)
     for row in tbl.rows:
-        t.append(_row(row, widths, page_height_pt))
+        t.append(_row(row, widths, page_height_pt, notes))
     return t
 
 
@@ -142,7 +148,7 @@ def row_height_pt(row: Row, widths: list[int], size_pt: float = 13.0) -> float:
     return tallest
 
 
-def _row(row: Row, widths: list[int], page_height_pt: float) -> Any:
+def _row(row: Row, widths: list[int], page_height_pt: float, notes: list[list[footnotes.Run]] | None) -> Any:
     tr = _el("w:tr")
     trpr = _el("w:trPr")
     # Keep a row on one page where that is possible; a row taller than a third of the page may
@@ -153,10 +159,10 @@ def _row(row: Row, widths: list[int], page_height_pt: float) -> Any:
         trpr.append(_el("w:tblHeader"))
     tr.append(trpr)
     if row.kind == "group":
-        tr.append(_cell(row.cells[0], sum(widths), span=len(widths)))
+        tr.append(_cell(row.cells[0], sum(widths), span=len(widths), notes=notes))
     else:
         for cell, w in zip(row.cells, widths, strict=True):
-            tr.append(_cell(cell, w))
+            tr.append(_cell(cell, w, notes=notes))
     return tr
 
 
@@ -226,8 +232,12 @@ def _reorder_title_pg(sect: Any) -> None:
             return
 
 
-def append_appendices(document: Any, appendices: list[AppendixLayout], notes_hook: Any = None) -> None:
-    """Append each appendix in its own section after the content of ``document``."""
+def append_appendices(document: Any, appendices: list[AppendixLayout],
+                      notes: list[list[footnotes.Run]] | None = None) -> None:
+    """Append each appendix in its own section after the content of ``document``.
+
+    Footnotes in the appendices' text are added to ``notes`` (numbered after the body's).
+    """
     if not appendices:
         return
     body = document.element.body
@@ -240,28 +250,28 @@ def append_appendices(document: Any, appendices: list[AppendixLayout], notes_hoo
         brk.append(ppr)
         final.addprevious(brk)
         text_width = LANDSCAPE_TEXT_WIDTH if app.landscape else TEXT_WIDTH
-        for el in _appendix_elements(app, text_width):
+        for el in _appendix_elements(app, text_width, notes):
             final.addprevious(el)
         previous = _section_props(final, app.landscape, restart=True)
     last = previous
     final.getparent().replace(final, last)
 
 
-def _appendix_elements(app: AppendixLayout, text_width: int) -> list[Any]:
+def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[footnotes.Run]] | None) -> list[Any]:
     out = [
         paragraph("KH Appendix Label", [Span(app.label, bold=True)], keep_next=True),
         paragraph("KH Appendix Title", [Span(app.title, bold=True)], keep_next=True),
         paragraph("KH Appendix Attached", [Span(app.attached_line, italic=True)], keep_next=True),
         _rule(min(text_width, 4000), 0.6, text_width),
     ]
-    out += [_para(p) for p in app.before]
+    out += [_para(p, notes) for p in app.before]
     usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
-    out.append(table(app.table, text_width, usable / metrics.TWIPS_PER_PT))
-    out += [_para(p) for p in app.after]
+    out.append(table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes))
+    out += [_para(p, notes) for p in app.after]
     if app.signatures:
         out.append(_signatures(app.signatures, text_width))
     return out
 
 
-def _para(p: Para) -> Any:
-    return paragraph(STYLE_OF.get(p.kind, "KH Body"), p.spans)
+def _para(p: Para, notes: list[list[footnotes.Run]] | None = None) -> Any:
+    return paragraph(STYLE_OF.get(p.kind, "KH Body"), p.spans, notes=notes)

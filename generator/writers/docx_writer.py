@@ -130,7 +130,7 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
         if type(exc).__name__ in ("PackageNotFoundError", "BadZipFile", "KeyError"):
             raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
         raise
-    appendix_docx.append_appendices(tpl.docx, doc.appendices)
+    appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
     buf = io.BytesIO()
