@@ -87,6 +87,8 @@ def build(paths: tuple[Path, ...], output: Path | None, outdir: Path, fmt: str |
     stale = []
     for plan_path in plans:
         out = output if output is not None else outdir / f"{plan_path.stem}.{fmt}"
+        if out.suffix.lower() in (".yaml", ".yml") or out.resolve() == plan_path.resolve():
+            raise click.UsageError(f"không ghi đè tệp YAML '{out}' (refusing to overwrite a plan file)")
         try:
             data = _render(plan_path, fmt, template)
             if check:

@@ -194,3 +194,11 @@ def test_draft_leaves_blanks_for_the_van_thu(project, tmp_path):
     result = nd30check(out)
     assert result.unexpected_failures() == {}, result.output
     assert "HDR-NUMBER" in result.passed
+
+
+def test_never_writes_over_a_plan_file(project):
+    plan = project / "plan.yaml"
+    before = plan.read_bytes()
+    proc = run_kh("build", str(plan), "-o", str(plan), "--to", "docx")
+    assert proc.returncode == 2 and "refusing to overwrite" in proc.stderr
+    assert plan.read_bytes() == before
