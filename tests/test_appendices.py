@@ -289,3 +289,11 @@ def test_footnotes_inside_appendix_tables_are_numbered_after_the_body(project):
         notes = z.read("word/footnotes.xml").decode()
     assert [body.count(f'w:footnoteReference w:id="{i}"') for i in (1, 2, 3)] == [1, 1, 1]
     assert notes.index("Chú thích thân bài") < notes.index("Chú thích trong bảng") < notes.index("Chú thích dưới bảng")
+
+
+def test_draft_appendix_heading_has_blanks(project):
+    plan_path = _write(project, EXTRA, {"number": None, "date": None, "year": 2025})
+    doc = layout(read_plan(plan_path))
+    blank = "\u00a0" * 6
+    assert doc.appendices[0].attached_line == (
+        f"(Kèm theo Kế hoạch số {blank}/KH-UBND ngày{blank}tháng{blank}năm 2025 của Ủy ban nhân dân Quận 3)")
