@@ -238,9 +238,6 @@ class TaskGroup(KhModel):
     tasks: list[Task] = Field(description="Các nhiệm vụ của nhóm.")
 
 
-TASK_COLUMNS = ("stt", "task", "lead", "support", "timing", "product")
-
-
 class Column(KhModel):
     """Một cột của bảng nhiệm vụ."""
 

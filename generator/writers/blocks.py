@@ -15,7 +15,6 @@ from ..typography import Span, end_sentence, list_item, parse_inline, upper_vi
 
 DOC_TYPE = "KẾ HOẠCH"
 DOC_ABBR = "KH"
-DECISION_TYPE = "QUYẾT ĐỊNH"
 DECISION_ABBR = "QĐ"
 
 #: Paragraph kinds; writers map each to a style.

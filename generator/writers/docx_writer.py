@@ -17,7 +17,7 @@ from ..model import Plan
 from ..typography import Span
 from . import appendix_docx, footnotes, geometry, metrics
 from .blocks import Layout, layout
-from .package import normalise_zip, write_atomic
+from .package import normalise_zip
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
@@ -151,8 +151,3 @@ def _properties(document: Any, plan: Plan, doc: Layout) -> None:
     props.revision = 1
     props.keywords = "kh"
     props.comments = ""
-
-
-def write_docx(plan: Plan, out: Path, template: Path | None = None) -> None:
-    """Render and replace ``out`` atomically; nothing is written if rendering fails."""
-    write_atomic(out, render_docx(plan, template))
