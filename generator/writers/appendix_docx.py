@@ -157,6 +157,8 @@ def _row(row: Row, widths: list[int], page_height_pt: float, notes: list[list[fo
         trpr.append(_el("w:cantSplit"))
     if row.kind == "header":
         trpr.append(_el("w:tblHeader"))
+    if row.kind == "form":   # room to write in
+        trpr.append(_el("w:trHeight", val="567", hRule="atLeast"))
     tr.append(trpr)
     if row.kind == "group":
         tr.append(_cell(row.cells[0], sum(widths), span=len(widths), notes=notes))
@@ -184,10 +186,12 @@ def _signatures(places: list[list[tuple[str, str]]], text_width: int) -> Any:
         tcpr = _el("w:tcPr")
         tcpr.append(_el("w:tcW", w=str(half), type="dxa"))
         tc.append(tcpr)
-        for text, kind in lines:
+        for i, (text, kind) in enumerate(lines):
             italic = kind == "sign_note"
-            tc.append(paragraph(STYLE_OF[kind], [Span(text, bold=kind == "sign_title", italic=italic)],
-                                align="center"))
+            p = paragraph(STYLE_OF[kind], [Span(text, bold=kind == "sign_title", italic=italic)], align="center")
+            if i == 0:   # a line of space between the notes and the signature places
+                p.find(qn("w:pPr")).insert(1, _el("w:spacing", before="240"))
+            tc.append(p)
         tr.append(tc)
     t.append(tr)
     return t

@@ -84,7 +84,7 @@ class Cell:
 
 @dataclass
 class Row:
-    """A table row; ``kind`` is header, group (one merged cell), data or total."""
+    """A table row; ``kind`` is header, group (one merged cell), data, form (to fill in) or total."""
 
     kind: str
     cells: list[Cell]
@@ -415,7 +415,7 @@ def _report_table(app: Appendix) -> Table:
     rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True)
                            for h in ["STT", app.topic_header, *app.fields]])]
     for i, t in enumerate(app.topics, start=1):
-        rows.append(Row("data", [Cell([[Span(str(i))]], "center"), _cell([t])] + [Cell([[]]) for _ in app.fields]))
+        rows.append(Row("form", [Cell([[Span(str(i))]], "center"), _cell([t])] + [Cell([[]]) for _ in app.fields]))
     return Table([stt, topic] + [rest] * n, rows)
 
 
