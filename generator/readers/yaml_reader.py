@@ -7,8 +7,10 @@ Every problem is collected with its file, line, column and field before anything
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ if typing.TYPE_CHECKING:
 ORG_DIRS = ("orgs", "../orgs")
 
 # Fields holding identifiers or paths, not prose: left untouched by the text pass.
-_NOT_PROSE = {"org", "template", "unit", "signer", "symbol", "lead", "numbering"}
+_NOT_PROSE = {"org", "template", "unit", "signer", "symbol", "lead", "numbering", "variables"}
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -70,35 +72,39 @@ def read_org(path: str | Path) -> Org:
 
 
 # ------------------------------------------------------------------ text pass
-def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem]) -> Any:
-    """Clean prose in place and check its emphasis/footnote marks."""
+def _map_prose(value: Any, path: Path_, fn: Callable[[str, Path_], str]) -> Any:
+    """Apply ``fn(text, path)`` to every prose string of a plan, in place (ids and variables skipped)."""
     if isinstance(value, dict):
-        for key, item in value.items():
-            if key in _NOT_PROSE or key == "variables":
-                continue
-            value[key] = _tidy(item, path + (key,), src, problems)
+        for key in list(value):
+            if key not in _NOT_PROSE:
+                value[key] = _map_prose(value[key], path + (key,), fn)
         return value
     if isinstance(value, list):
         for i, item in enumerate(value):
-            value[i] = _tidy(item, path + (i,), src, problems)
+            value[i] = _map_prose(item, path + (i,), fn)
         return value
-    if isinstance(value, str):
-        text = clean(value)
+    return fn(value, path) if isinstance(value, str) else value
+
+
+def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem]) -> Any:
+    """Clean prose in place and check its emphasis/footnote marks."""
+
+    def tidy(raw: str, where: Path_) -> str:
+        text = clean(raw)
         try:
             parse_inline(text)
         except MarkupError as exc:
-            problems.append(src.problem(path, f"dấu định dạng sai: {exc}", found=shorten(value),
+            problems.append(src.problem(where, f"dấu định dạng sai: {exc}", found=shorten(raw),
                                         hint="viết \\* nếu muốn in dấu * (escape a literal * as \\*)"))
         return text
-    return value
+
+    return _map_prose(value, path, tidy)
 
 
 def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
     year = data.get("year")
     date = data.get("date")
     if isinstance(date, str):
-        import datetime as dt
-
         try:
             date = dt.date.fromisoformat(date)
         except ValueError:
@@ -121,30 +127,26 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
 
 def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems: list[Problem]) -> Any:
     """Render {{ ... }} / {% ... %} in prose strings, in place, with a sandboxed Jinja."""
-    if isinstance(value, dict):
-        for key in list(value):
-            if key not in _NOT_PROSE and key != "variables":
-                value[key] = _expand(value[key], path + (key,), src, ctx, problems)
-        return value
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            value[i] = _expand(item, path + (i,), src, ctx, problems)
-        return value
-    if isinstance(value, str) and ("{{" in value or "{%" in value):
+
+    def expand(text: str, where: Path_) -> str:
+        if "{{" not in text and "{%" not in text:
+            return text
         import jinja2
 
         try:
-            return clean(_sandbox().from_string(value).render(ctx))
+            return clean(_sandbox().from_string(text).render(ctx))
         except jinja2.UndefinedError as exc:
-            problems.append(src.problem(path, f"biểu thức dùng tên chưa định nghĩa (undefined name): {exc.message}",
-                                        expected="một trong: " + ", ".join(sorted(ctx)), found=shorten(value)))
+            problems.append(src.problem(where, f"biểu thức dùng tên chưa định nghĩa (undefined name): {exc.message}",
+                                        expected="một trong: " + ", ".join(sorted(ctx)), found=shorten(text)))
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(src.problem(path, f"biểu thức Jinja sai cú pháp (syntax error): {exc.message}",
-                                        found=shorten(value)))
+            problems.append(src.problem(where, f"biểu thức Jinja sai cú pháp (syntax error): {exc.message}",
+                                        found=shorten(text)))
         except Exception as exc:  # noqa: BLE001 - sandbox refusals and type errors alike
-            problems.append(src.problem(path, f"biểu thức Jinja lỗi: {type(exc).__name__}: {exc}",
-                                        found=shorten(value)))
-    return value
+            problems.append(src.problem(where, f"biểu thức Jinja lỗi: {type(exc).__name__}: {exc}",
+                                        found=shorten(text)))
+        return text
+
+    return _map_prose(value, path, expand)
 
 
 _SANDBOX = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,7 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
 
 def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     """Render ``plan`` into .docx bytes (byte-identical for identical input)."""
+    from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
     from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 
@@ -115,10 +117,13 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     doc = layout(plan)
     notes: list[list[footnotes.Run]] = []
     ctx = context(doc, notes)
+    tpl = DocxTemplate(str(template))
     try:
-        tpl = DocxTemplate(str(template))
-        env = Environment(autoescape=True, undefined=StrictUndefined)
-        tpl.render(ctx, jinja_env=env)
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:   # not a .docx at all
+        raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
+    try:
+        tpl.render(ctx, jinja_env=Environment(autoescape=True, undefined=StrictUndefined))
     except TemplateSyntaxError as exc:
         near = " ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())
         raise TemplateError(f"{template}: thẻ mẫu sai (broken template tag): {exc.message}"
@@ -126,10 +131,6 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     except UndefinedError as exc:
         raise TemplateError(f"{template}: mẫu dùng biến chưa định nghĩa (undefined variable): {exc.message}"
                             f"; biến có sẵn (available): {', '.join(sorted(ctx))}") from None
-    except Exception as exc:  # a template that is not a .docx at all
-        if type(exc).__name__ in ("PackageNotFoundError", "BadZipFile", "KeyError"):
-            raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
-        raise
     appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
