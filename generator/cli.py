@@ -1,47 +1,45 @@
-"""Command line: ``kh build``, ``kh check``, ``kh schema``.
+"""Command line entry point: ``kh <command>``.
 
-Heavy modules (pydantic, docxtpl, lxml) are imported inside the commands, so ``kh --help``
-starts quickly. Exit codes: 0 done, 1 output differs (--check) or other failure,
-2 invalid plan, 3 broken template.
+Each command lives in its own module under :mod:`generator.commands` and is imported only when
+it runs (or when ``kh --help`` lists it), so start-up stays small. Exit codes: 0 done,
+1 output differs (--check) or other failure, 2 invalid plan, 3 broken template.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import importlib
+from typing import Any
 
 import click
 
 from . import __version__
 
-FORMATS = ("docx", "txt", "pdf")
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-
-def _plans(paths: tuple[Path, ...]) -> list[Path]:
-    """Plan files named on the command line; a folder stands for its *.yaml files."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-            if not found:
-                raise click.UsageError(f"thư mục '{path}' không có tệp .yaml nào (no plan files in folder)")
-            out += found
-        else:
-            out.append(path)
-    return out
+#: command name → "module:attribute" under generator.commands (add a line to add a command).
+COMMANDS: dict[str, str] = {
+    "build": "build:build",
+    "check": "check:check",
+    "schema": "schema:schema",
+}
 
 
-def _fail(exc: Exception) -> int:
-    from .errors import KhError
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
 
-    click.secho(str(exc), fg="red", err=True)
-    return exc.exit_code if isinstance(exc, KhError) else 1
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS:
+            module, attr = COMMANDS[name].split(":")
+            return getattr(importlib.import_module(f"{__package__}.commands.{module}"), attr)
+        return super().get_command(ctx, name)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="kh")
-def main() -> None:
+def main(**_: Any) -> None:
     """kh: soạn Kế hoạch đúng Nghị định 30/2020 từ tệp YAML.
 
     kh turns a plan written in YAML into a Nghị định 30-conformant Kế hoạch (.docx).
@@ -53,108 +51,6 @@ def main() -> None:
       kh check plans/quan3-2025.yaml        → chỉ kiểm tra, không ghi tệp
       kh schema > plans/plan.schema.json    → JSON Schema cho VS Code
     """
-
-
-@main.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Tệp kết quả (output file); chỉ dùng với một kế hoạch.")
-@click.option("-d", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Thư mục kết quả (output folder).")
-@click.option("-t", "--to", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Định dạng: docx (mặc định), txt, pdf (cần LibreOffice). Mặc định theo đuôi của -o.")
-@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Mẫu .docx thay cho mẫu của kế hoạch/tổ chức (template override).")
-@click.option("--check", is_flag=True,
-              help="Không ghi gì; thoát 1 nếu tệp kết quả chưa cập nhật (exit 1 if output is out of date).")
-@click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi (errors only).")
-def build(paths: tuple[Path, ...], output: Path | None, outdir: Path, fmt: str | None,
-          template: Path | None, check: bool, quiet: bool) -> None:
-    """Dựng kế hoạch thành .docx (build plans into documents).
-
-    Lỗi trong kế hoạch: in vị trí tệp:dòng:cột, thoát mã 2, không ghi tệp nào của kế hoạch đó.
-    """
-    plans = _plans(paths)
-    if output is not None and len(plans) != 1:
-        raise click.UsageError("-o/--output chỉ dùng với một kế hoạch (one plan only); dùng --outdir")
-    if fmt is None:
-        fmt = output.suffix.lstrip(".").lower() if output is not None and output.suffix else "docx"
-        if fmt not in FORMATS:
-            raise click.UsageError(f"không biết định dạng '.{fmt}' (unknown format); dùng --to")
-    from .errors import KhError
-
-    status = 0
-    stale = []
-    for plan_path in plans:
-        out = output if output is not None else outdir / f"{plan_path.stem}.{fmt}"
-        if out.suffix.lower() in (".yaml", ".yml") or out.resolve() == plan_path.resolve():
-            raise click.UsageError(f"không ghi đè tệp YAML '{out}' (refusing to overwrite a plan file)")
-        try:
-            data = _render(plan_path, fmt, template)
-            if check:
-                if not out.is_file() or out.read_bytes() != data:
-                    stale.append(out)
-                    click.echo(f"cần dựng lại (would rebuild): {plan_path} → {out}")
-                continue
-            from .writers.package import write_atomic
-
-            write_atomic(out, data)
-            if not quiet:
-                click.echo(f"đã dựng (built): {plan_path} → {out}")
-        except KhError as exc:
-            status = max(status, _fail(exc))
-        except OSError as exc:
-            status = max(status, _fail(Exception(f"{out}: không ghi được (cannot write): {exc.strerror}")))
-    if check and stale and status == 0:
-        status = 1
-    sys.exit(status)
-
-
-def _render(plan_path: Path, fmt: str, template: Path | None) -> bytes:
-    from .readers.yaml_reader import read_plan
-
-    plan = read_plan(plan_path)
-    if fmt == "txt":
-        from .writers.text_writer import render_text
-
-        return render_text(plan).encode("utf-8")
-    from .writers.docx_writer import render_docx
-
-    docx = render_docx(plan, template)
-    if fmt == "pdf":
-        from .writers.pdf_writer import docx_to_pdf
-
-        return docx_to_pdf(docx)
-    return docx
-
-
-@main.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi (errors only).")
-def check(paths: tuple[Path, ...], quiet: bool) -> None:
-    """Kiểm tra kế hoạch, không ghi tệp (validate plans without writing)."""
-    from .errors import KhError
-    from .readers.yaml_reader import read_plan
-
-    status = 0
-    for plan_path in _plans(paths):
-        try:
-            read_plan(plan_path)
-            if not quiet:
-                click.echo(f"hợp lệ (valid): {plan_path}")
-        except KhError as exc:
-            status = max(status, _fail(exc))
-    sys.exit(status)
-
-
-@main.command(context_settings=CONTEXT)
-@click.option("--org", "what", flag_value="org", help="Schema của hồ sơ tổ chức (organisation profile).")
-@click.option("--plan", "what", flag_value="plan", default=True, help="Schema của tệp kế hoạch (mặc định).")
-def schema(what: str) -> None:
-    """In JSON Schema để VS Code gợi ý và giải thích khi gõ (print the JSON Schema)."""
-    from .schema import schema_json
-
-    click.echo(schema_json(what), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,1 @@
+"""One module per ``kh`` command; each imports only click at module level."""
