@@ -21,6 +21,9 @@ COMMANDS: dict[str, str] = {
     "build": "build:build",
     "check": "check:check",
     "schema": "schema:schema",
+    "text": "text:text",
+    "diff": "diff:diff",
+    "redline": "redline:redline",
 }
 
 
