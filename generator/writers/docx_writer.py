@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import TemplateError
 from ..model import Plan
 from ..typography import Span
-from . import appendix_docx, footnotes, geometry, metrics
+from . import appendix_docx, closing_docx, footnotes, geometry, metrics
 from .blocks import Layout, layout
 from .package import normalise_zip
 
@@ -109,7 +109,10 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     """Render ``plan`` into .docx bytes (byte-identical for identical input)."""
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
-    from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import TemplateError as JinjaError
+
+    from ..sandbox import TEMPLATE_MAX_OUTPUT, explain, make_env
 
     template = template or template_for(plan)
     if not template.is_file():
@@ -123,7 +126,7 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:   # not a .docx at all
         raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
     try:
-        tpl.render(ctx, jinja_env=Environment(autoescape=True, undefined=StrictUndefined))
+        tpl.render(ctx, jinja_env=make_env(autoescape=True, max_output=TEMPLATE_MAX_OUTPUT))
     except TemplateSyntaxError as exc:
         near = " ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())
         raise TemplateError(f"{template}: thẻ mẫu sai (broken template tag): {exc.message}"
@@ -131,6 +134,9 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     except UndefinedError as exc:
         raise TemplateError(f"{template}: mẫu dùng biến chưa định nghĩa (undefined variable): {exc.message}"
                             f"; biến có sẵn (available): {', '.join(sorted(ctx))}") from None
+    except (JinjaError, RecursionError, ArithmeticError, TypeError, ValueError) as exc:
+        raise TemplateError(f"{template}: mẫu {explain(exc)}") from None
+    closing_docx.place_after_end(tpl.docx, doc.after_end, doc.attached, notes)
     appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
