@@ -20,6 +20,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMANDS: dict[str, str] = {
     "build": "build:build",
     "check": "check:check",
+    "clone": "clone:clone", "fmt": "fmt:fmt", "init": "init:init",
     "schema": "schema:schema",
     "text": "text:text",
     "diff": "diff:diff",
@@ -54,6 +55,13 @@ def main(**_: Any) -> None:
       kh check plans/quan3-2025.yaml        → chỉ kiểm tra, không ghi tệp
       kh schema > plans/plan.schema.json    → JSON Schema cho VS Code
     """
+    import os
+
+    try:   # a deleted working folder: say so, instead of "file not found" for every relative path
+        os.getcwd()
+    except FileNotFoundError:
+        raise click.ClickException("thư mục hiện tại không còn tồn tại (the current folder was deleted); "
+                                   "hãy cd sang một thư mục có thật (cd to an existing folder)") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

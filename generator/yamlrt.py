@@ -79,16 +79,29 @@ def make_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
 
 
 def guess_indent(text: str) -> tuple[int, int, int]:
-    """(mapping, sequence, offset) indentation used by ``text``; kh's default when unclear."""
+    """(mapping, sequence, offset) indentation of ``text``: the layout whose round trip changes least."""
+    import difflib
+
     from ruamel.yaml.util import load_yaml_guess_indent
 
+    candidates = [(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0)]
     try:
         _data, seq_indent, offset = load_yaml_guess_indent(text)
+        if seq_indent and offset is not None and seq_indent >= offset + 2:
+            candidates.insert(1, (2, seq_indent, offset))
+        data = load_text(text)
     except Exception:  # noqa: BLE001 - any parse problem: fall back to the default
-        return 2, 4, 2
-    if not seq_indent or offset is None or seq_indent < offset + 2:
-        return 2, 4, 2
-    return 2, seq_indent, offset
+        return candidates[0]
+    best, best_score = candidates[0], None
+    old = text.splitlines()
+    for cand in candidates:
+        out = dump(data, indent=cand).splitlines()
+        score = sum(1 for d in difflib.ndiff(old, out) if d[:1] in "+-")
+        if best_score is None or score < best_score:
+            best, best_score = cand, score
+        if score == 0:
+            break
+    return best
 
 
 def load_text(text: str, name: str = "<yaml>") -> Any:
