@@ -1,0 +1,1 @@
+"""Reviewing changes between two plans: word diffs, the semantic comparison, its reports."""
