@@ -10,7 +10,15 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 
 def _as_list(value: Any) -> Any:
@@ -135,6 +143,28 @@ class DocRef(KhModel):
         return value
 
 
+_PRINTED_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _printed_date(value: Any) -> Any:
+    """A date written as the source printed it ("24/01/2025") → that date; other values pass."""
+    if isinstance(value, str):
+        m = _PRINTED_DATE.match(value.strip())
+        if m:
+            day, month, year = (int(g) for g in m.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise ValueError(f"ngày '{value}' không có thật (no such date); viết ngày/tháng/năm,"
+                                 " ví dụ '24/01/2025'") from None
+    return value
+
+
+#: A date in ISO form (2025-01-24), or as printed in the cited document (24/01/2025).
+PrintedDate = Annotated[dt.date | None, BeforeValidator(
+    _printed_date, json_schema_input_type=dt.date | Annotated[str, Field(pattern=_PRINTED_DATE.pattern)] | None)]
+
+
 class Basis(KhModel):
     """Căn cứ ban hành: một văn bản có cấu trúc, hoặc lời văn tự do (text)."""
 
@@ -142,12 +172,34 @@ class Basis(KhModel):
         default="Căn cứ", description="Từ mở đầu: 'Căn cứ' (mặc định), 'Thực hiện' hoặc 'Theo đề nghị của'.")
     kind: str | None = Field(default=None, description="Loại văn bản, ví dụ 'Kế hoạch', 'Luật'.")
     number: str | None = Field(default=None, description="Số, ký hiệu, ví dụ '1895/KH-UBND'.")
-    date: dt.date | None = Field(default=None, description="Ngày ban hành, dạng YYYY-MM-DD.")
+    date: PrintedDate = Field(
+        default=None,
+        description="Ngày ban hành: YYYY-MM-DD → 'ngày 24 tháng 01 năm 2025'; hoặc viết như văn bản gốc in,"
+        " '24/01/2025' → giữ nguyên 'ngày 24/01/2025' (date as words, or as printed in the source).")
     issuer: str | None = Field(default=None, description="Cơ quan ban hành, ví dụ 'Ủy ban nhân dân Thành phố'.")
     subject: str | None = Field(default=None, description="Trích yếu (viết sau 'về').")
     about: str = Field(default="về", description="Từ nối trước trích yếu: 'về', 'về việc' hoặc ''.")
     text: str | None = Field(
         default=None, description="Lời văn tự do khi căn cứ không theo mẫu (không cần ghi 'Căn cứ' và dấu ';').")
+    with_intro: bool = Field(
+        default=False,
+        description="true: viết liền với câu dẫn (intro) thành một đoạn: 'Thực hiện Kế hoạch số ...; Ủy ban"
+        " nhân dân phường ... như sau:' (joined with the lead-in into one paragraph; must be the last bases).")
+    _printed: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_printed(cls, data: Any, handler: Any) -> Basis:
+        printed = data.get("date") if isinstance(data, dict) else None
+        basis = handler(data)
+        if isinstance(printed, str) and _PRINTED_DATE.match(printed.strip()):
+            basis._printed = printed.strip()
+        return basis
+
+    @property
+    def printed_date(self) -> str | None:
+        """The date as the plan wrote it in d/m/yyyy form, when it did ("24/01/2025")."""
+        return self._printed
 
     @model_validator(mode="after")
     def _one_form(self) -> Basis:
@@ -287,6 +339,22 @@ class Appendix(KhModel):
     fields: list[str] = Field(
         default_factory=list, description="report: tiêu đề các cột để đơn vị điền, ví dụ ['Kết quả', 'Ghi chú'].")
     topic_header: str = Field(default="Nội dung", description="report: tiêu đề cột đầu.")
+    stt: bool = Field(
+        default=True,
+        description="report: false = không có cột STT, các dòng đánh số '1.', '2.' ngay trong cột nội dung"
+        " (no STT column; topics numbered inside their column).")
+    unit_line: Literal["below", "above", "none"] = Field(
+        default="below",
+        description="report: dòng 'Tên đơn vị: ...' dưới tên mẫu (below), trên tên mẫu (above) hoặc không in"
+        " (none).")
+    heading: str | None = Field(
+        default=None,
+        description="report: tên loại in riêng một dòng trên tên mẫu, ví dụ 'Báo cáo' → 'BÁO CÁO' / tên mẫu"
+        " (tên mẫu giữ nguyên chữ hoa, chữ thường) (two-line title).")
+    label: bool = Field(
+        default=True,
+        description="false: không in nhãn 'Phụ lục' (mẫu báo cáo gửi kèm); phụ lục này không tính vào"
+        " số thứ tự Phụ lục I, II (no 'Phụ lục' label, not counted).")
     items: list[BudgetItem] = Field(default_factory=list, description="budget: các dòng dự toán.")
 
     @model_validator(mode="after")
@@ -297,6 +365,13 @@ class Appendix(KhModel):
             raise ValueError("dự toán cần 'items'")
         if self.type != "tasks" and self.columns is not None:
             raise ValueError("'columns' chỉ dùng cho phụ lục type: tasks")
+        if self.type != "report":
+            used = [k for k in ("stt", "unit_line", "heading") if k in self.model_fields_set]
+            if used:
+                raise ValueError(f"'{used[0]}' chỉ dùng cho phụ lục type: report (report forms only)")
+        if self.unit_line == "above" and self.label:
+            raise ValueError("'unit_line: above' dùng với 'label: false' (mẫu báo cáo không nhãn 'Phụ lục'):"
+                             " nhãn 'Phụ lục' phải đứng đầu trang (the label must open the page)")
         return self
 
 
@@ -329,6 +404,13 @@ class Decision(KhModel):
     def _number(cls, value: int | str | None) -> int | str | None:
         return _doc_number(value)
 
+    @field_validator("bases")
+    @classmethod
+    def _separate(cls, bases: list[Basis]) -> list[Basis]:
+        if any(b.with_intro for b in bases):
+            raise ValueError("căn cứ của quyết định không dùng 'with_intro' (a decision has no lead-in)")
+        return bases
+
 
 def _doc_number(value: int | str | None) -> int | str | None:
     if isinstance(value, str) and value.strip() == "":
@@ -355,6 +437,10 @@ class Section(KhModel):
         " danh sách nhiệm vụ của kế hoạch, theo đơn vị chủ trì.")
     numbering: Literal["arabic", "decimal"] = Field(
         default="arabic", description="Đánh số khoản con: 'arabic' (1., 2.) hoặc 'decimal' (1.1., 1.2.).")
+    assignment_colon: bool | None = Field(
+        default=None,
+        description="true: tên đơn vị trong phân công của mục này kết thúc bằng ':' ('2. Phòng Nội vụ Quận 1:');"
+        " mặc định theo 'assignment_colon' của kế hoạch (per-section override).")
 
     @model_validator(mode="after")
     def _has_content(self) -> Section:
@@ -389,6 +475,14 @@ class Plan(KhModel):
         default_factory=list, description="Câu dẫn sau căn cứ, ví dụ '... ban hành Kế hoạch ... như sau:'.")
     sections: list[Section] = Field(description="Các mục I., II., ... của kế hoạch.")
     closing: Paragraphs = Field(default_factory=list, description="Câu kết; kh thêm './.' vào cuối nội dung.")
+    after_end: Paragraphs = Field(
+        default_factory=list,
+        description="Dòng in sau dấu './.', trước 'Nơi nhận', ví dụ '(Kèm theo mẫu báo cáo kết quả thực hiện)'"
+        " (lines after the end mark).")
+    assignment_colon: bool = Field(
+        default=False,
+        description="true: tên đơn vị trong phần phân công kết thúc bằng ':' ('2. Phòng Nội vụ Quận 1:')"
+        " (assignment headings end with a colon).")
     recipients: list[str] = Field(
         default_factory=list, description="Nơi nhận, mỗi dòng một nơi; kh thêm '- ' và ';'.")
     archive: str | None = Field(default=None, description="Dòng lưu, ví dụ 'VT, NV' → '- Lưu: VT, NV.'")
@@ -428,6 +522,14 @@ class Plan(KhModel):
             self.year = self.date.year
         elif self.date is not None and self.date.year != self.year:
             raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')")
+        joined = [b.with_intro for b in self.bases]
+        if any(joined):
+            if not self.intro:
+                raise ValueError("căn cứ 'with_intro: true' cần câu dẫn 'intro' để viết liền (needs an intro)")
+            first = joined.index(True)
+            if not all(joined[first:]):
+                raise ValueError("các căn cứ 'with_intro: true' phải đứng cuối danh sách 'bases'"
+                                 " (joined bases must come last)")
         if self.decision is not None and self.attached_to is not None:
             raise ValueError("có 'decision' thì kh tự ghi dòng 'Kèm theo Quyết định'; bỏ 'attached_to'")
         uses_tasks = any(a.type == "tasks" for a in self.appendices) or _wants_tasks(self.sections)

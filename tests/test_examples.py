@@ -119,7 +119,7 @@ def _in_order(units: list[str], text: str) -> list[str]:
 
 # Example plans that reproduce no seed: a draft for next year showing what the seeds do not
 # (blanks for the văn thư, tasks driving the assignments, report form, budget, footnote).
-SHOWCASE = {"quan3-2026-du-thao"}
+SHOWCASE = {"quan3-2026-du-thao", "vothisau-2025"}   # vothisau-2025: a ward plan using the issue-9 options
 
 
 def test_every_example_has_its_seed_or_is_a_showcase():

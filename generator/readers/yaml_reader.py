@@ -112,9 +112,9 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
     if not isinstance(year, int) and hasattr(date, "year"):
         year = date.year
     variables = data.get("variables") if isinstance(data.get("variables"), dict) else {}
-    count = len(data["appendices"]) if isinstance(data.get("appendices"), list) else 0
+    appendices = data["appendices"] if isinstance(data.get("appendices"), list) else []
     return {
-        "appendices": ["Phụ lục"] if count == 1 else [f"Phụ lục {numbering.roman(i)}" for i in range(1, count + 1)],
+        "appendices": numbering.appendix_names(appendices),
         "year": year,
         "previous_year": year - 1 if isinstance(year, int) else None,
         "next_year": year + 1 if isinstance(year, int) else None,

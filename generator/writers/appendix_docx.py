@@ -56,10 +56,14 @@ def _runs(p: Any, spans: list[Span], notes: list[list[footnotes.Run]] | None = N
             if span.italic:
                 rpr.append(_el("w:i"))
             r.append(rpr)
-        t = _el("w:t")
-        t.text = span.text
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        r.append(t)
+        for i, line in enumerate(span.text.split("\n")):   # "\n" is a line break, as in the body
+            if i:
+                r.append(_el("w:br"))
+            if line:
+                t = _el("w:t")
+                t.text = line
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                r.append(t)
         p.append(r)
 
 
@@ -262,8 +266,12 @@ def append_appendices(document: Any, appendices: list[AppendixLayout],
 
 
 def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[footnotes.Run]] | None) -> list[Any]:
-    out = [
-        paragraph("KH Appendix Label", [Span(app.label, bold=True)], keep_next=True),
+    out = [_para(p, notes, keep_next=True) for p in app.top]
+    if app.label:
+        out.append(paragraph("KH Appendix Label", [Span(app.label, bold=True)], keep_next=True))
+    if app.heading:
+        out.append(paragraph("KH Appendix Title", [Span(app.heading, bold=True)], keep_next=True))
+    out += [
         paragraph("KH Appendix Title", [Span(app.title, bold=True)], keep_next=True),
         paragraph("KH Appendix Attached", [Span(app.attached_line, italic=True)], keep_next=True),
         _rule(min(text_width, 4000), 0.6, text_width),
@@ -277,5 +285,5 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
     return out
 
 
-def _para(p: Para, notes: list[list[footnotes.Run]] | None = None) -> Any:
-    return paragraph(STYLE_OF.get(p.kind, "KH Body"), p.spans, notes=notes)
+def _para(p: Para, notes: list[list[footnotes.Run]] | None = None, keep_next: bool = False) -> Any:
+    return paragraph(STYLE_OF.get(p.kind, "KH Body"), p.spans, notes=notes, keep_next=keep_next)

@@ -7,11 +7,16 @@ applied and the content closed with "./.". Writers only decide how blocks look.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .. import datewords, numbering, vnwords
 from ..model import Appendix, Assignment, Basis, Bullet, Decision, DocRef, Org, Plan, Point, Section, Timing
 from ..typography import Span, end_sentence, list_item, parse_inline, upper_vi
+from . import metrics
+from .geometry import LANDSCAPE_TEXT_WIDTH, TABLE_CELL_MARGIN, TEXT_WIDTH
+
+TWIPS_PER_CM = 1440 / 2.54
 
 DOC_TYPE = "KẾ HOẠCH"
 DOC_ABBR = "KH"
@@ -52,6 +57,8 @@ class Layout:
     year: int = 0
     decision: DecisionLayout | None = None
     appendices: list[AppendixLayout] = field(default_factory=list)
+    after_end: list[Para] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def attached(self) -> bool:
@@ -100,7 +107,12 @@ class Table:
 
 @dataclass
 class AppendixLayout:
-    """One Phụ lục: heading block, optional lead text, a table, notes, signature places."""
+    """One Phụ lục: heading block, optional lead text, a table, notes, signature places.
+
+    ``label`` is "" for an appendix printed without one; ``title`` may hold "\n" line breaks;
+    ``top`` paragraphs stand above the label and title ("Tên đơn vị: ..." of a report form);
+    ``heading`` is a line over the title ("BÁO CÁO").
+    """
 
     label: str
     title: str
@@ -110,6 +122,14 @@ class AppendixLayout:
     table: Table
     after: list[Para]
     signatures: list[list[tuple[str, str]]] = field(default_factory=list)
+    top: list[Para] = field(default_factory=list)
+    heading: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The heading line (if any) and the title, split at its line breaks."""
+        return ([self.heading] if self.heading else []) + self.title.split("\n")
 
 
 def layout(plan: Plan) -> Layout:
@@ -118,12 +138,14 @@ def layout(plan: Plan) -> Layout:
     attached = plan.attached
     ctx = _Ctx(plan)
     body: list[Para] = []
-    body += _bases(plan.bases)
-    body += [Para(BODY, parse_inline(t)) for t in plan.intro]
+    body += _bases([b for b in plan.bases if not b.with_intro])
+    body += _intro([b for b in plan.bases if b.with_intro], plan.intro)
     for i, sec in enumerate(plan.sections, start=1):
         body += _section(sec, (i,), ctx, decimal=False)
     body += [Para(BODY, parse_inline(t)) for t in plan.closing]
     _close_content(body)
+    labels = numbering.appendix_labels([a.label for a in plan.appendices])
+    appendices = [appendix_layout(plan, a, labels[i - 1], ctx) for i, a in enumerate(plan.appendices, start=1)]
     signer = plan.signed_by
     attached_ref = plan.attached_to or (decision_ref(plan.decision, org) if plan.decision else None)
     return Layout(
@@ -140,8 +162,9 @@ def layout(plan: Plan) -> Layout:
         signer_name=signer.name if signer and not attached else None,
         year=plan.year or 0,
         decision=decision_layout(plan.decision, org, plan.year or 0) if plan.decision else None,
-        appendices=[appendix_layout(plan, a, i, len(plan.appendices), ctx)
-                    for i, a in enumerate(plan.appendices, start=1)],
+        appendices=appendices,
+        after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
+        warnings=[w for app in appendices for w in app.warnings],
     )
 
 
@@ -153,6 +176,7 @@ class _Ctx:
         self.org: Org = plan.organisation
         self.request_word = self.org.request_word
         self.year = plan.year or 0
+        self.colon = plan.assignment_colon
 
 
 # ------------------------------------------------------------------ header
@@ -177,7 +201,10 @@ def ref_words(ref: DocRef | Basis) -> str:
         parts.append(f"số {num}")
     elif ref.subject and not ref.issuer:
         parts.append(ref.subject)   # a law: "Luật Tổ chức chính quyền địa phương"
-    if ref.date:
+    printed = ref.printed_date if isinstance(ref, Basis) else None
+    if printed:
+        parts.append(f"ngày {printed}")   # as the cited document printed it: "ngày 24/01/2025"
+    elif ref.date:
         parts.append(datewords.date_words(ref.date))
     if ref.issuer:
         parts.append(f"của {ref.issuer}")
@@ -226,6 +253,19 @@ def _bases(bases: list[Basis]) -> list[Para]:
     return out
 
 
+def _intro(joined: list[Basis], intro: list[str]) -> list[Para]:
+    """The lead-in; bases marked ``with_intro`` open its first paragraph, joined by ";".
+
+    "Thực hiện Kế hoạch số 33/KH-UBND ...; Ủy ban nhân dân phường ... như sau:" — an upright
+    body paragraph, so the italic "Căn cứ" block above it still ends with "." (ND30 §II.6).
+    """
+    texts = list(intro)
+    if joined and texts:
+        lead = "; ".join(list_item(basis_text(b), last=False)[:-1] for b in joined)
+        texts[0] = f"{lead}; {texts[0]}"
+    return [Para(BODY, parse_inline(t)) for t in texts]
+
+
 def _labelled(kind: str, label: str, texts: list[str], *, bold_title: bool = False) -> list[Para]:
     """First paragraph carries the label; the rest follow as body paragraphs."""
     first = parse_inline(texts[0]) if texts else []
@@ -254,8 +294,9 @@ def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, decimal: bool) -> l
         out += _point(point, numbering.point_label(i))
     out += _bullets(sec.bullets, 0)
     assignments = task_assignments(ctx) if sec.assignments == "tasks" else sec.assignments
+    colon = ctx.colon if sec.assignment_colon is None else sec.assignment_colon
     for i, asg in enumerate(assignments, start=1):
-        out += _assignment(asg, path, i, ctx.request_word, child_decimal)
+        out += _assignment(asg, path, i, ctx.request_word, child_decimal, colon)
     return out
 
 
@@ -272,15 +313,17 @@ def _bullets(bullets: list[Bullet], depth: int) -> list[Para]:
     return out
 
 
-def assignment_heading(asg: Assignment, request_word: str) -> str:
-    """"Phòng Nội vụ quận" or "Kính đề nghị Ban Tuyên giáo và Dân vận Quận ủy"."""
+def assignment_heading(asg: Assignment, request_word: str, colon: bool = False) -> str:
+    """"Phòng Nội vụ quận" or "Kính đề nghị Ban Tuyên giáo và Dân vận Quận ủy"; with ``colon``,
+    "Phòng Nội vụ quận:"."""
     names = ", ".join(asg.unit)
-    return f"{request_word} {names}" if asg.request else names
+    heading = f"{request_word} {names}" if asg.request else names
+    return heading.rstrip(" :.;") + ":" if colon else heading
 
 
 def _assignment(asg: Assignment, parent: tuple[int, ...], index: int, request_word: str,
-                decimal: bool) -> list[Para]:
-    heading = assignment_heading(asg, request_word)
+                decimal: bool, colon: bool = False) -> list[Para]:
+    heading = assignment_heading(asg, request_word, colon)
     if len(parent) == 1:   # under a Roman section: a titled clause "1. Phòng Nội vụ quận"
         label = numbering.section_label(parent + (index,), decimal=decimal)
         out = _labelled(HEADING2, label, [heading], bold_title=True)
@@ -409,14 +452,17 @@ def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
 
 
 def _report_table(app: Appendix) -> Table:
+    """The form to fill in; without an STT column the topics carry their numbers ("1. ...")."""
     n = len(app.fields)
-    stt, topic = 0.08, 0.45 if n <= 2 else 0.35
+    stt = 0.08 if app.stt else 0.0
+    topic = (0.45 if n <= 2 else 0.35) + (0.0 if app.stt else 0.05)
     rest = (1 - stt - topic) / n
-    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True)
-                           for h in ["STT", app.topic_header, *app.fields]])]
+    headers = (["STT"] if app.stt else []) + [app.topic_header, *app.fields]
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
     for i, t in enumerate(app.topics, start=1):
-        rows.append(Row("form", [Cell([[Span(str(i))]], "center"), _cell([t])] + [Cell([[]]) for _ in app.fields]))
-    return Table([stt, topic] + [rest] * n, rows)
+        first = [Cell([[Span(str(i))]], "center"), _cell([t])] if app.stt else [_cell([f"{i}. {t}"])]
+        rows.append(Row("form", first + [Cell([[]]) for _ in app.fields]))
+    return Table(([stt] if app.stt else []) + [topic] + [rest] * n, rows)
 
 
 def _quantity(value: float | None) -> str:
@@ -446,15 +492,22 @@ def _budget_table(app: Appendix) -> tuple[Table, int]:
     return Table([0.08, 0.36, 0.11, 0.11, 0.16, 0.18], rows), total
 
 
-def appendix_layout(plan: Plan, app: Appendix, index: int, count: int, ctx: _Ctx) -> AppendixLayout:
-    """Lay out one appendix of ``plan``."""
+FORM_UNIT = "Tên đơn vị: " + "…" * 30
+
+
+def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> AppendixLayout:
+    """Lay out one appendix of ``plan``; ``label`` is "Phụ lục", "Phụ lục II" or "" (none)."""
     before = [Para(BODY, parse_inline(t)) for t in app.text]
     after = [Para(BODY, parse_inline(t)) for t in app.notes]
+    top: list[Para] = []
     signatures: list[list[tuple[str, str]]] = []
     if app.type == "tasks":
         table = _task_table(plan, app, ctx.year)
     elif app.type == "report":
-        before.insert(0, Para("form_unit", [Span("Tên đơn vị: " + "…" * 30)]))
+        if app.unit_line == "below":
+            before.insert(0, Para("form_unit", [Span(FORM_UNIT)]))
+        elif app.unit_line == "above":
+            top.append(Para("form_unit", [Span(FORM_UNIT)]))
         table = _report_table(app)
         signatures = [
             [("Người thực hiện", "sign_title"), ("(Ký tên và ghi rõ họ tên)", "sign_note")],
@@ -465,9 +518,58 @@ def appendix_layout(plan: Plan, app: Appendix, index: int, count: int, ctx: _Ctx
         table, total = _budget_table(app)
         after.insert(0, Para("amount_words", [Span("Bằng chữ: ", italic=True),
                                               Span(vnwords.amount_in_words(total), italic=True)]))
+    name = label or upper_vi(app.heading or app.title.split("\n")[0])
     return AppendixLayout(
-        label=appendix_label(index, count), title=upper_vi(app.title), attached_line=appendix_attached_line(plan),
-        landscape=app.landscape, before=before, table=table, after=after, signatures=signatures)
+        label=label, title=app.title if app.heading else upper_vi(app.title),
+        attached_line=appendix_attached_line(plan), landscape=app.landscape, before=before, table=table,
+        after=after, signatures=signatures, top=top, heading=upper_vi(app.heading) if app.heading else None,
+        warnings=column_warnings(table, app.landscape, name,
+                                 [c.key for c in app.columns] if app.columns else None))
+
+
+def column_warnings(table: Table, landscape: bool, name: str, keys: list[str] | None = None) -> list[str]:
+    """Columns narrower than their longest word (the renderer would split it mid-word).
+
+    Widths are measured with :mod:`.metrics` (Times New Roman, 13 pt; header row bold)
+    against the column's width less the cell margins, as the .docx writer sets them.
+    """
+    text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
+    headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
+        if table.rows and table.rows[0].kind == "header" else [""] * len(table.widths)
+    longest: list[tuple[float, str]] = [(0.0, "")] * len(table.widths)
+    for row in table.rows:
+        if row.kind == "group" or len(row.cells) != len(table.widths):
+            continue
+        for col, cell in enumerate(row.cells):
+            for spans in cell.paras:
+                for span in spans:
+                    if span.note is not None:
+                        continue
+                    for word in span.text.split():
+                        width = metrics.text_width_pt(word, 13, bold=span.bold or cell.bold)
+                        if width > longest[col][0]:
+                            longest[col] = (width, word)
+    out = []
+    for col, (frac, (need_pt, word)) in enumerate(zip(table.widths, longest, strict=True)):
+        usable_pt = (frac * text_width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT
+        if need_pt <= usable_pt:
+            continue
+        cm = math.ceil((need_pt * metrics.TWIPS_PER_PT + 2 * TABLE_CELL_MARGIN) / TWIPS_PER_CM * 10) / 10
+        header = headers[col] or f"thứ {col + 1}"
+        where = f"'{keys[col]}' " if keys else ""
+        fix = f"đặt width: {cm:g} cho cột {where}(cm; cần width cho mọi cột)" if keys else f"rộng tối thiểu {cm:g} cm"
+        if not landscape:
+            fix += " hoặc landscape: true"
+        out.append(
+            f"cảnh báo (warning): {name}, cột '{header}' rộng {_cm(frac * text_width)} cm, hẹp hơn từ"
+            f" '{word}' — chữ sẽ bị ngắt giữa từ; {fix}"
+            f" (column too narrow for its longest word: set a width of {cm:g} cm"
+            f"{'' if landscape else ' or landscape: true'})")
+    return out
+
+
+def _cm(twips: float) -> str:
+    return f"{twips / TWIPS_PER_CM:.1f}".replace(".", ",")
 
 
 # ------------------------------------------------------------------ decision

@@ -53,10 +53,12 @@ def _closing(recipients: list[str], titles: list[str], name: str | None) -> list
 
 
 def _appendix(app: AppendixLayout, notes: _Notes) -> list[str]:
-    out = ["", "=" * 40, app.label, app.title, app.attached_line, ""]
+    out = ["", "=" * 40]
+    out += [notes.text(p.spans) for p in app.top]
+    out += ([app.label] if app.label else []) + app.title_lines + [app.attached_line, ""]
     out += _paras(app.before, notes)
     for row in app.table.rows:
-        cells = [" / ".join(notes.text(p) for p in cell.paras) for cell in row.cells]
+        cells = [" / ".join(notes.text(p).replace("\n", " / ") for p in cell.paras) for cell in row.cells]
         out.append("\t".join(cells))
     out.append("")
     out += _paras(app.after, notes)
@@ -83,6 +85,7 @@ def layout_text(doc: Layout) -> str:
         lines.append(doc.attached_line)
     lines.append("")
     lines += _paras(doc.body, notes)
+    lines += _paras(doc.after_end, notes)
     lines += _closing(doc.recipients, doc.signer_titles, doc.signer_name)
     for app in doc.appendices:
         lines += _appendix(app, notes)
