@@ -42,11 +42,24 @@ def _fonts(rpr) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        if attr.endswith("Theme"):
-            del fonts.attrib[attr]
+    _drop_theme_fonts(fonts)
     for side in ("ascii", "hAnsi", "cs", "eastAsia"):
         fonts.set(qn(f"w:{side}"), FONT)
+
+
+def _drop_theme_fonts(fonts) -> None:
+    """Remove w:asciiTheme, w:hAnsiTheme, w:eastAsiaTheme and w:cstheme (theme fonts win over named ones)."""
+    for attr in list(fonts.attrib):
+        if attr.lower().endswith("theme"):
+            del fonts.attrib[attr]
+
+
+def _no_theme_fonts_anywhere(doc) -> None:
+    """Built-in styles (headings, title, ...) fall back to Times New Roman, not the theme's Cambria."""
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        _drop_theme_fonts(fonts)
+        if not fonts.attrib:
+            fonts.getparent().remove(fonts)
 
 
 def _doc_defaults(doc) -> None:
@@ -64,6 +77,7 @@ def _doc_defaults(doc) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is not None:
         lang.set(qn("w:val"), "vi-VN")
+        lang.set(qn("w:eastAsia"), "vi-VN")
     ppr_default = defaults.find(qn("w:pPrDefault"))
     if ppr_default is None:
         ppr_default = OxmlElement("w:pPrDefault")
@@ -110,6 +124,7 @@ def _style(doc, name, *, base="Normal", size=BODY_PT, bold=False, italic=False, 
 
 def _styles(doc) -> None:
     _doc_defaults(doc)
+    _no_theme_fonts_anywhere(doc)
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(BODY_PT)
@@ -150,6 +165,79 @@ def _styles(doc) -> None:
     _style(doc, "KH Table Text", size=13, align=left, before=3, after=3)
 
 
+# ------------------------------------------------------------------ package hygiene
+#: Word 2013+ layout: no "[Compatibility Mode]" banner.
+COMPATIBILITY_MODE = "15"
+LANG = "vi-VN"
+#: docProps/app.xml: who wrote the file, nothing stale (python-docx ships "Microsoft Macintosh Word").
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><TotalTime>0</TotalTime><Application>kh</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+#: Parts python-docx's default template carries that a kh document must not: a stale
+#: stylesWithEffects.xml (Cambria 12 pt en-US, none of our styles), the thumbnail of an empty
+#: page, and an empty bibliography customXml.
+DROPPED_PARTS = ("word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/")
+
+
+def _settings(doc) -> None:
+    """settings.xml: zoom with its required percent, compatibility mode 15, Vietnamese theme language."""
+    settings = doc.settings.element
+    for tag in ("w:savePreviewPicture", "w:proofState"):
+        for el in settings.findall(qn(tag)):
+            settings.remove(el)
+    zoom = settings.find(qn("w:zoom"))
+    for attr in list(zoom.attrib):
+        del zoom.attrib[attr]
+    zoom.set(qn("w:percent"), "100")
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), COMPATIBILITY_MODE)
+    lang = settings.find(qn("w:themeFontLang"))
+    for attr in list(lang.attrib):
+        del lang.attrib[attr]
+    lang.set(qn("w:val"), LANG)
+
+
+def _clean_package(data: bytes) -> bytes:
+    """Drop :data:`DROPPED_PARTS` with their relationships and content types; kh's app.xml; theme fonts."""
+    import posixpath
+    import re
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    dropped = [n for n in src.namelist() if n.startswith(DROPPED_PARTS)]
+
+    def gone(rels_name: str, target: str) -> bool:
+        base = posixpath.dirname(posixpath.dirname(rels_name))     # word/_rels/x.rels → word
+        return posixpath.normpath(posixpath.join(base, target)) in dropped
+
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            name = item.filename
+            if name in dropped:
+                continue
+            body = src.read(name)
+            if name.endswith(".rels"):
+                body = re.sub(rb'<Relationship [^>]*Target="([^"]*)"[^>]*/>',
+                              lambda m, rels=name: b"" if gone(rels, m.group(1).decode()) else m.group(0), body)
+            elif name == "[Content_Types].xml":
+                body = re.sub(rb'<Override PartName="/([^"]*)"[^>]*/>',
+                              lambda m: b"" if m.group(1).decode() in dropped else m.group(0), body)
+                body = body.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
+            elif name == "docProps/app.xml":
+                body = APP_XML.encode()
+            elif name == "word/theme/theme1.xml":      # major and minor Latin fonts: Times New Roman
+                body = re.sub(rb'<a:latin typeface="[^"]*"', f'<a:latin typeface="{FONT}"'.encode(), body)
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
 # ------------------------------------------------------------------ helpers
 def _para(container, text="", style=None):
     p = container.add_paragraph(style=style)
@@ -182,11 +270,7 @@ def _rule(container, indent):
 def _table(doc, widths):
     table = doc.add_table(rows=1, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tblpr = table._tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
+    table.autofit = False            # writes <w:tblLayout w:type="fixed"/> in schema order
     for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(w))
     return table
@@ -218,6 +302,7 @@ def _new_document():
     """A4 portrait document with the styles, margins and page-number header."""
     doc = Document()
     _styles(doc)
+    _settings(doc)
     sec = doc.sections[0]
     sec.page_width, sec.page_height = PAGE_W, PAGE_H
     for side, value in MARGINS.items():
@@ -253,7 +338,7 @@ def _header(doc, number_line: str, date_line: str) -> None:
         el.set(qn("w:w"), str(HEADER_CELL_MARGIN))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
-    hdr_tbl._tbl.tblPr.append(mar)
+    hdr_tbl._tbl.tblPr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     left, right = _cell(hdr_tbl, 0, 0, HEADER_COLS[0]), _cell(hdr_tbl, 0, 1, HEADER_COLS[1])
     _para(left, "{%p for line in parent %}")
     _para(left, "{{ line }}", "KH Parent")
@@ -340,7 +425,7 @@ def _pack(doc) -> bytes:
     doc.core_properties.title = "Kế hoạch"
     buf = io.BytesIO()
     doc.save(buf)
-    return normalise_zip(buf.getvalue())
+    return normalise_zip(_clean_package(buf.getvalue()))
 
 
 def build_kehoach() -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -24,9 +25,32 @@ def _builder():
     return module
 
 
-def test_committed_template_is_what_the_script_builds():
-    assert DEFAULT_TEMPLATE.read_bytes() == _builder().build_kehoach(), \
-        "templates/kehoach.docx is stale: run python templates/build_templates.py"
+def test_committed_templates_are_what_the_script_builds():
+    builder = _builder()
+    for name, build in builder.TEMPLATES.items():
+        assert (ROOT / "templates" / name).read_bytes() == build(), \
+            f"templates/{name} is stale: run python templates/build_templates.py"
+
+
+@pytest.mark.parametrize("name", ["kehoach.docx", "quyetdinh.docx"])
+def test_template_hygiene(name):
+    """Word 2013+ mode, Vietnamese, no parts left over from python-docx's default template."""
+    with zipfile.ZipFile(ROOT / "templates" / name) as z:
+        names = z.namelist()
+        part = {n: z.read(n).decode() for n in names if n.endswith((".xml", ".rels"))}
+    assert "word/stylesWithEffects.xml" not in names
+    assert not [n for n in names if n.startswith(("customXml/", "docProps/thumbnail"))]
+    assert "stylesWithEffects" not in part["word/_rels/document.xml.rels"] + part["[Content_Types].xml"]
+    assert "thumbnail" not in part["_rels/.rels"] and "jpeg" not in part["[Content_Types].xml"]
+    assert "Macintosh" not in part["docProps/app.xml"] and "<Application>kh</Application>" in part["docProps/app.xml"]
+    settings = part["word/settings.xml"]
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"' in settings
+    assert '<w:zoom w:percent="100"/>' in settings and "savePreviewPicture" not in settings
+    assert '<w:themeFontLang w:val="vi-VN"/>' in settings
+    styles = part["word/styles.xml"]
+    assert not re.search(r'w:(ascii|hAnsi|eastAsia|cs)[Tt]heme=', styles), "theme font attribute left in styles.xml"
+    assert '<w:lang w:val="vi-VN" w:eastAsia="vi-VN"' in styles
+    assert set(re.findall(r'<a:latin typeface="([^"]*)"', part["word/theme/theme1.xml"])) == {"Times New Roman"}
 
 
 def test_template_styles_resolve_to_times_new_roman_without_theme_fonts():
