@@ -1,0 +1,118 @@
+"""Print a comparison: plain text (coloured on a terminal) or Markdown for a merge request."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from .compare import GROUPS, Change, Report
+from .words import Op
+
+#: kind → (sign, Vietnamese (English), colour)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "added": ("+", "thêm (added)", "green"),
+    "removed": ("-", "bỏ (removed)", "red"),
+    "changed": ("~", "sửa (changed)", "yellow"),
+    "moved": ("↕", "chuyển chỗ (moved)", "cyan"),
+    "renumbered": ("#", "đánh số lại (renumbered)", "cyan"),
+    "reassigned": ("→", "giao lại (reassigned)", "magenta"),
+    "deadline": ("⏱", "đổi thời hạn (deadline moved)", "magenta"),
+}
+_KEEP = 40   # characters of unchanged text kept either side of a change
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _trim(pieces: list[tuple[Op, str]]) -> list[tuple[Op, str]]:
+    """Shorten long unchanged stretches to their ends next to a change."""
+    out: list[tuple[Op, str]] = []
+    for k, (op, text) in enumerate(pieces):
+        if op == "equal" and len(text) > 2 * _KEEP + 5:
+            first, last = k == 0, k == len(pieces) - 1
+            if first:
+                text = "…" + text[-_KEEP:]
+            elif last:
+                text = text[:_KEEP] + "…"
+            else:
+                text = text[:_KEEP] + " … " + text[-_KEEP:]
+        out.append((op, text))
+    return out
+
+
+def _md_escape(text: str) -> str:
+    for ch in "\\`*_~[]<>|":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _words(pieces: list[tuple[Op, str]], fmt: str) -> str:
+    out = []
+    for op, text in _trim(pieces):
+        text = text.replace("\n", " ¶ ")
+        if fmt == "markdown":
+            text = _md_escape(text)
+            out.append(text if op == "equal" else f"~~{text}~~" if op == "delete" else f"**{text}**")
+        elif fmt == "color":
+            out.append(text if op == "equal" else click.style(text, fg="red", strikethrough=True) if op == "delete"
+                       else click.style(text, fg="green", underline=True))
+        else:
+            out.append(text if op == "equal" else f"[-{text}-]" if op == "delete" else f"{{+{text}+}}")
+    return "".join(out)
+
+
+def _body(change: Change, fmt: str) -> str:
+    if change.words:
+        return _words(change.words, fmt)
+    if change.kind == "removed" or (change.new is None and change.old is not None):
+        text = _short(change.old or "")
+    else:
+        text = _short(change.new or change.old or "")
+    text = text.replace("\n", " ¶ ")
+    return _md_escape(text) if fmt == "markdown" else text
+
+
+def _line(change: Change, fmt: str) -> str:
+    sign, name, colour = KINDS.get(change.kind, ("*", change.kind, "white"))
+    detail = f" ({change.detail})" if change.detail else ""
+    body = _body(change, fmt)
+    if fmt == "markdown":
+        return f"- **{name}** {_md_escape(change.where)}{_md_escape(detail)}: {body}"
+    head = f"  {sign} {change.where}{detail} — {name}"
+    if fmt == "color":
+        head = click.style(f"  {sign} ", fg=colour, bold=True) + click.style(change.where, bold=True) + \
+            f"{detail} — " + click.style(name, fg=colour)
+    return f"{head}\n      {body}"
+
+
+def summary(report: Report) -> str:
+    if not report.changes:
+        return "Không có thay đổi (no differences)."
+    counts = Counter(c.kind for c in report.changes)
+    parts = ", ".join(f"{n} {KINDS[k][1].split(' (')[0]}" for k, n in counts.items() if k in KINDS)
+    return f"{len(report.changes)} thay đổi (changes): {parts}."
+
+
+def render(report: Report, fmt: str = "text") -> str:
+    """``fmt``: text (plain), color (ANSI styles) or markdown."""
+    lines: list[str] = []
+    title = f"kh diff: {report.old_name} → {report.new_name}"
+    if fmt == "markdown":
+        lines += [f"### {_md_escape(title)}", ""]
+    else:
+        lines += [click.style(title, bold=True) if fmt == "color" else title, ""]
+    for group, heading in GROUPS.items():
+        changes = [c for c in report.changes if c.group == group]
+        if not changes:
+            continue
+        if fmt == "markdown":
+            lines += [f"#### {heading}", ""]
+        else:
+            lines.append(click.style(heading, bold=True, underline=True) if fmt == "color" else heading)
+        lines += [_line(c, fmt) for c in changes]
+        lines.append("")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
