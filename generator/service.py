@@ -160,15 +160,22 @@ class Outcome:
     inputs: list[Path] = field(default_factory=list)
     error: str | None = None
     exit_code: int = 0
+    warnings: list[str] = field(default_factory=list)   # layout warnings: printed, the build still succeeds
 
 
 def build_job(job: Job) -> Outcome:
     """Render one job (in a worker process or in-process); errors are returned, not raised."""
+    import warnings
+
     from .errors import KhError
+    from .writers.blocks import LayoutWarning
 
     try:
-        data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template)
-        return Outcome(job, data, inputs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", LayoutWarning)
+            data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template)
+        said = [str(w.message) for w in caught if issubclass(w.category, LayoutWarning)]
+        return Outcome(job, data, inputs, warnings=said)
     except KhError as exc:
         return Outcome(job, error=str(exc), exit_code=exc.exit_code)
     except OSError as exc:

@@ -148,6 +148,8 @@ def _run(todo: list[Any], say: Say, *, check: bool, force: bool, stamped: bool, 
 
     def finish(outcome: Any) -> None:
         job = outcome.job
+        for warning in outcome.warnings:
+            click.secho(f"{job.plan}: {warning}", fg="yellow", err=True)
         if outcome.error is not None:
             failed(job.plan, outcome.error, outcome.exit_code)
             return

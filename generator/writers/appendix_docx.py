@@ -185,6 +185,9 @@ def _signatures(places: list[list[tuple[str, str]]], text_width: int) -> Any:
         grid.append(_el("w:gridCol", w=str(half)))
     t.append(grid)
     tr = _el("w:tr")
+    trpr = _el("w:trPr")
+    trpr.append(_el("w:cantSplit"))   # the signature places never split across pages
+    tr.append(trpr)
     for lines in places:
         tc = _el("w:tc")
         tcpr = _el("w:tcPr")
@@ -278,11 +281,26 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
     ]
     out += [_para(p, notes) for p in app.before]
     usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
-    out.append(table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes))
-    out += [_para(p, notes) for p in app.after]
+    tbl = table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes)
+    out.append(tbl)
+    out += [_para(p, notes, keep_next=bool(app.signatures)) for p in app.after]
     if app.signatures:
+        _keep_last_row_with_next(tbl)
         out.append(_signatures(app.signatures, text_width))
     return out
+
+
+def _keep_last_row_with_next(tbl: Any) -> None:
+    """Keep the table's last row on the page of what follows (notes, signature places).
+
+    With the notes also kept with the next paragraph, the signature places never stand alone
+    on a page: if they do not fit under the table, the last row moves over with them.
+    """
+    rows = tbl.findall(qn("w:tr"))
+    for p in rows[-1].iter(qn("w:p")):
+        ppr = p.find(qn("w:pPr"))
+        if ppr.find(qn("w:keepNext")) is None:
+            ppr.find(qn("w:pStyle")).addnext(_el("w:keepNext"))
 
 
 def _para(p: Para, notes: list[list[footnotes.Run]] | None = None, keep_next: bool = False) -> Any:

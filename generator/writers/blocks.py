@@ -8,10 +8,24 @@ applied and the content closed with "./.". Writers only decide how blocks look.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 from .. import datewords, numbering, vnwords
-from ..model import Appendix, Assignment, Basis, Bullet, Decision, DocRef, Org, Plan, Point, Section, Timing
+from ..model import (
+    Appendix,
+    Assignment,
+    Basis,
+    Bullet,
+    Column,
+    Decision,
+    DocRef,
+    Org,
+    Plan,
+    Point,
+    Section,
+    Timing,
+)
 from ..typography import Span, end_sentence, list_item, parse_inline, upper_vi
 from . import metrics
 from .geometry import LANDSCAPE_TEXT_WIDTH, TABLE_CELL_MARGIN, TEXT_WIDTH
@@ -25,6 +39,14 @@ DECISION_ABBR = "QĐ"
 #: Paragraph kinds; writers map each to a style.
 BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE = (
     "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article")
+
+
+class LayoutWarning(UserWarning):
+    """Something the document will show badly though the plan is valid (e.g. a too-narrow column).
+
+    :func:`layout` issues one per problem through :mod:`warnings`; the build reports them on
+    stderr and still writes the document.
+    """
 
 
 @dataclass
@@ -148,7 +170,7 @@ def layout(plan: Plan) -> Layout:
     appendices = [appendix_layout(plan, a, labels[i - 1], ctx) for i, a in enumerate(plan.appendices, start=1)]
     signer = plan.signed_by
     attached_ref = plan.attached_to or (decision_ref(plan.decision, org) if plan.decision else None)
-    return Layout(
+    doc = Layout(
         parent=[upper_vi(x) for x in org.parent],
         agency=[upper_vi(x) for x in org.header],
         number_line=None if attached else number_line(plan.number, org.symbol),
@@ -166,6 +188,9 @@ def layout(plan: Plan) -> Layout:
         after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
         warnings=[w for app in appendices for w in app.warnings],
     )
+    for message in doc.warnings:
+        warnings.warn(LayoutWarning(message), stacklevel=2)
+    return doc
 
 
 class _Ctx:
@@ -523,15 +548,16 @@ def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> Appendi
         label=label, title=app.title if app.heading else upper_vi(app.title),
         attached_line=appendix_attached_line(plan), landscape=app.landscape, before=before, table=table,
         after=after, signatures=signatures, top=top, heading=upper_vi(app.heading) if app.heading else None,
-        warnings=column_warnings(table, app.landscape, name,
-                                 [c.key for c in app.columns] if app.columns else None))
+        warnings=column_warnings(table, app.landscape, name, app.columns, configurable=app.type == "tasks"))
 
 
-def column_warnings(table: Table, landscape: bool, name: str, keys: list[str] | None = None) -> list[str]:
+def column_warnings(table: Table, landscape: bool, name: str, columns: list[Column] | None = None, *,
+                    configurable: bool = False) -> list[str]:
     """Columns narrower than their longest word (the renderer would split it mid-word).
 
     Widths are measured with :mod:`.metrics` (Times New Roman, 13 pt; header row bold)
-    against the column's width less the cell margins, as the .docx writer sets them.
+    against the column's width less the cell margins, as the .docx writer sets them. The
+    advice names the ``width`` to give (plan widths are proportions of the text width).
     """
     text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
     headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
@@ -549,22 +575,30 @@ def column_warnings(table: Table, landscape: bool, name: str, keys: list[str] | 
                         width = metrics.text_width_pt(word, 13, bold=span.bold or cell.bold)
                         if width > longest[col][0]:
                             longest[col] = (width, word)
+    sized = bool(columns) and all(c.width for c in columns or [])
     out = []
     for col, (frac, (need_pt, word)) in enumerate(zip(table.widths, longest, strict=True)):
         usable_pt = (frac * text_width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT
         if need_pt <= usable_pt:
             continue
-        cm = math.ceil((need_pt * metrics.TWIPS_PER_PT + 2 * TABLE_CELL_MARGIN) / TWIPS_PER_CM * 10) / 10
-        header = headers[col] or f"thứ {col + 1}"
-        where = f"'{keys[col]}' " if keys else ""
-        fix = f"đặt width: {cm:g} cho cột {where}(cm; cần width cho mọi cột)" if keys else f"rộng tối thiểu {cm:g} cm"
+        need = need_pt * metrics.TWIPS_PER_PT + 2 * TABLE_CELL_MARGIN        # twips
+        fixes = []
+        if sized and columns and need < text_width:
+            # w'/(S - w + w') * text_width >= need  ⇔  w' >= need (S - w) / (text_width - need)
+            total, own = sum(c.width or 0 for c in columns), columns[col].width or 0
+            fixes.append(f"width: {math.ceil(need * (total - own) / (text_width - need) * 10) / 10:g}"
+                         f" cho cột '{columns[col].key}'")
+        elif configurable:
+            fixes.append("khai báo 'columns' với width rộng hơn cho cột này")
         if not landscape:
-            fix += " hoặc landscape: true"
+            fixes.append("landscape: true")
+        fixes.append("viết ngắn từ này" if not fixes else "")
+        fix = " hoặc ".join(f for f in fixes if f)
+        header = headers[col] or f"thứ {col + 1}"
         out.append(
-            f"cảnh báo (warning): {name}, cột '{header}' rộng {_cm(frac * text_width)} cm, hẹp hơn từ"
-            f" '{word}' — chữ sẽ bị ngắt giữa từ; {fix}"
-            f" (column too narrow for its longest word: set a width of {cm:g} cm"
-            f"{'' if landscape else ' or landscape: true'})")
+            f"cảnh báo (warning): {name}, cột '{header}' rộng {_cm(frac * text_width)} cm, cần {_cm(need)} cm"
+            f" cho từ '{word}' — chữ sẽ bị ngắt giữa từ; sửa: {fix}"
+            " (column too narrow for its longest word)")
     return out
 
 
