@@ -19,6 +19,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 #: command name → "module:attribute" under generator.commands (add a line to add a command).
 COMMANDS: dict[str, str] = {
     "build": "build:build",
+    "preview": "preview:preview",
+    "watch": "watch:watch",
     "check": "check:check",
     "clone": "clone:clone", "fmt": "fmt:fmt", "init": "init:init",
     "schema": "schema:schema",

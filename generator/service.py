@@ -232,3 +232,25 @@ def convert_pdfs(outcomes: list[Outcome], note: Callable[[str], None] | None = N
             outcome.data, outcome.error, outcome.exit_code = None, f"{outcome.job.plan}: {result}", 1
         else:
             outcome.data = result
+
+
+# ------------------------------------------------------------------ page images
+def page_images(docx: bytes, prefix: Path, converter: object, *, dpi: int = 100,
+                page: int | None = None) -> list[Path]:
+    """PNG images ``<prefix>-<n>.png`` of a rendered .docx's pages, through ``converter`` (a pdf Converter)."""
+    import tempfile
+
+    from .errors import KhError
+    from .writers.pdf_writer import pdf_pages, pdf_to_pngs
+
+    pdf_bytes = converter.convert(docx)   # type: ignore[attr-defined]
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kh-pdf-") as tmp:
+        pdf = Path(tmp) / "plan.pdf"
+        pdf.write_bytes(pdf_bytes)
+        if page is not None:
+            total = pdf_pages(pdf)
+            if not 1 <= page <= total:
+                raise KhError(f"không có trang {page}; tài liệu có {total} trang "
+                              f"(no page {page}; the document has {total} pages)")
+        return pdf_to_pngs(pdf, prefix, dpi=dpi, page=page)
