@@ -15,12 +15,13 @@ from typing import Any
 
 from ..errors import TemplateError
 from ..model import Plan
+from ..resources import templates_dir
 from ..typography import Span
 from . import appendix_docx, closing_docx, footnotes, geometry, metrics
 from .blocks import Layout, layout
 from .package import normalise_zip
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES_DIR = templates_dir()  # repo templates/, or package data in an installed wheel
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
 DECISION_TEMPLATE = TEMPLATES_DIR / "quyetdinh.docx"
 
@@ -145,14 +146,33 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     return normalise_zip(buf.getvalue())
 
 
+#: Longest text Word keeps in a core document property (title, subject, author).
+PROPERTY_LIMIT = 255
+
+
+def fit_property(text: str, limit: int = PROPERTY_LIMIT) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, "…" marking the cut.
+
+    Only the document properties are shortened; the body keeps the full text.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
 def _properties(document: Any, plan: Plan, doc: Layout) -> None:
     """Document properties from the plan only (no clock), so builds are reproducible."""
     stamp = dt.datetime.combine(plan.date or dt.date(plan.year or 2000, 1, 1), dt.time())
     props = document.core_properties
-    props.title = " ".join(doc.subject)
-    props.subject = f"{doc.doc_type} {doc.number_line or ''}".strip()
-    props.author = plan.organisation.name
-    props.last_modified_by = plan.organisation.name
+    props.title = fit_property(" ".join(doc.subject))
+    props.subject = fit_property(f"{doc.doc_type} {doc.number_line or ''}".strip())
+    props.author = fit_property(plan.organisation.name)
+    props.last_modified_by = fit_property(plan.organisation.name)
     props.created = stamp
     props.modified = stamp
     props.revision = 1
