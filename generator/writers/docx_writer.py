@@ -112,19 +112,20 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import TemplateError as JinjaError
+    from lxml.etree import XMLSyntaxError
 
     from ..sandbox import TEMPLATE_MAX_OUTPUT, explain, make_env
+    from .template_check import check_template
 
     template = template or template_for(plan)
-    if not template.is_file():
-        raise TemplateError(f"{template}: không tìm thấy mẫu (template not found)")
+    check_template(template)      # regular file, no zip bomb, well-formed XML without DTD, closed tags
     doc = layout(plan)
     notes: list[list[footnotes.Run]] = []
     ctx = context(doc, notes)
-    tpl = DocxTemplate(str(template))
+    tpl = _strict_template(DocxTemplate)(str(template))
     try:
         tpl.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:   # not a .docx at all
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, XMLSyntaxError, ValueError) as exc:
         raise TemplateError(f"{template}: không phải tệp .docx hợp lệ (not a valid .docx): {exc}") from None
     try:
         tpl.render(ctx, jinja_env=make_env(autoescape=True, max_output=TEMPLATE_MAX_OUTPUT))
@@ -137,6 +138,8 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
                             f"; biến có sẵn (available): {', '.join(sorted(ctx))}") from None
     except (JinjaError, RecursionError, ArithmeticError, TypeError, ValueError) as exc:
         raise TemplateError(f"{template}: mẫu {explain(exc)}") from None
+    except XMLSyntaxError as exc:
+        raise TemplateError(f"{template}: mẫu dựng ra XML hỏng (template produced malformed XML): {exc}") from None
     closing_docx.place_after_end(tpl.docx, doc.after_end, doc.attached, notes)
     appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
     footnotes.install_footnotes(tpl.docx, notes)
@@ -144,6 +147,42 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     buf = io.BytesIO()
     tpl.save(buf)
     return normalise_zip(buf.getvalue())
+
+
+_STRICT: dict[type, type] = {}
+
+
+def _strict_template(base: type) -> type:
+    """docxtpl's DocxTemplate whose body re-parse never drops content silently.
+
+    docxtpl re-parses the rendered body with lxml's *recover* mode, which cuts a text node over
+    10 MB and everything after it without a word. Here the body is parsed strictly first (huge
+    text allowed) and the recovered tree must hold as many elements and characters.
+    """
+    if base not in _STRICT:
+        from lxml import etree
+
+        class StrictDocxTemplate(base):  # type: ignore[misc, valid-type]
+            def fix_tables(self, xml: str) -> Any:
+                strict = etree.fromstring(xml, etree.XMLParser(huge_tree=True, resolve_entities=False,
+                                                               no_network=True, load_dtd=False))
+                tree = super().fix_tables(xml)
+                if _extent(tree) != _extent(strict):
+                    raise TemplateError(f"{self.template_file}: nội dung bị cắt khi dựng (content would be lost "
+                                        f"while rendering); văn bản quá lớn (text too large)?")
+                return tree
+
+        _STRICT[base] = StrictDocxTemplate
+    return _STRICT[base]
+
+
+def _extent(tree: Any) -> tuple[int, int]:
+    """(elements, characters of text) in an lxml tree."""
+    elements = chars = 0
+    for el in tree.iter():
+        elements += 1
+        chars += len(el.text or "") + len(el.tail or "")
+    return elements, chars
 
 
 #: Longest text Word keeps in a core document property (title, subject, author).
@@ -155,7 +194,6 @@ def fit_property(text: str, limit: int = PROPERTY_LIMIT) -> str:
 
     Only the document properties are shortened; the body keeps the full text.
     """
-    text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
