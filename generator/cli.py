@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "text": "text:text",
     "diff": "diff:diff",
     "redline": "redline:redline",
+    "import": "import_:import_",
 }
 
 

@@ -1,0 +1,139 @@
+"""The organisation profile of an imported plan: reuse the matching profile in orgs/, or write one
+from the header, the units named in assignments and task tables, and the signer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .recognise import OrgInfo
+from .report import Report
+from .units import slug, unique_key
+
+
+def _norm(lines: list[str]) -> str:
+    return " ".join(" ".join(lines).upper().split())
+
+
+def load_profiles(orgs_dir: Path) -> dict[str, dict[str, Any]]:
+    """Profiles in ``orgs_dir`` as plain data, by key (file stem); unreadable files are skipped."""
+    import yaml
+
+    out: dict[str, dict[str, Any]] = {}
+    if not orgs_dir.is_dir():
+        return out
+    for path in sorted(orgs_dir.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        if isinstance(data, dict) and "header" in data:
+            out[path.stem] = data
+    return out
+
+
+def matches(info: OrgInfo, data: dict[str, Any]) -> bool:
+    header = data.get("header")
+    header = [header] if isinstance(header, str) else header or []
+    if _norm(header) != _norm(info.header) or not info.header:
+        return False
+    return info.symbol is None or data.get("symbol") in (None, info.symbol)
+
+
+def default_key(info: OrgInfo) -> str:
+    lines = info.header[1:] or info.header
+    return slug(" ".join(lines), 4) if lines else "to-chuc"
+
+
+def new_profile(info: OrgInfo) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": info.name or " ".join(info.header).title()}
+    if info.parent:
+        data["parent"] = info.parent
+    data["header"] = info.header or ["(TÊN CƠ QUAN)"]
+    data["symbol"] = info.symbol or "UBND"
+    data["place"] = info.place or "(Địa danh)"
+    if info.authority:
+        data["authority"] = info.authority
+    if info.request_word and info.request_word != "Kính đề nghị":
+        data["request_word"] = info.request_word
+    data["units"] = {}
+    data["signers"] = {}
+    return data
+
+
+def _unit_name(value: Any) -> str:
+    return value["name"] if isinstance(value, dict) else str(value)
+
+
+def apply(plan: dict[str, Any], info: OrgInfo, profile: dict[str, Any], *, add: bool,
+          report: Report) -> bool:
+    """Replace unit names and the signer in ``plan`` by the profile's keys; units or signers the
+    profile lacks are added (``add``) or written as free text so the plan still builds.
+    Returns True when the profile changed."""
+    changed = False
+    units: dict[str, Any] = profile.setdefault("units", {}) or {}
+    profile["units"] = units
+    by_name = {_unit_name(v): k for k, v in units.items()}
+    taken = set(units)
+    missing: list[str] = []
+
+    def ref(name: str) -> Any:
+        nonlocal changed
+        if name in by_name:
+            return by_name[name]
+        if add:
+            key = unique_key(slug(name), taken)
+            units[key] = {"name": name, "request": True} if info.units.get(name) else name
+            by_name[name] = key
+            changed = True
+            return key
+        if name not in missing:
+            missing.append(name)
+        return {"text": name}
+
+    for asg in _assignments(plan.get("sections", [])):
+        asg["unit"] = [ref(n) for n in asg["unit"]]
+        requested = any(isinstance(u, str) and isinstance(units.get(u), dict) and units[u].get("request")
+                        for u in asg["unit"])
+        if asg.get("request") and requested:
+            del asg["request"]
+        if len(asg["unit"]) == 1:
+            asg["unit"] = asg["unit"][0]
+    for group in plan.get("tasks", []):
+        for task in group["tasks"]:
+            for key in ("lead", "support"):
+                if key in task:
+                    names = task[key] if isinstance(task[key], list) else [task[key]]
+                    refs = [ref(n) for n in names]
+                    task[key] = refs[0] if len(refs) == 1 else refs
+    signers: dict[str, Any] = profile.setdefault("signers", {}) or {}
+    profile["signers"] = signers
+    for holder in [plan, plan.get("decision") or {}]:
+        signer = holder.get("signer")
+        if not isinstance(signer, dict):
+            continue
+        key = next((k for k, v in signers.items() if isinstance(v, dict) and v.get("name") == signer["name"]
+                    and v.get("position") == signer["position"]), None)
+        if key is None and add:
+            key = unique_key(slug(signer["name"].split()[-1], 1), set(signers))
+            signers[key] = signer
+            changed = True
+        if key is not None:
+            holder["signer"] = key
+        else:
+            report.notes.append(f"người ký '{signer['name']}' chưa có trong hồ sơ: ghi trực tiếp trong kế hoạch"
+                                " (signer not in the profile: written inline; --update-org adds it)")
+    if missing:
+        report.notes.append("đơn vị chưa có trong hồ sơ, ghi dạng lời văn {text: ...} (units not in the profile,"
+                            " written as free text; --update-org adds them): " + "; ".join(missing))
+    report.recognised["đơn vị (units)"] = sorted({*by_name, *missing})
+    return changed
+
+
+def _assignments(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for sec in sections:
+        if isinstance(sec.get("assignments"), list):
+            out += sec["assignments"]
+        out += _assignments(sec.get("sections", []))
+    return out

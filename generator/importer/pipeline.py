@@ -1,0 +1,161 @@
+"""``kh import`` end to end: read → recognise → profile → YAML → validate → write (atomically)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import KhError
+from . import orgs
+from .convert import CONVERTIBLE, ConvertError, to_docx
+from .recognise import Recogniser
+from .report import Report
+from .source import SourceDoc
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+
+
+class ImportError_(KhError):
+    """The document cannot be imported, or the result would overwrite a file."""
+
+    exit_code = 1
+
+
+@dataclass
+class Outcome:
+    plan_text: str
+    org_text: str | None       # profile to write (new or updated), None when reused as is
+    org_key: str
+    org_path: Path
+    report: Report
+
+
+def read_source(path: Path) -> SourceDoc:
+    """Read ``path`` by its kind: .docx, plain text, or an older format through LibreOffice."""
+    from .docx_reader import DocxError, read_docx
+    from .text_reader import read_text
+
+    suffix = path.suffix.lower()
+    try:
+        if suffix in TEXT_SUFFIXES:
+            return read_text(path)
+        if suffix in CONVERTIBLE:
+            data = to_docx(path)
+            doc = read_docx(io.BytesIO(data))
+            doc.path = str(path)
+            doc.notes.append(f"đã chuyển {suffix} sang .docx bằng LibreOffice (converted with LibreOffice)")
+            return doc
+        if suffix == ".docx":
+            return read_docx(path)
+    except ConvertError as exc:
+        raise ImportError_(str(exc)) from None
+    except (DocxError, KeyError, ValueError) as exc:
+        raise ImportError_(f"{path}: không đọc được (cannot read): {exc}") from None
+    raise ImportError_(f"{path}: không biết đọc tệp '{suffix}' (unsupported file type);"
+                       " dùng .docx, .txt, hoặc .doc/.odt/.rtf khi có LibreOffice")
+
+
+def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bool = False) -> Outcome:
+    """Import ``source`` as a plan that will live at ``out``; nothing is written yet."""
+    from ..yamlrt import dump_new
+
+    doc = read_source(source)
+    result = Recogniser(doc).run()
+    plan, info, report = result.plan, result.org, result.report
+    orgs_dir = out.parent / "orgs"
+    profiles = orgs.load_profiles(orgs_dir)
+    key = org_key
+    if key is None:
+        key = next((k for k, data in profiles.items() if orgs.matches(info, data)), None)
+    reused = key is not None and key in profiles
+    if reused:
+        profile = copy.deepcopy(profiles[key])
+        changed = orgs.apply(plan, info, profile, add=update_org, report=report)
+        report.recognised["hồ sơ tổ chức (profile)"] = f"dùng lại orgs/{key}.yaml (reused)" + (
+            ", bổ sung (updated)" if changed else "")
+        org_text = _dump_org(profile, orgs_dir / f"{key}.yaml") if changed else None
+    else:
+        key = key or orgs.default_key(info)
+        profile = orgs.new_profile(info)
+        orgs.apply(plan, info, profile, add=True, report=report)
+        report.recognised["hồ sơ tổ chức (profile)"] = f"tạo mới orgs/{key}.yaml (new)"
+        org_text = dump_new(_fresh(_drop_empty(profile)), "org")
+    plan = _fresh({"org": key, **plan})
+    plan_text = dump_new(plan, "plan")
+    plan_text = plan_text.replace("\n", f"\n# Nhập từ (imported from) {source.name} bằng kh import.\n", 1)
+    return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report)
+
+
+def _fresh(value: Any) -> Any:
+    """A copy with no shared objects (a shared date would be written as a YAML anchor)."""
+    if isinstance(value, dict):
+        return {k: _fresh(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fresh(v) for v in value]
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    return value
+
+
+def _dump_org(profile: dict[str, Any], path: Path) -> str:
+    """An updated existing profile: rewritten through yamlrt, keeping the user's comments."""
+    from ..yamlrt import canonicalise, dump, load
+
+    data, _text = load(path)
+    for key, value in profile.items():
+        if key in ("units", "signers"):
+            target = data.setdefault(key, {})
+            for k, v in value.items():
+                if k not in target:
+                    target[k] = v
+        elif key not in data:
+            data[key] = value
+    return dump(canonicalise(data, "org"))
+
+
+def _drop_empty(profile: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in profile.items() if v not in ({}, [], None)}
+
+
+def validate(outcome: Outcome, out: Path) -> None:
+    """Read the result with kh's own reader, in a scratch copy: raises PlanError if it does not validate."""
+    from ..readers.yaml_reader import read_plan
+
+    with tempfile.TemporaryDirectory(prefix="kh-import-") as tmp:
+        plan = Path(tmp) / out.name
+        (Path(tmp) / "orgs").mkdir()
+        org_text = outcome.org_text
+        if org_text is None and outcome.org_path.is_file():
+            org_text = outcome.org_path.read_text(encoding="utf-8")
+        if org_text is not None:
+            (Path(tmp) / "orgs" / outcome.org_path.name).write_text(org_text, encoding="utf-8")
+        plan.write_text(outcome.plan_text, encoding="utf-8")
+        read_plan(plan)
+
+
+def write(outcome: Outcome, out: Path, *, force: bool = False) -> None:
+    """Write the plan (and the profile when new or updated); never over a file without ``force``."""
+    from ..yamlrt import write_text_atomic
+
+    if out.exists() and not force:
+        raise ImportError_(f"{out}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")
+    org_new = outcome.org_text is not None and not outcome.org_path.exists()
+    if outcome.org_text is not None and outcome.org_path.exists():
+        if not force and "--update-org" not in outcome.report.notes[-1:]:
+            pass
+    if outcome.org_text is not None:
+        write_text_atomic(outcome.org_path, outcome.org_text)
+    try:
+        write_text_atomic(out, outcome.plan_text)
+    except BaseException:
+        if org_new:
+            outcome.org_path.unlink(missing_ok=True)
+        raise
+    outcome.report.outputs.append(str(out))
+    if outcome.org_text is not None:
+        outcome.report.outputs.append(str(outcome.org_path))

@@ -1,0 +1,975 @@
+"""Recognise a plan in a read document: header, title, bases, sections, assignments, closing block,
+decision, appendices. Produces plain plan data (as a YAML file would hold it, units still by name),
+what the organisation profile needs, and the report.
+
+Every non-empty source paragraph is accounted for: placed in structure, kept as free text
+(verbatim, where the model has no field for it), or listed as not placed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import numbering
+from . import refs, units
+from .report import Report
+from .source import Para, Run, SourceDoc, Table
+from .text import Casing, Label, drop_chars, find_label, markup, strip_runs
+
+DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH")
+_NATIONAL = re.compile(r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
+                       r"Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)$", re.I)
+_NUMBER = re.compile(r"^Số\s*:\s*(\d*)\s*/\s*([A-ZĐ]+)\s*-\s*([A-ZĐ0-9-]+)\s*$")
+_DATE = re.compile(r"^(?P<place>[^,]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
+                   r"năm\s*(?P<y>\d{4})\s*$")
+_ATTACHED = re.compile(r"^\((?:Ban hành )?[Kk]èm theo\s+(?P<ref>.+?)\)?$", re.S)
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[./]?\s+(.+)$")
+_APPENDIX = re.compile(r"^PHỤ LỤC(\s+[IVXLC]+|\s+\d+)?$", re.I)
+_RULE = re.compile(r"^[-_=–—.\s]*$")
+_TERMINAL = re.compile(r"[.;:!?]$")
+_CLOSING_START = re.compile(r"^(Trên đây là|Trên đây)\b")
+
+HEADING_RANK = 1
+SECTION_RANKS = range(1, 10)
+LETTER_RANK, DASH_RANK = 10, 20
+
+
+def is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and text == text.upper()
+
+
+@dataclass
+class OrgInfo:
+    """What the document says about its issuing organisation."""
+
+    header: list[str] = field(default_factory=list)
+    parent: list[str] = field(default_factory=list)
+    symbol: str | None = None
+    place: str | None = None
+    name: str | None = None
+    authority: str | None = None
+    request_word: str | None = None
+    units: dict[str, bool] = field(default_factory=dict)       # name → requested ("Kính đề nghị")
+    signers: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    plan: dict[str, Any]
+    org: OrgInfo
+    report: Report
+
+
+@dataclass
+class _Node:
+    kind: str                       # root, section, point, bullet
+    rank: int
+    data: dict[str, Any]
+    para: Para | None = None
+    label: Label | None = None
+    children: list[_Node] = field(default_factory=list)
+
+
+class Recogniser:
+    def __init__(self, doc: SourceDoc):
+        self.doc = doc
+        self.blocks = doc.blocks
+        self.i = 0
+        self.report = Report(doc.path)
+        self.report.notes += doc.notes
+        self.org = OrgInfo()
+        self.plan: dict[str, Any] = {}
+        self.status: dict[int, str] = {}
+        self.casing = Casing([b.text for b in self._paras_all()])
+
+    # ------------------------------------------------------------------ helpers
+    def _paras_all(self) -> list[Para]:
+        out: list[Para] = []
+        for b in self.blocks:
+            if isinstance(b, Para):
+                out.append(b)
+            else:
+                out += [p for r in b.rows for c in r.cells for p in c.paras]
+        return out
+
+    def mark(self, para: Para, status: str = "structured") -> None:
+        if para.text:
+            self.status[id(para)] = status
+
+    def peek(self) -> Para | Table | None:
+        return self.blocks[self.i] if self.i < len(self.blocks) else None
+
+    def skip_empty(self) -> None:
+        while isinstance(self.peek(), Para) and (not self.peek().text or _RULE.match(self.peek().text)):
+            self.i += 1
+
+    def lines(self, para: Para) -> list[str]:
+        return [ln for ln in para.text.split("\n") if ln.strip()]
+
+    def content(self, para: Para, drop: int = 0, emphasis: bool = True) -> str:
+        runs = strip_runs(drop_chars(para.runs, drop))
+        plain = not emphasis or (para.italic and not para.bold) or (para.bold and self.doc.formatted is False)
+        return markup(runs, plain=plain)
+
+    # ------------------------------------------------------------------ entry
+    def run(self) -> Result:
+        self.header()
+        doc_type = self.doc_type()
+        if doc_type == "QUYẾT ĐỊNH":
+            self.decision()
+            self.header()
+            doc_type = self.doc_type()
+        if doc_type is None:
+            self.report.notes.append("không thấy dòng tên loại 'KẾ HOẠCH' (no 'KẾ HOẠCH' title line found)")
+        self.subject(self.plan, attached_ok=True)
+        body_end = self.find_closing_block(self.i)
+        self.bases_and_body(body_end)
+        self.i = body_end
+        if "decision" not in self.plan and "attached_to" not in self.plan:
+            rec = self.closing_block()
+            self.plan.update({k: v for k, v in rec.items() if v})
+        self.appendices()
+        self.leftovers()
+        self.finish()
+        return Result(self.plan, self.org, self.report)
+
+    # ------------------------------------------------------------------ header
+    def header(self) -> None:
+        """Agency lines, number/symbol, place/date — in a table or as paragraphs before the title."""
+        start = self.i
+        while self.i < len(self.blocks):
+            block = self.blocks[self.i]
+            if isinstance(block, Para) and self.is_doc_type(block):
+                return
+            if isinstance(block, Table):
+                if self.i > start + 12:
+                    return
+                for row in block.rows:
+                    for c_i, cell in enumerate(row.cells):
+                        for para in cell.paras:
+                            self.header_para(para, left=c_i == 0)
+            else:
+                self.header_para(block, left=True)
+            self.i += 1
+            if self.i - start > 30:     # no title line near the top: not a header
+                self.i = start
+                return
+
+    def header_para(self, para: Para, left: bool) -> None:
+        bold_lines: list[tuple[str, bool]] = [(ln, para.bold) for ln in self.lines(para)]
+        for line, bold in bold_lines:
+            line = line.strip()
+            if not line or _RULE.match(line):
+                continue
+            if _NATIONAL.match(line):
+                self.mark(para)
+                continue
+            m = _NUMBER.match(line)
+            if m:
+                self.mark(para)
+                self.number_line = (m.group(1), m.group(2), m.group(3))
+                self.org.symbol = self.org.symbol or m.group(3)
+                self.report.recognised["số, ký hiệu (number, symbol)"] = line
+                continue
+            m = _DATE.match(line)
+            if m:
+                self.mark(para)
+                self.org.place = m.group("place").strip()
+                self.place_date = (m.group("d"), m.group("m"), m.group("y"))
+                self.report.recognised["địa danh, ngày (place, date)"] = line
+                continue
+            if is_upper(line) and left:
+                self.mark(para)
+                if getattr(self, "_header_done", False):
+                    continue
+                if self.doc.formatted and not bold and not self.org.header:
+                    self.org.parent.append(line)
+                else:
+                    self.org.header.append(line)
+                continue
+            self.report.drop(para.where, line, "dòng ở phần tiêu đề không nhận ra (header line not recognised)")
+            self.mark(para, "unplaced")
+
+    def is_doc_type(self, para: Para) -> bool:
+        return re.sub(r"\s+", " ", para.text.replace("*", "")).strip().upper() in DOC_TYPES and is_upper(para.text)
+
+    def doc_type(self) -> str | None:
+        self.skip_empty()
+        block = self.peek()
+        if isinstance(block, Para) and self.is_doc_type(block):
+            self.mark(block)
+            self.i += 1
+            self._header_done = True
+            return re.sub(r"\s+", " ", block.text).strip().upper()
+        return None
+
+    def subject(self, target: dict[str, Any], attached_ok: bool) -> None:
+        self.skip_empty()
+        lines: list[str] = []
+        while isinstance(self.peek(), Para):
+            para = self.peek()
+            text = para.text
+            if not text or _RULE.match(text) or text.startswith("(") or refs.is_basis(text):
+                break
+            if lines and (is_upper(text) or (self.doc.formatted and not para.bold)):
+                break
+            lines += [self.content(para, emphasis=False).strip()] if "\n" not in text else \
+                [ln.strip() for ln in text.split("\n") if ln.strip()]
+            self.mark(para)
+            self.i += 1
+            if not self.doc.formatted:
+                break
+        if lines:
+            subject = "\n".join(lines)
+            if "\n" in subject and not subject.startswith("Về việc"):
+                subject = " ".join(lines)
+            target["subject"] = subject
+            self.report.recognised.setdefault("trích yếu (subject)", []).append(subject.replace("\n", " / "))
+        self.skip_empty()
+        if attached_ok:
+            self.attached_line()
+
+    def attached_line(self) -> str | None:
+        block = self.peek()
+        if not isinstance(block, Para) or not block.text.startswith("("):
+            return None
+        parts = [block.text]
+        paras = [block]
+        j = self.i + 1
+        while ")" not in parts[-1] and j < len(self.blocks) and isinstance(self.blocks[j], Para) and j < self.i + 4:
+            if self.blocks[j].text:
+                parts.append(self.blocks[j].text)
+                paras.append(self.blocks[j])
+            j += 1
+        text = " ".join(" ".join(parts).split())
+        m = _ATTACHED.match(text)
+        if not m:
+            return None
+        for p in paras:
+            self.mark(p)
+        self.i = j
+        ref_text = m.group("ref").rstrip(")").strip()
+        ref = refs.parse_ref(refs.short_dates_to_words(ref_text).replace(" /", "/"))
+        self.report.recognised["kèm theo (attached to)"] = ref_text
+        self.attached = (ref_text, ref)
+        return ref_text
+
+    # ------------------------------------------------------------------ decision
+    def decision(self) -> None:
+        dec: dict[str, Any] = {}
+        number = getattr(self, "number_line", None)
+        if number and number[0]:
+            dec["number"] = int(number[0])
+        date = self.header_date()
+        if date:
+            dec["date"] = date
+        self.subject(dec, attached_ok=False)
+        self.skip_empty()
+        block = self.peek()
+        if isinstance(block, Para) and is_upper(block.text) and not refs.is_basis(block.text):
+            self.org.authority = " ".join(block.text.split())
+            self.report.recognised["thẩm quyền (authority)"] = self.org.authority
+            self.mark(block)
+            self.i += 1
+        dec["bases"] = self.bases(stop=lambda p: p.text.rstrip(":").strip().upper() == "QUYẾT ĐỊNH")
+        block = self.peek()
+        if isinstance(block, Para) and block.text.rstrip(":").strip().upper() == "QUYẾT ĐỊNH":
+            self.mark(block)
+            self.i += 1
+        articles: list[dict[str, Any]] = []
+        end = self.find_closing_block(self.i)
+        while self.i < end:
+            block = self.blocks[self.i]
+            self.i += 1
+            if not isinstance(block, Para) or not block.text:
+                continue
+            label = find_label(block.text)
+            if label and label.kind == "article":
+                articles.append({"text": [self.content(block, label.length)]})
+                self.mark(block)
+            elif articles:
+                articles[-1]["text"].append(self.content(block))
+                self.mark(block)
+            else:
+                self.report.drop(block.where, block.text, "đoạn trước 'Điều 1.' (before the first article)")
+                self.mark(block, "unplaced")
+        if articles:
+            _strip_end_mark(articles[-1]["text"])
+        dec["articles"] = [a["text"][0] if len(a["text"]) == 1 else a for a in articles]
+        self.report.recognised["quyết định (decision)"] = f"{len(articles)} điều (articles)"
+        self.i = end
+        rec = self.closing_block()
+        dec.update({k: v for k, v in rec.items() if v})
+        self.plan["decision"] = dec
+        self.plan["date"] = date
+        self.number_line = None
+        self.place_date = None
+
+    def header_date(self) -> dt.date | None:
+        pd = getattr(self, "place_date", None)
+        if not pd or not pd[0] or not pd[1]:
+            if pd:
+                self.plan["year"] = int(pd[2])
+            return None
+        try:
+            return dt.date(int(pd[2]), int(pd[1]), int(pd[0]))
+        except ValueError:
+            return None
+
+    # ------------------------------------------------------------------ closing block
+    def find_closing_block(self, start: int) -> int:
+        for j in range(start, len(self.blocks)):
+            block = self.blocks[j]
+            if isinstance(block, Table) and block.rows and block.rows[0].cells and \
+                    block.rows[0].cells[0].text.startswith("Nơi nhận"):
+                return j
+            if isinstance(block, Para) and re.match(r"^\**Nơi nhận\s*:?", block.text):
+                return j
+            if isinstance(block, Para) and _APPENDIX.match(block.text):
+                return j
+            if j > start and isinstance(block, Para) and self.is_doc_type(block):
+                # the plan attached to a decision starts: its header precedes this line
+                k = j - 1
+                while k > start and (isinstance(self.blocks[k], Table) or is_upper(self.blocks[k].text)
+                                     or not self.blocks[k].text or _NATIONAL.match(self.blocks[k].text)):
+                    k -= 1
+                return k + 1
+        return len(self.blocks)
+
+    def closing_block(self) -> dict[str, Any]:
+        """Nơi nhận (recipients, archive) and the signer, in a borderless table or as paragraphs."""
+        out: dict[str, Any] = {"recipients": [], "archive": None, "signer": None}
+        block = self.peek()
+        left: list[Para] = []
+        right: list[Para] = []
+        if isinstance(block, Table) and block.rows and block.rows[0].cells[0].text.startswith("Nơi nhận"):
+            for row in block.rows:
+                left += row.cells[0].paras
+                for cell in row.cells[1:]:
+                    right += cell.paras
+            self.i += 1
+        else:
+            while isinstance(self.peek(), Para) and not _APPENDIX.match(self.peek().text):
+                para = self.peek()
+                text = para.text
+                if text and not left and not re.match(r"^\**Nơi nhận", text):
+                    break
+                if text and left and not text.startswith(("-", "Nơi nhận")) and not re.match(r"^Lưu", text):
+                    break
+                left.append(para)
+                self.i += 1
+            while isinstance(self.peek(), Para) and not _APPENDIX.match(self.peek().text):
+                para = self.peek()
+                if para.text and (self.is_doc_type(para) or _NATIONAL.match(para.text)):
+                    break
+                if para.text and any(is_upper(x) for x in self.lines(para)) and right and self._has_name(right):
+                    break
+                right.append(para)
+                self.i += 1
+                if self._has_name(right):
+                    break
+        for para in left:
+            for line in self.lines(para):
+                line = line.strip().strip("*").strip()
+                if not line:
+                    continue
+                if line.startswith("Nơi nhận"):
+                    self.mark(para)
+                    continue
+                item = re.sub(r"^[-–•+]\s*", "", line)
+                m = re.match(r"^Lưu\s*:?\s*(.*)$", item)
+                if m:
+                    if not re.match(r"^Lưu\s*:", item):
+                        self.report.fix(para.where, line, "thêm dấu ':' sau 'Lưu' (Phụ lục I §II.9.b)")
+                    out["archive"] = re.sub(r"[\s.;]+$", "", m.group(1))
+                else:
+                    out["recipients"].append(re.sub(r"[\s;.,]+$", "", item))
+                self.mark(para)
+        signer = self.signer(right)
+        if signer:
+            out["signer"] = signer
+        self.report.recognised.setdefault("nơi nhận (recipients)", []).append(f"{len(out['recipients'])} nơi")
+        if out["archive"]:
+            self.report.recognised.setdefault("lưu (archive)", []).append(out["archive"])
+        return out
+
+    def _has_name(self, paras: list[Para]) -> bool:
+        return any(self._is_name(ln) for p in paras for ln in self.lines(p))
+
+    @staticmethod
+    def _is_name(line: str) -> bool:
+        ws = line.strip().strip("*").split()
+        return 2 <= len(ws) <= 6 and all(w[:1].isupper() and not w.isupper() for w in ws if w[:1].isalpha())
+
+    def signer(self, paras: list[Para]) -> dict[str, Any] | None:
+        lines: list[tuple[str, Para]] = []
+        for para in paras:
+            for line in self.lines(para):
+                line = line.strip().strip("*").strip()
+                if line and not _RULE.match(line):
+                    lines.append((line, para))
+        authority: list[str] = []
+        position: str | None = None
+        name: str | None = None
+        for line, para in lines:
+            m = _AUTHORITY.match(line)
+            if is_upper(line) and m and position is None:
+                fixed = f"{m.group(1)}. {m.group(2).strip()}"
+                if fixed != line:
+                    self.report.fix(para.where, line, f"'{line}' → '{fixed}'")
+                authority.append(fixed)
+                self.mark(para)
+            elif is_upper(line) and name is None:
+                position = f"{position} {line}" if position else line
+                self.mark(para)
+            elif self._is_name(line) and name is None:
+                name = line
+                self.mark(para)
+            else:
+                self.report.drop(para.where, line, "dòng ở khối chữ ký không nhận ra (signature block line)")
+                self.mark(para, "unplaced")
+        if not name or not position:
+            if name or position or authority:
+                self.report.notes.append("khối chữ ký thiếu chức vụ hoặc họ tên (signer incomplete)")
+            return None
+        signer = {"authority": authority, "position": position, "name": name}
+        if not authority:
+            del signer["authority"]
+        self.org.signers.append(signer)
+        self.report.recognised.setdefault("người ký (signer)", []).append(
+            " / ".join([*authority, position, name]))
+        return signer
+
+    # ------------------------------------------------------------------ bases, intro, body
+    def bases(self, stop: Any = None) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        self.skip_empty()
+        while isinstance(self.peek(), Para):
+            para = self.peek()
+            text = " ".join(para.text.split())
+            if not text:
+                self.i += 1
+                continue
+            if (stop and stop(para)) or not refs.is_basis(text):
+                break
+            split = refs.split_basis_intro(text)
+            if split:
+                text, intro = split
+                self.plan.setdefault("intro", []).append(intro)
+                self.report.fix(para.where, para.text, "căn cứ và câu dẫn chung một đoạn: tách làm hai"
+                                " (basis and lead-in split)")
+            basis, how = refs.parse_basis(text)
+            out.append(basis)
+            self.mark(para, "free_text" if how == "text" else "structured")
+            if how == "text":
+                self.report.free(para.where, text, "căn cứ giữ nguyên lời văn (basis kept verbatim)")
+            if how == "normalised":
+                self.report.fix(para.where, text, "ngày viết số được viết lại 'ngày ... tháng ... năm ...'")
+            self.i += 1
+            if split:
+                break
+        kinds = [b.get("kind", "lời văn") for b in out]
+        self.report.recognised.setdefault("căn cứ (bases)", []).append(
+            f"{len(out)}: " + ", ".join(kinds) if out else "0")
+        return out
+
+    def bases_and_body(self, end: int) -> None:
+        if "attached_to" not in self.plan and getattr(self, "attached", None):
+            text, ref = self.attached
+            if "decision" in self.plan:
+                m = re.search(r"\scủa\s+(.+)$", text)
+                if m:
+                    self.plan["decision"]["issuer"] = m.group(1).strip()
+            elif ref:
+                self.plan["attached_to"] = ref
+            else:
+                self.report.notes.append(f"dòng 'Kèm theo' không phân tích được: {text}")
+        if "decision" not in self.plan:
+            number = getattr(self, "number_line", None)
+            if number and number[0] and "attached_to" not in self.plan:
+                self.plan["number"] = int(number[0])
+            date = self.header_date()
+            if date and "attached_to" not in self.plan:
+                self.plan["date"] = date
+        bases = self.bases()
+        if bases:
+            self.plan["bases"] = bases
+        paras = [b for b in self.blocks[self.i:end]]
+        self.body(paras)
+
+    def body(self, blocks: list[Para | Table]) -> None:
+        paras: list[Para] = []
+        for b in blocks:
+            if isinstance(b, Table):
+                for row in b.rows:
+                    for cell in row.cells:
+                        for p in cell.paras:
+                            self.report.drop(p.where, p.text, "bảng trong phần nội dung (table in the body)")
+                            self.mark(p, "unplaced")
+            elif b.text and not _RULE.match(b.text):
+                paras.append(b)
+        paras = self.join_page_splits(paras)
+        # closing: from the last "Trên đây ..." paragraph, when only unlabelled text follows
+        closing: list[Para] = []
+        for k in range(len(paras) - 1, -1, -1):
+            if _CLOSING_START.match(paras[k].text) and not any(self.label_of(p) for p in paras[k:]):
+                closing = paras[k:]
+                paras = paras[:k]
+                break
+        if closing or paras:
+            _strip_para_end(closing[-1] if closing else paras[-1])
+        tree = self.build_tree(paras)
+        self.plan.setdefault("intro", [])
+        self.plan["sections"] = tree
+        if closing:
+            self.plan["closing"] = [self.content(p) for p in closing]
+            for p in closing:
+                self.mark(p)
+            self.report.recognised["câu kết (closing)"] = closing[0].text[:80]
+
+    def join_page_splits(self, paras: list[Para]) -> list[Para]:
+        """Plain text only: a paragraph cut by a page break (next one starts in lower case, or the
+        previous one stops mid-sentence) is joined back."""
+        if self.doc.formatted:
+            return paras
+        out: list[Para] = []
+        for p in paras:
+            prev = out[-1] if out else None
+            starts_low = p.text[:1].islower()
+            if prev is not None and not self.label_of(p) and not is_upper(p.text) and (
+                    starts_low or (not _TERMINAL.search(prev.text) and len(prev.text) > 60)):
+                joined = Para(prev.runs + [Run(" ")] + p.runs, prev.where, prev.align, prev.style,
+                              prev.auto_label, prev.auto_level, prev.section)
+                self.report.fix(p.where, p.text, f"nối vào đoạn trước ở {prev.where} (page-split paragraph joined)")
+                self.mark(p)
+                out[-1] = joined
+                continue
+            out.append(p)
+        return out
+
+    # ------------------------------------------------------------------ labels and the section tree
+    def label_of(self, para: Para) -> tuple[Label, int] | None:
+        """(label, characters to drop) from Word's numbering or the typed text."""
+        text = para.plain.lstrip()
+        lead = len(para.plain) - len(text)
+        typed = find_label(text)
+        if para.auto_label:
+            auto = find_label(para.auto_label + " x")
+            if auto is not None:
+                if auto.kind == "dash" and para.auto_label == "+":
+                    auto = Label("plus", "+", 0)
+                drop = 0
+                if typed and (typed.kind == auto.kind or {typed.kind, auto.kind} <= {"num", "roman"}):
+                    self.report.fix(para.where, para.text, f"số gõ tay '{text[:typed.length].strip()}' sau số tự"
+                                    f" động '{para.auto_label}' bị bỏ (typed number after an automatic one)")
+                    drop = lead + typed.length
+                return Label(auto.kind, auto.value, -1 - para.auto_level if auto.kind == "dash" else 0), drop
+        if typed:
+            return typed, lead + typed.length
+        return None
+
+    def rank(self, label: Label, stack: list[_Node]) -> int:
+        if label.kind == "roman":
+            return 1
+        if label.kind == "num":
+            parts = label.parts
+            if len(parts) >= 2:
+                open_secs = [n for n in stack if n.kind == "section"]
+                top_num = open_secs[0].data.get("_n") if open_secs else None
+                child = open_secs[1].data.get("_n") if len(open_secs) > 1 else None
+                if top_num == parts[0] and child != parts[0]:
+                    return len(parts)
+                return len(parts) + 1
+            return 2
+        if label.kind == "letter":
+            return LETTER_RANK
+        if label.kind == "dash":
+            return DASH_RANK + (-label.length - 1 if label.length < 0 else 0)
+        if label.kind == "plus":
+            return DASH_RANK + 1
+        if label.kind == "star":
+            return DASH_RANK + 2
+        return 99
+
+    def heading_without_number(self, para: Para) -> int | None:
+        """Rank of a bold (or IN HOA) paragraph without a number that stands as a heading."""
+        text = para.text
+        if len(text.split()) > 20 or text.endswith((".", ";", ",")) or refs.is_basis(text):
+            return None
+        if is_upper(text) and (para.bold or not self.doc.formatted):
+            return 1
+        if self.doc.formatted and para.bold and not para.italic:
+            return 2
+        return None
+
+    def build_tree(self, paras: list[Para]) -> list[dict[str, Any]]:
+        root = _Node("root", 0, {"sections": []})
+        stack: list[_Node] = [root]
+        labelled = [(p, self.label_of(p)) for p in paras]
+        has_top = any(lab and lab[0].kind == "roman" for _, lab in labelled) or any(
+            not lab and self.heading_without_number(p) == 1 for p, lab in labelled)
+        intro: list[str] = self.plan.setdefault("intro", [])
+        for para, lab in labelled:
+            if lab is None:
+                hrank = self.heading_without_number(para)
+                if hrank is not None and (hrank == 1 or len(stack) > 1):
+                    title = self.casing.sentence(markup(strip_runs(para.runs), plain=True))
+                    self.open_section(stack, hrank if has_top else 1, title, None, para, None)
+                    self.report.fix(para.where, para.text, "tiêu đề không số: kh đánh số (heading without a number)")
+                    continue
+                text = self.content(para)
+                if len(stack) == 1:
+                    intro.append(text)
+                    self.mark(para)
+                    if not self.plan.get("sections"):
+                        self.report.recognised.setdefault("câu dẫn (lead-in)", []).append(para.text[:60])
+                    continue
+                self.append_text(stack[-1], text, para)
+                continue
+            label, drop = lab
+            rank = self.rank(label, stack)
+            if not has_top and label.kind == "num":
+                rank -= 1
+            if label.kind == "roman" or (label.kind == "num" and rank < LETTER_RANK):
+                while len(stack) > 1 and stack[-1].rank >= rank:
+                    stack.pop()
+                if rank > 1 and stack[-1].kind == "root":
+                    rank = 1
+                content = strip_runs(drop_chars(para.runs, drop))
+                self.open_section(stack, rank, None, content, para, label)
+                continue
+            if len(stack) == 1:   # a list item before the first section: lead-in text as written
+                intro.append(markup(strip_runs(para.runs)))
+                self.mark(para, "free_text")
+                self.report.free(para.where, para.text, "mục danh sách trước mục I (list item before section I)")
+                continue
+            while len(stack) > 1 and stack[-1].rank >= rank:
+                stack.pop()
+            parent = stack[-1]
+            text = self.content(para, drop)
+            kind = "point" if label.kind == "letter" else "bullet"
+            node = _Node(kind, rank, {"text": [text]}, para, label)
+            if parent.kind == "section":
+                key = "points" if kind == "point" else "bullets"
+                self.add_list_item(parent, key, node)
+            elif parent.kind == "point" and kind == "bullet":
+                parent.data.setdefault("bullets", []).append(node.data)
+                parent.children.append(node)
+            elif parent.kind == "bullet" and kind == "bullet":
+                parent.data.setdefault("bullets", []).append(node.data)
+                parent.children.append(node)
+            else:   # a point under a bullet: no place in the model, keep its words
+                self.append_text(parent, markup(strip_runs(para.runs)), para, free=True)
+                continue
+            self.mark(para)
+            stack.append(node)
+        self.convert_assignments(root)
+        self.check_labels(root)
+        return [_clean_section(n.data) for n in root.children]
+
+    def open_section(self, stack: list[_Node], rank: int, title: str | None, content: list[Run] | None,
+                     para: Para, label: Label | None) -> None:
+        while len(stack) > 1 and stack[-1].rank >= rank:
+            stack.pop()
+        parent = stack[-1]
+        if parent.kind in ("point", "bullet"):
+            while len(stack) > 1 and stack[-1].kind != "section":
+                stack.pop()
+            parent = stack[-1]
+        data: dict[str, Any] = {"_n": label.parts[-1] if label and label.kind == "num" else
+                                _roman_value(label.value) if label and label.kind == "roman" else None}
+        if content is not None:
+            plain_text = " ".join("".join(r.text for r in content if r.note is None).split())
+            is_title = self.is_title(content, plain_text, rank)
+            if is_title:
+                title = plain_text
+                if rank == 1 and ": " in plain_text and is_upper(plain_text.split(": ")[0]):
+                    title, rest = plain_text.split(": ", 1)
+                    data["text"] = [rest]
+                    self.report.fix(para.where, para.text, "tiêu đề mục I và lời văn tách hai dòng"
+                                    " (Roman heading is a line of its own)")
+                notes = [r for r in content if r.note is not None]
+                if notes:
+                    title = markup([Run(title)] + notes, plain=True)
+                title = title.rstrip(":").rstrip(",").strip() if rank == 1 else title
+                if rank == 1 and plain_text.endswith((",", ":")):
+                    self.report.fix(para.where, para.text, "bỏ dấu câu cuối tiêu đề (stray punctuation)")
+            else:
+                data["text"] = [markup(content)]
+        if title is not None:
+            data["title"] = self.casing.sentence(title) if rank == 1 else title
+        node = _Node("section", rank, data, para, label)
+        if parent.kind == "root":
+            parent.data["sections"].append(data)
+            parent.children.append(node)
+        else:
+            self.add_list_item(parent, "sections", node)
+        self.mark(para)
+        stack.append(node)
+
+    def is_title(self, content: list[Run], plain_text: str, rank: int) -> bool:
+        if rank == 1:
+            return True
+        visible = [r for r in content if r.note is None and r.text.strip()]
+        if self.doc.formatted and any(r.bold for r in visible):
+            return all(r.bold for r in visible)
+        return bool(plain_text) and not _TERMINAL.search(plain_text) and len(plain_text.split()) <= 30 \
+            and not plain_text[:1].islower() and not self.doc.formatted
+
+    def add_list_item(self, parent: _Node, key: str, node: _Node) -> None:
+        data = parent.data
+        other = [k for k in ("sections", "points", "bullets") if k != key and data.get(k)]
+        for k in other:   # one list kind per section: the earlier items stay as written text
+            flat: list[str] = []
+            for child in [c for c in parent.children if c.data in data[k]]:
+                flat += _flatten(child)
+                self.mark_tree(child, "free_text")
+                self.report.free(child.para.where if child.para else "?", child.para.text if child.para else "",
+                                 f"'{key}' và '{k}' cùng một mục: mục trước giữ thành lời văn"
+                                 " (one list kind per section)")
+            data.setdefault("text", []).extend(flat)
+            parent.children = [c for c in parent.children if c.data not in data[k]]
+            data[k] = []
+        data.setdefault(key, []).append(node.data)
+        parent.children.append(node)
+
+    def mark_tree(self, node: _Node, status: str) -> None:
+        if node.para is not None:
+            self.mark(node.para, status)
+        for c in node.children:
+            self.mark_tree(c, status)
+
+    def append_text(self, node: _Node, text: str, para: Para, free: bool = False) -> None:
+        if node.kind == "section" and "title" not in node.data and not node.data.get("text"):
+            node.data["text"] = [text]
+        else:
+            node.data.setdefault("text", []).append(text)
+        self.mark(para, "free_text" if free else "structured")
+        if free:
+            self.report.free(para.where, para.text, "giữ nguyên lời văn (kept as written)")
+
+    def convert_assignments(self, root: _Node) -> None:
+        """Sections whose clauses (or points) each name a body become per-unit assignments."""
+        def walk(node: _Node, depth: int) -> None:
+            for child in node.children:
+                if child.kind == "section":
+                    walk(child, depth + 1)
+            if node.kind != "section" or not re.search(r"thực hiện|phân công|trách nhiệm|nhiệm vụ",
+                                                         str(node.data.get("title", "")), re.I):
+                return
+            kids = node.children
+            if not kids:
+                return
+            if depth == 1 and all(k.kind == "section" and k.data.get("title") and not k.data.get("sections")
+                                  and not k.data.get("points") and units.looks_like_unit(k.data["title"])
+                                  for k in kids):
+                node.data["assignments"] = [self.assignment(k.data["title"], k.data.get("text", []),
+                                                            k.data.get("bullets", [])) for k in kids]
+                node.data["sections"] = []
+            elif depth >= 2 and all(k.kind == "point" and units.looks_like_unit(k.data["text"][0]) for k in kids):
+                node.data["assignments"] = [self.assignment(k.data["text"][0], k.data["text"][1:],
+                                                            k.data.get("bullets", [])) for k in kids]
+                node.data["points"] = []
+            else:
+                return
+            self.report.recognised.setdefault("phân công (assignments)", []).append(
+                f"{node.data.get('title')}: " + "; ".join(", ".join(a["unit"]) for a in node.data["assignments"]))
+
+        walk(root, 0)
+
+    def assignment(self, heading: str, text: list[str], tasks: list[Any]) -> dict[str, Any]:
+        body, word = units.split_request(heading)
+        names = units.split_units(body)
+        for n in names:
+            self.org.units.setdefault(n, False)
+            if word:
+                self.org.units[n] = True
+        if word:
+            self.org.request_word = self.org.request_word or word
+        out: dict[str, Any] = {"unit": names}
+        if word:
+            out["request"] = True
+        if text:
+            out["text"] = text
+        if tasks:
+            out["tasks"] = tasks
+        return out
+
+    def check_labels(self, root: _Node) -> None:
+        """Report every label kh writes differently (a letter used twice, 'đ' skipped, '4.1.' → '1.')."""
+        def walk(node: _Node, path: tuple[int, ...]) -> None:
+            sections = [c for c in node.children if c.kind == "section"]
+            for i, c in enumerate(sections, start=1):
+                if c.label is not None:
+                    want = numbering.section_label(path + (i,), decimal=len(path) + 1 >= 3)
+                    found = f"{c.label.value}." if c.label.kind in ("roman", "num") else c.label.value
+                    if found.rstrip(".") != want.rstrip("."):
+                        self.report.fix(c.para.where, c.para.text, f"số '{found}' → '{want}'")
+                walk(c, path + (i,))
+            points = [c for c in node.children if c.kind == "point"]
+            for i, c in enumerate(points, start=1):
+                want = numbering.point_letter(i)
+                if c.label is not None and c.label.value != want:
+                    self.report.fix(c.para.where, c.para.text, f"chữ cái '{c.label.value})' → '{want})'")
+                walk(c, path)
+            for c in node.children:
+                if c.kind == "bullet":
+                    if c.label is not None and c.label.kind == "star":
+                        self.report.fix(c.para.where, c.para.text, "'*' → '+'")
+                    walk(c, path)
+
+        walk(root, ())
+
+    # ------------------------------------------------------------------ appendices
+    def appendices(self) -> None:
+        from .tables import read_appendix
+
+        while self.i < len(self.blocks):
+            block = self.blocks[self.i]
+            if not (isinstance(block, Para) and _APPENDIX.match(block.text)):
+                if isinstance(block, Para) and block.text:
+                    return
+                self.i += 1
+                continue
+            self.mark(block)
+            start = self.i + 1
+            end = start
+            while end < len(self.blocks) and not (isinstance(self.blocks[end], Para)
+                                                  and _APPENDIX.match(self.blocks[end].text)):
+                end += 1
+            app = read_appendix(self, self.blocks[start:end])
+            if app is not None:
+                self.plan.setdefault("appendices", []).append(app)
+            self.i = end
+
+    # ------------------------------------------------------------------ the rest
+    def leftovers(self) -> None:
+        for block in self.blocks[self.i:]:
+            paras = [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c.paras]
+            for p in paras:
+                if p.text and id(p) not in self.status:
+                    self.report.drop(p.where, p.text, "sau phần cuối văn bản (after the end of the document)")
+
+    def finish(self) -> None:
+        for p in self._paras_all():
+            if not p.text or _RULE.match(p.text):
+                continue
+            status = self.status.get(id(p))
+            if status is None:
+                self.report.drop(p.where, p.text, "không đặt được (not placed)")
+                status = "unplaced"
+            self.report.paragraphs[status] += 1
+        self.org.name = self.org.name or self.guess_name()
+        if "subject" not in self.plan:
+            self.plan["subject"] = ""
+        if self.plan.get("intro") == []:
+            del self.plan["intro"]
+        date = self.plan.get("date")
+        if "year" not in self.plan and not date:
+            pd = getattr(self, "place_date", None)
+            year = int(pd[2]) if pd else None
+            year = year or (self.plan["decision"]["date"].year if self.plan.get("decision", {}).get("date") else None)
+            self.plan["year"] = year or dt.date.today().year
+            if not pd:
+                self.report.notes.append("không thấy năm: dùng năm hiện tại (no year found: current year used)")
+        self.report.recognised["mục (sections)"] = [_title_tree(s) for s in self.plan.get("sections", [])]
+
+    def guess_name(self) -> str | None:
+        """The agency's name as running text writes it ("Ủy ban nhân dân Quận 3")."""
+        if not self.org.header:
+            return None
+        wanted = " ".join(" ".join(self.org.header).split())
+        found: dict[str, int] = {}
+        pattern = re.compile(re.escape(wanted), re.I)
+        for p in self._paras_all():
+            for m in pattern.finditer(" ".join(p.text.split())):
+                if not is_upper(m.group()):
+                    found[m.group()] = found.get(m.group(), 0) + 1
+        if found:
+            return max(found, key=found.get)
+        first = self.casing.sentence(self.org.header[0])
+        rest = " ".join(w[:1] + w[1:].lower() for line in self.org.header[1:] for w in line.split())
+        return f"{first} {rest}".strip()
+
+
+def _roman_value(value: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(value):
+        v = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}.get(ch, 0)
+        total, prev = (total - v, prev) if v < prev else (total + v, v)
+    return total
+
+
+def _flatten(node: _Node) -> list[str]:
+    """A list item and its children as paragraphs with their labels written out."""
+    label = node.label
+    mark = {"point": f"{label.value})" if label else "-", "bullet": "-" if node.rank <= DASH_RANK else "+"}.get(
+        node.kind, f"{label.value}." if label else "")
+    text = node.data.get("text", [])
+    out = [f"{mark} {text[0]}" if text else mark] + list(text[1:])
+    for child in node.children:
+        out += _flatten(child)
+    return out
+
+
+def _clean_section(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in ("title", "text", "sections", "points", "bullets", "assignments"):
+        value = data.get(key)
+        if not value:
+            continue
+        if key == "sections":
+            value = [_clean_section(s) for s in value]
+        elif key in ("points", "bullets"):
+            value = [_clean_item(x) for x in value]
+        elif key == "assignments":
+            value = [_clean_assignment(a) for a in value]
+        elif key == "text" and len(value) == 1:
+            value = value[0]
+        out[key] = value
+    return out
+
+
+def _clean_item(data: dict[str, Any]) -> Any:
+    text = data.get("text", [])
+    bullets = [_clean_item(b) for b in data.get("bullets", [])]
+    if not bullets and len(text) == 1:
+        return text[0]
+    out: dict[str, Any] = {"text": text[0] if len(text) == 1 else text}
+    if bullets:
+        out["bullets"] = bullets
+    return out
+
+
+def _clean_assignment(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if out.get("text") and len(out["text"]) == 1:
+        out["text"] = out["text"][0]
+    if out.get("tasks"):
+        out["tasks"] = [_clean_item(t) for t in out["tasks"]]
+    return out
+
+
+def _strip_end_mark(texts: list[str]) -> None:
+    if texts and isinstance(texts[-1], str):
+        texts[-1] = re.sub(r"\s*\.?/\.\s*$", "", texts[-1]).rstrip() or texts[-1]
+
+
+def _strip_para_end(para: Para) -> None:
+    """Remove the "./." closing the content from the source paragraph (kh writes it back)."""
+    for k in range(len(para.runs) - 1, -1, -1):
+        run = para.runs[k]
+        if run.note is None and run.text.strip():
+            para.runs[k] = Run(re.sub(r"\s*\.?/\.\s*$", "", run.text), run.bold, run.italic)
+            return
+
+
+def _title_tree(section: dict[str, Any], depth: int = 0) -> str:
+    title = section.get("title") or "(không tiêu đề)"
+    kids = [_title_tree(s, depth + 1) for s in section.get("sections", [])]
+    n = len(section.get("assignments", []) or [])
+    return title + (f" [{n} đơn vị]" if n else "") + (f" ({'; '.join(kids)})" if kids else "")

@@ -1,0 +1,154 @@
+"""Labels at the start of a paragraph ("I.", "1.", "1.1.", "a)", "-", "+", "*", "Điều 1."),
+and turning runs into kh's inline markup once the label is gone."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .source import Run, merge_runs, tidy
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label found at the start of a paragraph."""
+
+    kind: str           # roman, num, letter, dash, plus, star, article
+    value: str          # "IV", "1.2", "a", "-"
+    length: int         # characters it takes in the paragraph's text (with the spaces after it)
+
+    @property
+    def parts(self) -> tuple[int, ...]:
+        return tuple(int(x) for x in self.value.split(".")) if self.kind == "num" else ()
+
+
+_PATTERNS = (
+    ("article", re.compile(r"^Điều\s+(\d+)\s*[.:]\s*")),
+    ("roman", re.compile(r"^([IVXLC]+)\s*[.)]\s+")),
+    ("num", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+")),
+    ("num", re.compile(r"^(\d{1,2})\s*[.)]\s+")),
+    ("letter", re.compile(r"^([a-zđ]{1,2})\s*\)\s*")),
+    ("letter", re.compile(r"^([a-zđ])\.\s+")),
+    ("dash", re.compile(r"^([-–—•·▪●○\uf0b7\uf0a7\uf02d])\s*")),
+    ("plus", re.compile(r"^(\+)\s*")),
+    ("star", re.compile(r"^(\*)\s+")),
+)
+
+
+def find_label(text: str) -> Label | None:
+    """The label at the start of ``text`` (leading spaces ignored), if any."""
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    for kind, pattern in _PATTERNS:
+        m = pattern.match(stripped)
+        if m and len(stripped) > m.end():
+            value = m.group(1)
+            if kind == "dash":
+                value = "-"
+            return Label(kind, value, lead + m.end())
+    return None
+
+
+def drop_chars(runs: list[Run], count: int) -> list[Run]:
+    """``runs`` without their first ``count`` characters."""
+    out: list[Run] = []
+    for run in runs:
+        if count > 0 and run.note is None:
+            if len(run.text) <= count:
+                count -= len(run.text)
+                continue
+            run = Run(run.text[count:], run.bold, run.italic)
+            count = 0
+        out.append(run)
+    return out
+
+
+def strip_runs(runs: list[Run]) -> list[Run]:
+    """Runs without leading/trailing whitespace."""
+    runs = [r for r in merge_runs(runs)]
+    while runs and runs[0].note is None and not runs[0].text.strip():
+        runs.pop(0)
+    while runs and runs[-1].note is None and not runs[-1].text.strip():
+        runs.pop()
+    if runs and runs[0].note is None:
+        runs[0] = Run(runs[0].text.lstrip(), runs[0].bold, runs[0].italic)
+    if runs and runs[-1].note is None:
+        runs[-1] = Run(runs[-1].text.rstrip(), runs[-1].bold, runs[-1].italic)
+    return runs
+
+
+def _escape(text: str) -> str:
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("^[", "\\^[").replace("]", "\\]")
+    return text.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}")
+
+
+def markup(runs: list[Run], *, plain: bool = False, soft_breaks: str = " ") -> str:
+    """kh's inline markup for ``runs``: ``**bold**``, ``*italic*``, ``***both***``, ``^[note]``.
+
+    ``plain`` drops emphasis (a heading's bold is the heading's, not the text's).
+    """
+    out: list[str] = []
+    for run in merge_runs(runs):
+        if run.note is not None:
+            inner = markup(run.note, soft_breaks=" ")
+            if inner:
+                out.append(f"^[{inner}]")
+            continue
+        text = _escape(run.text.replace("\n", soft_breaks))
+        mark = "" if plain else "***" if run.bold and run.italic else "**" if run.bold else "*" if run.italic else ""
+        core = text.strip()
+        if not mark or not core:
+            out.append(text)
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        out.append(f"{lead}{mark}{core}{mark}{trail}")
+    return tidy("".join(out).replace("\n", " ") if soft_breaks == " " else "".join(out))
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\wÀ-ỹ]+", text)
+
+
+class Casing:
+    """How words are written in running text, to give an IN HOA heading back its sentence case."""
+
+    def __init__(self, texts: list[str]):
+        self.upper: Counter[str] = Counter()
+        self.title: Counter[str] = Counter()
+        self.lower: Counter[str] = Counter()
+        for text in texts:
+            if text.upper() == text:
+                continue
+            label = find_label(text)
+            text = text[label.length:] if label else text
+            for m in re.finditer(r"[\wÀ-ỹ]+", text):
+                w, key = m.group(), m.group().lower()
+                before = text[: m.start()].rstrip()
+                if len(w) > 1 and w.isupper() and not w.isdigit():
+                    self.upper[key] += 1
+                elif not before or before[-1] in ".:;!?(“\"-–":
+                    continue
+                elif w[:1].isupper():
+                    self.title[key] += 1
+                elif w.islower():
+                    self.lower[key] += 1
+
+    def sentence(self, text: str) -> str:
+        """"MỤC ĐÍCH, YÊU CẦU" → "Mục đích, yêu cầu"; "QUẬN BÌNH TÂN" → "quận Bình Tân" (as in the text)."""
+        if text.upper() != text:
+            return text
+        out = []
+        for token in re.split(r"([\wÀ-ỹ]+)", text):
+            key = token.lower()
+            if not re.fullmatch(r"[\wÀ-ỹ]+", token):
+                out.append(token)
+            elif self.upper[key] > self.lower[key] + self.title[key]:
+                out.append(token)
+            elif self.title[key] > max(1, self.lower[key]):
+                out.append(key[:1].upper() + key[1:])
+            else:
+                out.append(key)
+        result = "".join(out)
+        return result[:1].upper() + result[1:]

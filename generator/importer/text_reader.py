@@ -1,0 +1,147 @@
+"""Read plain text (a plan copied out of Word or a PDF) into a :class:`SourceDoc`.
+
+Paragraphs are separated by blank lines; inside a paragraph a line that starts with a list
+label starts a new paragraph, other lines are kept as line breaks (hard wrapping, or the lines
+of a header block). Lines with tabs are table rows. Lines starting with superscript digits
+(¹ ² ³) are footnotes, attached to the matching mark in the text. ``**bold**``, ``*italic*``
+and ``~~struck~~`` marks left by an export are read as emphasis.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from pathlib import Path
+
+from . import legacy
+from .source import Cell, Para, Row, Run, SourceDoc, Table, merge_runs
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUP_LINE = re.compile(f"^([{SUPERSCRIPTS}]+)\\s*(.*)$")
+_SUP_MARK = re.compile(f"[{SUPERSCRIPTS}]+")
+_LIST_LINE = re.compile(r"^(?:[-–+•]\s|[a-zđ]\)\s|\d+(?:\.\d+)*\.\s|[IVXLC]+\.\s)")
+_EMPH = re.compile(r"(\*\*\*|\*\*|\*|~~)")
+
+
+def decode_bytes(data: bytes) -> tuple[str, list[str]]:
+    """Text of a file in UTF-8 (with or without BOM), UTF-16, or a Windows code page; legacy
+    Vietnamese encodings are converted. Returns the text and notes for the report."""
+    notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            notes.append("tệp không phải UTF-8, đọc theo cp1252 (not UTF-8, read as cp1252)")
+    enc = legacy.guess_encoding(text)
+    if enc:
+        text = legacy.decode(text, enc)
+        notes.append(f"văn bản mã {enc.upper()} đã chuyển sang Unicode (legacy {enc.upper()} text converted)")
+    if unicodedata.normalize("NFC", text) != text:
+        text = unicodedata.normalize("NFC", text)
+        notes.append("văn bản có chữ tổ hợp (NFD), đã chuẩn hóa NFC (decomposed text normalised to NFC)")
+    return text, notes
+
+
+def emphasis_runs(text: str) -> list[Run]:
+    """Runs of ``text`` with its **bold** / *italic* marks read (unbalanced marks stay literal)."""
+    parts = _EMPH.split(text)
+    marks = [p for p in parts if _EMPH.fullmatch(p or "")]
+    if any(marks.count(m) % 2 for m in set(marks)):
+        return [Run(text)]
+    runs: list[Run] = []
+    bold = italic = False
+    for part in parts:
+        if part == "***":
+            bold, italic = not bold, not italic
+        elif part == "**":
+            bold = not bold
+        elif part == "*":
+            italic = not italic
+        elif part == "~~":
+            continue
+        elif part:
+            runs.append(Run(part, bold, italic))
+    return merge_runs(runs)
+
+
+def _with_notes(runs: list[Run], notes: dict[int, str], used: list[int]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        pos = 0
+        for m in _SUP_MARK.finditer(run.text):
+            num = int(m.group().translate(str.maketrans(SUPERSCRIPTS, "0123456789")))
+            if num not in notes:
+                continue
+            out.append(Run(run.text[pos:m.start()], run.bold, run.italic))
+            out.append(Run("", note=emphasis_runs(notes[num])))
+            used.append(num)
+            pos = m.end()
+        out.append(Run(run.text[pos:], run.bold, run.italic))
+    return merge_runs(out)
+
+
+def _cell(text: str, where: str) -> Cell:
+    text = re.sub(r"<li>\s*", "\n- ", text)
+    text = re.sub(r"</?(p|ul|ol|li|br)\s*/?>", "\n", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return Cell([Para(emphasis_runs(ln), where) for ln in lines])
+
+
+def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
+    """Read a plain-text plan."""
+    notes: list[str] = []
+    if text is None:
+        text, notes = decode_bytes(Path(path).read_bytes())
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    footnotes: dict[int, str] = {}
+    for line in lines:
+        m = _SUP_LINE.match(line.strip())
+        if m and m.group(2):
+            footnotes[int(m.group(1).translate(str.maketrans(SUPERSCRIPTS, "0123456789")))] = m.group(2).strip()
+    used: list[int] = []
+    blocks: list[Para | Table] = []
+    current: list[tuple[int, str]] = []
+    table: Table | None = None
+
+    def flush() -> None:
+        if not current:
+            return
+        groups: list[list[tuple[int, str]]] = [[current[0]]]
+        for no, line in current[1:]:
+            if _LIST_LINE.match(line) and (_LIST_LINE.match(groups[-1][0][1]) or len(current) > 1):
+                groups.append([(no, line)])
+            else:
+                groups[-1].append((no, line))
+        for group in groups:
+            body = "\n".join(line for _, line in group)
+            blocks.append(Para(_with_notes(emphasis_runs(body), footnotes, used), f"dòng {group[0][0]}"))
+        current.clear()
+
+    for no, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        m = _SUP_LINE.match(stripped)
+        if m and m.group(2) and int(m.group(1).translate(str.maketrans(SUPERSCRIPTS, "0123456789"))) in footnotes:
+            flush()
+            continue
+        if "\t" in line:
+            flush()
+            cells = [_cell(c, f"dòng {no}, ô {i}") for i, c in enumerate(line.split("\t"), start=1)]
+            if table is None:
+                table = Table([], f"bảng ở dòng {no}")
+                blocks.append(table)
+            table.rows.append(Row(cells))
+            continue
+        if not stripped:
+            flush()
+            continue
+        table = None
+        current.append((no, stripped))
+    flush()
+    doc = SourceDoc(str(path), blocks, {}, notes, formatted=False)
+    return doc
