@@ -69,9 +69,15 @@ _VNI = re.compile(r"[aeiouyAEIOUY][øùûõïâêäåàáãéèëüúÂÊÄÅÀ�
 _VIET_UNICODE = re.compile(r"[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
 
 
+# TCVN3 letters in U+00A1..U+00BF: VNI never uses these (its marks are U+00C0..U+00FF).
+_TCVN3_STRONG = {c for c in _TCVN3_ONLY if "\u00a1" <= c <= "\u00bf" or c == "\xad"}
+
+
 def is_tcvn3(text: str) -> bool:
-    """True when ``text`` is certainly TCVN3: two or more TCVN3-only characters, no Unicode Vietnamese."""
-    return sum(c in _TCVN3_ONLY for c in text) >= 2 and not _VIET_UNICODE.search(text)
+    """True when ``text`` is certainly TCVN3: TCVN3-only characters (one in the range VNI never uses),
+    no letter that only Unicode Vietnamese has."""
+    return (any(c in _TCVN3_STRONG for c in text) and sum(c in _TCVN3_ONLY for c in text) >= 2
+            and not _VIET_UNICODE.search(text))
 
 
 def from_tcvn3(text: str) -> str:
@@ -81,12 +87,13 @@ def from_tcvn3(text: str) -> str:
 
 def is_vni(text: str) -> bool:
     """True when ``text`` looks like VNI (several base+mark pairs, no Unicode Vietnamese letters)."""
-    return len(_VNI.findall(text)) >= 3 and not _VIET_UNICODE.search(text) and not is_tcvn3(text)
+    return (len(_VNI.findall(text)) >= 3 and not _VIET_UNICODE.search(text)
+            and not any(c in _TCVN3_STRONG for c in text))
 
 
 # ------------------------------------------------------------------ text rules
 _MONTHS_NEEDING_ZERO = {1, 2}
-_DATE_WORDS = re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_DATE_WORDS = re.compile(r"\b[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _REF = re.compile(r"^(?:(Căn cứ|Thực hiện)\s+)?(Luật|Bộ luật|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư|"
                   r"Kế hoạch|Công văn|Hướng dẫn|Thông báo|Chương trình)\s+số\s+(\S+/\S+)\s+ngày\s", re.I)
@@ -131,7 +138,7 @@ def text_findings(text: str, path: Path_) -> Iterator[tuple[str, int, str, str |
             want = _zero_rule(day, month, m.group(1), m.group(2))
             if want:
                 d, mo = want.split("|")
-                good = f"ngày {d} tháng {mo} năm {m.group(3)}" if words else f"{d}/{mo}/{m.group(3)}"
+                good = f"{m.group(0)[:4]} {d} tháng {mo} năm {m.group(3)}" if words else f"{d}/{mo}/{m.group(3)}"
                 yield ("ngay-so-0", m.start(), f"ngày gõ tay sai quy tắc số 0: '{m.group(0)}' (leading-zero rule)",
                        f"viết '{good}' (ngày dưới 10 và tháng 1, 2 có số 0 đứng trước)", False, None)
     stripped = text.rstrip()
@@ -307,8 +314,8 @@ def _assigned_units(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     return out
 
 
-_STOP = {"các", "và", "của", "thuộc", "quận", "huyện", "phường", "xã", "thành", "phố", "tp", "ủy", "ban", "nhân",
-         "dân", "phòng", "sở", "trung", "tâm", "thủ", "trưởng", "chủ", "tịch", "cơ", "quan", "đơn", "vị", "-", "–"}
+_STOP = {"các", "và", "của", "thuộc", "quận", "huyện", "phường", "xã", "thành", "phố", "tp", "ủy", "nhân", "dân",
+         "thủ", "trưởng", "chủ", "tịch", "cơ", "quan", "đơn", "vị"}
 
 
 def _covers(recipient: str, name: str) -> bool:
@@ -321,7 +328,7 @@ def _covers(recipient: str, name: str) -> bool:
     if not words:
         return False
     have = set(re.findall(r"\w+", r))
-    return len(words & have) / len(words) >= 0.6
+    return len(words & have) / len(words) >= 0.75
 
 
 def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | None = None) -> list[Finding]:
