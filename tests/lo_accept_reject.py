@@ -67,6 +67,9 @@ def main(argv: list[str]) -> int:
         dispatcher = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
         for mode, src, dst in jobs:
             doc = desktop.loadComponentFromURL(src.as_uri(), "_blank", 0, (_prop("Hidden", True),))
+            if doc is None:
+                print(f"{src.name}: LibreOffice could not open it", file=sys.stderr)
+                return 1
             try:
                 before = doc.getRedlines().getCount() if hasattr(doc, "getRedlines") else -1
                 frame = doc.getCurrentController().getFrame()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: (old text, new text) replaced exactly once each in plans/quan3-2025.yaml.
+#: (old text, new text) replaced exactly once each, in the clone `kh clone` made of plans/quan3-2025.yaml.
 EDITS: list[tuple[str, str]] = [
-    # a new year and number
-    ("number: 118\ndate: 2025-04-29\nyear: 2025", "number: 45\ndate: 2026-03-10\nyear: 2026"),
     # a basis replaced by another, one reworded
     ("    number: 1895/KH-UBND\n    date: 2024-03-26", "    number: 210/KH-UBND\n    date: 2026-01-15"),
     ("  - kind: Kế hoạch\n    number: 92/KH-UBND\n    date: 2025-03-24\n    issuer: Ủy ban nhân dân Quận 3\n"
@@ -47,14 +47,18 @@ EDITS: list[tuple[str, str]] = [
 ]
 
 
-def make_clone(folder: Path, name: str = "quan3-2026.yaml") -> tuple[Path, Path]:
-    """Copy the example plans (with orgs/) into ``folder``; write the edited clone. Returns (old, new)."""
+def make_clone(folder: Path, name: str = "quan3-2026.yaml", edits: bool = True) -> tuple[Path, Path]:
+    """Copy the example plans (with orgs/) into ``folder``, ``kh clone`` quan3-2025 into next year's
+    draft ``name`` and (``edits``) change it in the places of :data:`EDITS`. Returns (old, new)."""
     shutil.copytree(ROOT / "plans", folder, dirs_exist_ok=True)
-    old = folder / "quan3-2025.yaml"
-    text = old.read_text(encoding="utf-8")
-    for before, after in EDITS:
-        assert text.count(before) == 1, f"edit target not found exactly once: {before[:60]!r}"
-        text = text.replace(before, after)
-    new = folder / name
-    new.write_text(text, encoding="utf-8")
+    old, new = folder / "quan3-2025.yaml", folder / name
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", "clone", str(old), str(new)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    if edits:
+        text = new.read_text(encoding="utf-8")
+        for before, after in EDITS:
+            assert text.count(before) == 1, f"edit target not found exactly once: {before[:60]!r}"
+            text = text.replace(before, after)
+        new.write_text(text, encoding="utf-8")
     return old, new

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import click
@@ -43,6 +44,11 @@ def _trim(pieces: list[tuple[Op, str]]) -> list[tuple[Op, str]]:
     return out
 
 
+def _blank(text: str) -> str:
+    """A draft's blank (a run of spaces) made visible."""
+    return re.sub(r"[\s\u00a0]{3,}", " (trống) ", text).strip() if text.strip() == "" or "   " in text else text
+
+
 def _md_escape(text: str) -> str:
     for ch in "\\`*_~[]<>|":
         text = text.replace(ch, "\\" + ch)
@@ -53,6 +59,8 @@ def _words(pieces: list[tuple[Op, str]], fmt: str) -> str:
     out = []
     for op, text in _trim(pieces):
         text = text.replace("\n", " ¶ ")
+        if op != "equal":
+            text = _blank(text)
         if fmt == "markdown":
             text = _md_escape(text)
             out.append(text if op == "equal" else f"~~{text}~~" if op == "delete" else f"**{text}**")

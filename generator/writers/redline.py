@@ -9,10 +9,10 @@ tables, then table rows, then the paragraphs inside cells) and writes NEW's docu
   only in OLD is copied in with its runs and mark deleted;
 * a table row only in one side is an inserted or deleted row (``w:trPr/w:ins|w:del``).
 
-Paragraph marks follow one rule per stretch of paragraphs between tables: in each view
-(all accepted, all rejected) a mark exists when its paragraph is visible and is not the last
-visible one of the stretch; the stretch's final mark always exists. So accepting every change
-gives exactly NEW's text and rejecting every change gives OLD's.
+Paragraph marks follow one rule per stretch of paragraphs between tables (:func:`_mark_present`):
+in each view (all accepted, all rejected) the marks that exist separate exactly the visible
+paragraphs, and the stretch's final mark always exists. So accepting every change gives exactly
+NEW's text and rejecting every change gives OLD's.
 """
 
 from __future__ import annotations
@@ -214,7 +214,14 @@ class _Redliner:
         ppr = new_p.find(w("pPr"))
         if ppr is not None:
             out.append(copy.deepcopy(ppr))
-        for op, i1, i2, j1, j2 in word_ops([t.key for t in a], [t.key for t in b]):
+        ops = word_ops([t.key for t in a], [t.key for t in b])
+        if len(ops) > 1 and ops[0][0] == "insert" and ops[1][0] == "equal" and a[ops[1][1]].text is not None:
+            # Never start a paragraph with a bare insertion: LibreOffice joins it to an insertion
+            # ending the paragraph before and drops the mark between them on Reject All.
+            (_, _, _, j1, j2), (_, e1, e2, f1, f2) = ops[0], ops[1]
+            ops[:2] = [("delete", e1, e1 + 1, j1, j1), ("insert", e1 + 1, e1 + 1, j1, f1 + 1)] + (
+                [("equal", e1 + 1, e2, f1 + 1, f2)] if e2 > e1 + 1 else [])
+        for op, i1, i2, j1, j2 in ops:
             if op == "equal":
                 out.extend(self._runs(b[j1:j2], deleted=False))
             elif op == "insert":
@@ -333,14 +340,13 @@ class _Redliner:
                 if ppr is None or ppr.find(w("sectPr")) is None:
                     continue
             if stretch:
-                accept = [s != DEL for _, s in stretch]
-                reject = [s != INS for _, s in stretch]
-                last_a = max((i for i, v in enumerate(accept) if v), default=-1)
-                last_r = max((i for i, v in enumerate(reject) if v), default=-1)
                 for i, (p, _) in enumerate(stretch[:-1]):
-                    in_accept = accept[i] and i != last_a
-                    in_reject = reject[i] and i != last_r
-                    self.set_mark(p, ([] if in_reject else [INS]) + ([] if in_accept else [DEL]))
+                    kinds = []
+                    if not _mark_present(stretch, i, hidden=DEL):
+                        kinds.append(DEL)
+                    if not _mark_present(stretch, i, hidden=INS):
+                        kinds.insert(0, INS)
+                    self.set_mark(p, kinds)
                 stretch = []
 
     # -- tables
@@ -402,6 +408,19 @@ class _Redliner:
         tc.extend(blocks)
 
 
+def _mark_present(stretch: list[tuple[etree._Element, str]], i: int, hidden: str) -> bool:
+    """Whether paragraph ``i``'s mark exists in the view where ``hidden`` paragraphs are gone.
+
+    It does when the next paragraph is visible and a visible paragraph comes at or before ``i``:
+    the mark then separates the two. Marks right before a paragraph that appears or vanishes
+    thus carry the change, so the change is one unbroken stretch (mark + words) — the form Word
+    writes, and the only one LibreOffice rejects without joining neighbouring paragraphs.
+    """
+    if stretch[i + 1][1] == hidden:
+        return False
+    return any(status != hidden for _, status in stretch[: i + 1])
+
+
 def _row_key(tr: etree._Element, side: _Side) -> str:
     return "\x03".join(" ".join(_para_key(p, side) for p in tc.iter(w("p"))) for tc in tr.findall(w("tc")))
 
@@ -436,6 +455,42 @@ def _pairs(olds: Sequence[etree._Element], news: Sequence[etree._Element],
     return out
 
 
+def _with_footnotes_part(data: bytes) -> bytes:
+    """``data`` with an (otherwise unused) footnotes part, its styles and settings."""
+    import docx
+
+    from .footnotes import install_footnotes
+
+    document = docx.Document(io.BytesIO(data))
+    install_footnotes(document, [[("", False, False)]])   # placeholder note, dropped when notes are renumbered
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _notes_in_order(document: etree._Element, footnotes: etree._Element) -> None:
+    """Number the footnotes 1, 2, ... in the order the body refers to them, and store them so.
+
+    Word does not mind any order, but LibreOffice 7.x pairs references with footnotes by
+    position, so a deleted note copied from OLD must not sit after NEW's.
+    """
+    refs = [ref for ref in document.iter(w("footnoteReference"))]
+    order: dict[str, str] = {}
+    for ref in refs:
+        order.setdefault(ref.get(w("id"), ""), str(len(order) + 1))
+    notes = {note.get(w("id")): note for note in footnotes.findall(w("footnote")) if note.get(w("type"))
+             in (None, "normal")}
+    for note in notes.values():
+        footnotes.remove(note)
+    for old_id, new_id in order.items():
+        note = notes.pop(old_id, None)
+        if note is not None:
+            note.set(w("id"), new_id)
+            footnotes.append(note)
+    for ref in refs:
+        ref.set(w("id"), order[ref.get(w("id"), "")])
+
+
 def _track_revisions(settings: etree._Element) -> None:
     """Turn on Track Changes so the reviewer's own edits are tracked too."""
     if settings.find(w("trackRevisions")) is not None:
@@ -457,6 +512,8 @@ def _track_revisions(settings: etree._Element) -> None:
 def redline_docx(old: bytes, new: bytes, author: str, when: dt.datetime) -> tuple[bytes, int]:
     """NEW's .docx with OLD → NEW as tracked changes; also returns the number of marks written."""
     o, n = _Side(old), _Side(new)
+    if n.footnotes is None and o.notes:
+        n = _Side(_with_footnotes_part(new))   # OLD's deleted footnotes need a home
     r = _Redliner(o, n, author, revision_date(when))
     body_o, body_n = o.document.find(w("body")), n.document.find(w("body"))
     merged = r.merge_blocks(body_o, body_n)
@@ -467,6 +524,7 @@ def redline_docx(old: bytes, new: bytes, author: str, when: dt.datetime) -> tupl
     body_n.extend(tail)   # the final w:sectPr
     parts = {DOCUMENT: n.document}
     if n.footnotes is not None:
+        _notes_in_order(n.document, n.footnotes)
         parts[FOOTNOTES] = n.footnotes
     if SETTINGS in n.zip.namelist():
         settings = etree.fromstring(n.zip.read(SETTINGS))
