@@ -112,6 +112,8 @@ class Recogniser:
 
     def content(self, para: Para, drop: int = 0, emphasis: bool = True) -> str:
         runs = strip_runs(drop_chars(para.runs, drop))
+        if self.doc.formatted and any("\n" in r.text for r in runs):
+            self.report.fix(para.where, para.text, "ngắt dòng mềm thành dấu cách (soft line break → space)")
         plain = not emphasis or (para.italic and not para.bold) or (para.bold and self.doc.formatted is False)
         return markup(runs, plain=plain)
 
@@ -141,6 +143,7 @@ class Recogniser:
     def header(self) -> None:
         """Agency lines, number/symbol, place/date — in a table or as paragraphs before the title."""
         start = self.i
+        self._collect_agency = not self.org.header
         while self.i < len(self.blocks):
             block = self.blocks[self.i]
             if isinstance(block, Para) and self.is_doc_type(block):
@@ -184,7 +187,7 @@ class Recogniser:
                 continue
             if is_upper(line) and left:
                 self.mark(para)
-                if getattr(self, "_header_done", False):
+                if not self._collect_agency:
                     continue
                 if self.doc.formatted and not bold and not self.org.header:
                     self.org.parent.append(line)
@@ -403,7 +406,7 @@ class Recogniser:
     @staticmethod
     def _is_name(line: str) -> bool:
         ws = line.strip().strip("*").split()
-        return 2 <= len(ws) <= 6 and all(w[:1].isupper() and not w.isupper() for w in ws if w[:1].isalpha())
+        return 2 <= len(ws) <= 6 and all(w[:1].isalpha() and w[:1].isupper() and not w.isupper() for w in ws)
 
     def signer(self, paras: list[Para]) -> dict[str, Any] | None:
         lines: list[tuple[str, Para]] = []
@@ -423,7 +426,7 @@ class Recogniser:
                     self.report.fix(para.where, line, f"'{line}' → '{fixed}'")
                 authority.append(fixed)
                 self.mark(para)
-            elif is_upper(line) and name is None:
+            elif is_upper(line) and name is None and not re.search(r"[\d/]", line):
                 position = f"{position} {line}" if position else line
                 self.mark(para)
             elif self._is_name(line) and name is None:
@@ -513,6 +516,12 @@ class Recogniser:
             elif b.text and not _RULE.match(b.text):
                 paras.append(b)
         paras = self.join_page_splits(paras)
+        ends = [k for k, p in enumerate(paras) if re.search(r"\./\.\s*(\*\S*\*)?$", p.text)]
+        if ends:   # after "./." the content is over (a seal, a drafter's mark)
+            for p in paras[ends[-1] + 1:]:
+                self.report.drop(p.where, p.text, "sau dấu './.' kết thúc nội dung (after the end of the content)")
+                self.mark(p, "unplaced")
+            paras = paras[: ends[-1] + 1]
         # closing: from the last "Trên đây ..." paragraph, when only unlabelled text follows
         closing: list[Para] = []
         for k in range(len(paras) - 1, -1, -1):
@@ -542,11 +551,9 @@ class Recogniser:
             starts_low = p.text[:1].islower()
             if prev is not None and not self.label_of(p) and not is_upper(p.text) and (
                     starts_low or (not _TERMINAL.search(prev.text) and len(prev.text) > 60)):
-                joined = Para(prev.runs + [Run(" ")] + p.runs, prev.where, prev.align, prev.style,
-                              prev.auto_label, prev.auto_level, prev.section)
+                prev.runs = prev.runs + [Run(" ")] + p.runs
                 self.report.fix(p.where, p.text, f"nối vào đoạn trước ở {prev.where} (page-split paragraph joined)")
                 self.mark(p)
-                out[-1] = joined
                 continue
             out.append(p)
         return out
@@ -864,6 +871,8 @@ class Recogniser:
                 status = "unplaced"
             self.report.paragraphs[status] += 1
         self.org.name = self.org.name or self.guess_name()
+        if not self.org.header:
+            self.infer_header()
         if "subject" not in self.plan:
             self.plan["subject"] = ""
         if self.plan.get("intro") == []:
@@ -877,6 +886,23 @@ class Recogniser:
             if not pd:
                 self.report.notes.append("không thấy năm: dùng năm hiện tại (no year found: current year used)")
         self.report.recognised["mục (sections)"] = [_title_tree(s) for s in self.plan.get("sections", [])]
+
+    def infer_header(self) -> None:
+        """No header lines (lost in a text export): take the issuing body from the lead-in."""
+        candidates = [f"{self.appendix_org} ban hành "] if getattr(self, "appendix_org", None) else []
+        for text in candidates + self.plan.get("intro", []):
+            m = re.match(r"^((?:Ủy ban nhân dân|UBND|Sở|Ban|Phòng|Văn phòng)\s.+?)\s+(?:ban hành|xây dựng|triển khai)\s",
+                         text)
+            if m:
+                name = m.group(1)
+                self.org.name = name
+                head = re.match(r"^(Ủy ban nhân dân|Sở [^ ]+(?: [^ ]+)?)\s+(.+)$", name)
+                from ..typography import upper_vi
+
+                self.org.header = [upper_vi(head.group(1)), upper_vi(head.group(2))] if head else [upper_vi(name)]
+                self.report.notes.append(f"không có dòng tên cơ quan ở tiêu đề: lấy từ câu dẫn '{name}'"
+                                         " (no agency lines in the header: taken from the lead-in)")
+                return
 
     def guess_name(self) -> str | None:
         """The agency's name as running text writes it ("Ủy ban nhân dân Quận 3")."""

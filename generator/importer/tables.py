@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..writers.blocks import TASK_HEADERS
 from . import units
-from .source import Para, Table
+from .source import Cell, Para, Row, Table
 from .text import markup, strip_runs
 
 if TYPE_CHECKING:
@@ -104,14 +104,17 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
         rec.mark(p)
         k += 1
     # the "(Kèm theo Kế hoạch ...)" line: kh writes it from the plan
+    attached: list[str] = []
     while k < len(blocks) and isinstance(blocks[k], Para):
         p = blocks[k]
         if p.text and not (p.text.startswith("(") or p.text.startswith("của ") or re.search(r"\)$", p.text)):
             break
         rec.mark(p)
+        attached.append(p.text)
         k += 1
         if p.text.endswith(")"):
             break
+    _attached_facts(rec, " ".join(" ".join(attached).split()))
     app: dict[str, Any] = {"title": rec.casing.sentence(" ".join(title)) if title else "Phụ lục"}
     rec.report.recognised.setdefault("phụ lục (appendices)", [])
     before: list[str] = []
@@ -143,6 +146,9 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
         if block.text.startswith("Tên đơn vị") or block.text.startswith("Bằng chữ"):
             rec.mark(block)
             continue
+        if main is not None and _GROUP.match(block.text) and block.text.upper() == block.text:
+            main.rows.append(Row([Cell([block])]))    # a group row the text export took out of the table
+            continue
         (before if main is None else after).append(markup(strip_runs(block.runs)))
         rec.mark(block)
     if main is None:
@@ -153,6 +159,10 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
                 rec.mark(p, "unplaced")
         return None
     app["landscape"] = bool(rec.doc.landscape.get(main.section, False))
+    if not rec.doc.formatted and main.width >= 5:
+        app["landscape"] = True
+        rec.report.notes.append("văn bản thuần không ghi hướng trang: bảng nhiều cột đặt trang ngang"
+                                " (plain text has no page orientation: a wide table is set landscape)")
     if not app["landscape"]:
         del app["landscape"]
     header = [c.text for c in main.rows[0].cells]
@@ -177,8 +187,36 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
 
 
 def _continues(main: Table, block: Table) -> bool:
-    return block.width == main.width and bool(block.rows) and \
-        [c.text for c in block.rows[0].cells] == [c.text for c in main.rows[0].cells]
+    """A table continuing the main one (same columns; a text export splits tables at page ends)."""
+    return block.width == main.width and bool(block.rows)
+
+
+_ATTACHED_PLAN = re.compile(r"Kế hoạch số\s*(\d*)\s*/\s*KH-([A-ZĐ0-9-]+)\s+ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+"
+                            r"năm\s+(\d{4})(?:\s+của\s+(.+?))?\)?$")
+
+
+def _attached_facts(rec: Recogniser, text: str) -> None:
+    """Number, date and issuer from "(Kèm theo Kế hoạch số 106/KH-UBND ngày ... của ...)" when the
+    header lost them (a text export)."""
+    m = _ATTACHED_PLAN.search(text)
+    if not m:
+        return
+    if m.group(6):
+        rec.appendix_org = m.group(6).strip()
+        rec.org.name = rec.org.name or rec.appendix_org
+    rec.org.symbol = rec.org.symbol or m.group(2)
+    if "decision" in rec.plan or "attached_to" in rec.plan:
+        return
+    if "number" not in rec.plan and m.group(1):
+        rec.plan["number"] = int(m.group(1))
+        rec.report.notes.append(f"số văn bản lấy từ dòng 'Kèm theo' của phụ lục: {m.group(1)} (number from the appendix)")
+    if "date" not in rec.plan:
+        try:
+            rec.plan["date"] = dt.date(int(m.group(5)), int(m.group(4)), int(m.group(3)))
+            rec.plan.pop("year", None)
+            rec.report.notes.append("ngày ban hành lấy từ dòng 'Kèm theo' của phụ lục (date from the appendix)")
+        except ValueError:
+            pass
 
 
 def _table_kind(table: Table) -> str:

@@ -41,7 +41,7 @@ def split_units(text: str) -> list[str]:
             out[-1] = f"{out[-1]}, {part}"
         else:
             out.append(part)
-    return [p for p in out if p]
+    return [p.rstrip(",; ") for p in out if p.rstrip(",; ")]
 
 
 def slug(text: str, words: int = 4) -> str:
