@@ -436,11 +436,24 @@ class Section(KhModel):
         description="Phân công: mỗi đơn vị một khoản (hoặc điểm) với các nhiệm vụ; 'tasks' = lập từ"
         " danh sách nhiệm vụ của kế hoạch, theo đơn vị chủ trì.")
     numbering: Literal["arabic", "decimal"] = Field(
-        default="arabic", description="Đánh số khoản con: 'arabic' (1., 2.) hoặc 'decimal' (1.1., 1.2.).")
+        default="arabic",
+        description="Chỉ dùng ở mục cấp I (only on top-level sections): 'arabic' → khoản 1., 2. (mặc định);"
+        " 'decimal' → khoản mang số của mục: dưới 'II.' là 2.1., 2.2. (khoản con 2.1.1.). Khoản con dưới"
+        " khoản '1.' luôn là 1.1., 1.2.")
     assignment_colon: bool | None = Field(
         default=None,
         description="true: tên đơn vị trong phân công của mục này kết thúc bằng ':' ('2. Phòng Nội vụ Quận 1:');"
         " mặc định theo 'assignment_colon' của kế hoạch (per-section override).")
+
+    @field_validator("sections")
+    @classmethod
+    def _numbering_on_top_only(cls, sections: list[Section]) -> list[Section]:
+        for i, sub in enumerate(sections):
+            if "numbering" in sub.model_fields_set:
+                raise ValueError(
+                    f"sections[{i}]: 'numbering' chỉ dùng ở mục cấp I (I., II.); khoản con dưới khoản '1.' luôn"
+                    " đánh 1.1., 1.2. — bỏ dòng này (numbering applies to top-level sections only)")
+        return sections
 
     @model_validator(mode="after")
     def _has_content(self) -> Section:

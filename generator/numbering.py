@@ -39,16 +39,19 @@ def point_letter(n: int) -> str:
     return letter * ((n - 1) // count + 1)
 
 
-def section_label(path: tuple[int, ...], *, decimal: bool = False) -> str:
+def section_label(path: tuple[int, ...], *, decimal: bool = False, full: bool = False) -> str:
     """Label of a numbered section from its 1-based path.
 
     (2,) → "II."; (2, 3) → "3."; with ``decimal`` the Arabic levels below the
-    first are joined: (2, 3, 1) → "3.1." (the first level stays Roman).
+    first are joined: (2, 3, 1) → "3.1." (the first level stays Roman). With ``full`` the
+    Roman section's number leads, in Arabic: (2, 3) → "2.3.", (2, 3, 1) → "2.3.1.".
     """
     if not path:
         raise ValueError("empty section path")
     if len(path) == 1:
         return f"{roman(path[0])}."
+    if full:
+        return ".".join(str(n) for n in path) + "."
     if decimal:
         return ".".join(str(n) for n in path[1:]) + "."
     return f"{path[-1]}."

@@ -16,7 +16,7 @@ import yaml
 from generator.errors import PlanError
 from generator.model import Timing
 from generator.readers.yaml_reader import read_plan
-from generator.writers.blocks import appendix_label, layout, timing_text
+from generator.writers.blocks import LayoutWarning, appendix_label, layout, timing_text
 from generator.writers.docx_writer import render_docx
 from generator.writers.pdf_writer import docx_to_pdf, soffice
 
@@ -146,7 +146,8 @@ def test_custom_columns(project):
     extra = dict(EXTRA, appendices=[{"type": "tasks", "title": "Nhiệm vụ", "columns": [
         {"key": "stt", "width": 1.2}, {"key": "task", "header": "Việc", "width": 10},
         {"key": "lead", "width": 4}, {"key": "timing", "width": 3}]}])
-    doc = layout(read_plan(_write(project, extra)))
+    with pytest.warns(LayoutWarning, match=r"cột 'STT' rộng 1,1 cm, cần 1,2 cm .* width: 1.3 cho cột 'stt'"):
+        doc = layout(read_plan(_write(project, extra)))     # widths are shares of the line: 1.2/18.2 × 16.5 cm
     table = doc.appendices[0].table
     assert [c.paras[0][0].text for c in table.rows[0].cells] == ["STT", "Việc", "Cơ quan, đơn vị chủ trì",
                                                               "Thời gian thực hiện"]
@@ -269,7 +270,7 @@ def test_very_tall_rows_may_split_short_rows_may_not(project):
 
 def test_decimal_clause_numbering_and_deep_sections(project):
     sections = [{"title": "Nội dung", "sections": [
-        {"title": "Nhiệm vụ chung", "numbering": "decimal", "sections": [
+        {"title": "Nhiệm vụ chung", "sections": [
             {"title": "Hạ tầng", "points": ["Một", "Hai"]},
             {"text": "Dữ liệu số", "bullets": ["Ý một", {"text": "Ý hai", "bullets": ["Ý nhỏ"]}]}]},
         {"title": "Nhiệm vụ riêng"}]}]
@@ -277,6 +278,18 @@ def test_decimal_clause_numbering_and_deep_sections(project):
     texts = [p.text for p in doc.body if not p.text.startswith("Căn cứ") and "ban hành" not in p.text]
     assert texts[:10] == ["I. NỘI DUNG", "1. Nhiệm vụ chung", "1.1. Hạ tầng", "a) Một", "b) Hai",
                           "1.2. Dữ liệu số", "- Ý một", "- Ý hai", "+ Ý nhỏ", "2. Nhiệm vụ riêng"]
+    # numbering: decimal on the Roman section: its clauses carry its number, in Arabic
+    sections[0]["numbering"] = "decimal"
+    sections.append({"title": "Tổ chức", "numbering": "decimal",
+                     "assignments": [{"unit": "noi-vu", "tasks": ["Việc"]}]})
+    doc = layout(read_plan(_write(project, {"sections": sections})))
+    texts = [p.text for p in doc.body if p.kind.startswith("heading")]
+    assert texts == ["I. NỘI DUNG", "1.1. Nhiệm vụ chung", "1.1.1. Hạ tầng", "1.2. Nhiệm vụ riêng", "II. TỔ CHỨC",
+                     "2.1. Phòng Nội vụ quận"]
+    # below the top level it would change nothing: an error that says so, not a silent no-op
+    sections[0]["sections"][0]["numbering"] = "decimal"
+    with pytest.raises(PlanError, match="chỉ dùng ở mục cấp I"):
+        read_plan(_write(project, {"sections": sections}))
 
 
 def test_footnotes_inside_appendix_tables_are_numbered_after_the_body(project):

@@ -34,6 +34,9 @@ def test_section_labels():
     assert numbering.section_label((2, 3), decimal=True) == "3."
     assert numbering.section_label((2, 3, 1), decimal=True) == "3.1."
     assert numbering.section_label((1, 2, 3, 4), decimal=True) == "2.3.4."
+    assert numbering.section_label((2, 3), full=True) == "2.3."
+    assert numbering.section_label((2, 3, 1), decimal=True, full=True) == "2.3.1."
+    assert numbering.section_label((2,), full=True) == "II."
     with pytest.raises(ValueError):
         numbering.section_label(())
 
@@ -42,3 +45,13 @@ def test_bullets():
     assert numbering.bullet_label(0) == "-"
     assert numbering.bullet_label(1) == "+"
     assert numbering.bullet_label(3) == "+"
+
+
+def test_appendix_labels_skip_unlabelled_forms():
+    assert numbering.appendix_labels([True]) == ["Phụ lục"]
+    assert numbering.appendix_labels([True, False, True]) == ["Phụ lục I", "", "Phụ lục II"]
+    assert numbering.appendix_labels([True, False]) == ["Phụ lục", ""]
+    names = numbering.appendix_names([{"type": "tasks", "title": "Nhiệm vụ"},
+                                      {"type": "report", "title": "Kết quả", "label": False},
+                                      {"type": "budget", "title": "Dự toán kinh phí", "label": False}])
+    assert names == ["Phụ lục", "mẫu báo cáo", "dự toán kinh phí"]

@@ -163,7 +163,7 @@ def layout(plan: Plan) -> Layout:
     body += _bases([b for b in plan.bases if not b.with_intro])
     body += _intro([b for b in plan.bases if b.with_intro], plan.intro)
     for i, sec in enumerate(plan.sections, start=1):
-        body += _section(sec, (i,), ctx, decimal=False)
+        body += _section(sec, (i,), ctx, full=sec.numbering == "decimal")
     body += [Para(BODY, parse_inline(t)) for t in plan.closing]
     _close_content(body)
     labels = numbering.appendix_labels([a.label for a in plan.appendices])
@@ -301,9 +301,12 @@ def _labelled(kind: str, label: str, texts: list[str], *, bold_title: bool = Fal
     return paras
 
 
-def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, decimal: bool) -> list[Para]:
+def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, full: bool) -> list[Para]:
+    """A section and everything in it; ``full``: its Roman section asked for ``numbering: decimal``
+    ("2.1.", "2.1.1." under "II."). Clauses under a clause are always "1.1." (a restarted "1."
+    would break the sequence of the clauses around it)."""
     depth = len(path)
-    label = numbering.section_label(path, decimal=decimal or depth >= 3)
+    label = numbering.section_label(path, decimal=depth >= 3, full=full)
     out: list[Para] = []
     if sec.title is not None:
         title = upper_vi(sec.title) if depth == 1 else sec.title
@@ -312,16 +315,15 @@ def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, decimal: bool) -> l
         out += [Para(BODY, parse_inline(t)) for t in sec.text]
     else:
         out += _labelled(BODY, label, sec.text)
-    child_decimal = sec.numbering == "decimal"
     for i, child in enumerate(sec.sections, start=1):
-        out += _section(child, path + (i,), ctx, child_decimal)
+        out += _section(child, path + (i,), ctx, full)
     for i, point in enumerate(sec.points, start=1):
         out += _point(point, numbering.point_label(i))
     out += _bullets(sec.bullets, 0)
     assignments = task_assignments(ctx) if sec.assignments == "tasks" else sec.assignments
     colon = ctx.colon if sec.assignment_colon is None else sec.assignment_colon
     for i, asg in enumerate(assignments, start=1):
-        out += _assignment(asg, path, i, ctx.request_word, child_decimal, colon)
+        out += _assignment(asg, path, i, ctx.request_word, full, colon)
     return out
 
 
@@ -347,10 +349,10 @@ def assignment_heading(asg: Assignment, request_word: str, colon: bool = False) 
 
 
 def _assignment(asg: Assignment, parent: tuple[int, ...], index: int, request_word: str,
-                decimal: bool, colon: bool = False) -> list[Para]:
+                full: bool, colon: bool = False) -> list[Para]:
     heading = assignment_heading(asg, request_word, colon)
     if len(parent) == 1:   # under a Roman section: a titled clause "1. Phòng Nội vụ quận"
-        label = numbering.section_label(parent + (index,), decimal=decimal)
+        label = numbering.section_label(parent + (index,), full=full)
         out = _labelled(HEADING2, label, [heading], bold_title=True)
     else:                  # deeper: a point "a) Giám đốc Sở Nội vụ"
         out = _labelled(POINT, numbering.point_label(index), [heading])
@@ -458,7 +460,9 @@ def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
         total = sum(c.width or 0 for c in columns)
         widths = [(c.width or 0) / total for c in columns]
     else:
-        raw = [TASK_WIDTHS[k] for k in keys]
+        # portrait: "STT" needs ~1.2 cm, more than 5 % of the 16.5 cm line; the task column gives it up
+        shares = TASK_WIDTHS if app.landscape else {**TASK_WIDTHS, "stt": 0.075, "task": 0.335}
+        raw = [shares[k] for k in keys]
         widths = [w / sum(raw) for w in raw]
     rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
     for g, group in enumerate(plan.tasks, start=1):
