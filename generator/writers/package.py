@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import re
+import signal
+import stat
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 
@@ -28,16 +33,203 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+class OutputError(OSError):
+    """An output kh cannot or must not write; ``strerror`` holds the Vietnamese-first reason."""
+
+
+#: Reasons by errno, Vietnamese first.
+_REASONS = {
+    errno.ENOSPC: "ổ đĩa đầy (no space left on device)",
+    errno.EDQUOT: "hết hạn mức ổ đĩa (disk quota exceeded)",
+    errno.EACCES: "không có quyền ghi (permission denied)",
+    errno.EPERM: "không có quyền ghi (operation not permitted)",
+    errno.EROFS: "ổ đĩa chỉ đọc (read-only file system)",
+    errno.ENOENT: "thư mục kết quả không tồn tại (output folder does not exist)",
+    errno.ENOTDIR: "đường dẫn thư mục kết quả không phải thư mục (output folder is not a folder)",
+    errno.EISDIR: "đường dẫn kết quả là một thư mục (output is a folder)",
+}
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Replace ``path`` by ``data`` atomically: readers see the old file or the whole new one.
+
+    - The bytes go to ``.<name>.<random>.tmp`` in the same folder, are flushed to disk, then renamed
+      over ``path``; on any error the temporary file is removed and the previous output is intact.
+    - A new file gets the user's umask (like any program's output); an existing one keeps its mode.
+    - A symlink is written through: its target is replaced and the link stays. A target that is not
+      a regular file (device, FIFO, socket, folder) or is read-only is refused, never replaced.
+    - SIGINT/SIGTERM arriving while the file is written take effect right after the rename (or the
+      clean-up), so an interrupted build leaves neither a half-written output nor a temporary file.
+    - Temporary files of this naming left by a killed kh are removed by the next write of ``path``;
+      concurrent writers of one output never remove each other's files (a shared lock on the folder
+      while writing, an exclusive one to clean up), and the last rename wins with a complete file.
+
+    Raises :class:`OutputError` (an ``OSError``) with a clear reason.
+    """
+    path = Path(path)
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    existing = _existing(target)
+    kept = "; tệp cũ giữ nguyên (previous output kept)" if existing is not None else ""
+    parent = target.parent
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _error(exc, f"không tạo được thư mục {parent}: ") from None
+    mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
+    with _Deferred(), _FolderLock(parent, target.name):
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        except OSError as exc:
+            raise _error(exc, f"không tạo được tệp tạm trong {parent}: ", kept) from None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), mode)
+                if existing is not None and os.geteuid() == 0:
+                    _keep_owner(fh.fileno(), existing)
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+                raise _error(exc, "", kept) from None
+            raise
+        _sync_folder(parent)
+
+
+def _existing(target: Path) -> os.stat_result | None:
+    """The current output's stat, after refusing targets kh must not replace."""
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _error(exc, "") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(errno.EISDIR, _REASONS[errno.EISDIR])
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("thiết bị (device)" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "FIFO" if stat.S_ISFIFO(info.st_mode) else "socket" if stat.S_ISSOCK(info.st_mode)
+                else "tệp đặc biệt (special file)")
+        raise OutputError(errno.EINVAL, f"không phải tệp thường mà là {kind}; kh không thay thế nó "
+                                        f"(not a regular file, refusing to replace it)")
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise OutputError(errno.EACCES, "tệp kết quả chỉ đọc (output file is read-only); "
+                                        "tệp cũ giữ nguyên (previous output kept)")
+    return info
+
+
+def _error(exc: OSError, prefix: str, kept: str = "") -> OutputError:
+    reason = _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+    return OutputError(exc.errno or errno.EIO, f"{prefix}{reason}{kept}")
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o22)
+        os.umask(mask)
+    return mask
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _keep_owner(fd: int, existing: os.stat_result) -> None:
+    try:
+        os.fchown(fd, existing.st_uid, existing.st_gid)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def stale_temps(target: Path) -> list[Path]:
+    """Temporary files of kh's own naming (``.<name>.<8 random>.tmp``) beside ``target``."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}\.tmp")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        if pattern.fullmatch(name):
+            cand = target.parent / name
+            try:
+                if stat.S_ISREG(os.lstat(cand).st_mode):
+                    found.append(cand)
+            except OSError:
+                pass
+    return found
+
+
+class _FolderLock:
+    """Shared lock on the output folder while writing; stale temp files removed under an exclusive one."""
+
+    def __init__(self, folder: Path, name: str):
+        self.folder, self.name, self.fd = folder, name, -1
+
+    def __enter__(self) -> _FolderLock:
+        try:
+            import fcntl
+        except ImportError:            # no flock: leave stale files rather than risk another writer's
+            return self
+        try:
+            self.fd = os.open(self.folder, os.O_RDONLY)
+        except OSError:
+            return self
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:                # someone is writing here now: their temp files are not stale
+            pass
+        else:
+            for tmp in stale_temps(self.folder / self.name):
+                tmp.unlink(missing_ok=True)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_SH)
+        except OSError:
+            pass
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)          # releases the lock
+
+
+class _Deferred:
+    """Hold SIGINT and SIGTERM until the block ends, then deliver them (main thread only)."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __enter__(self) -> _Deferred:
+        self.got: list[int] = []
+        self.old: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self.old[sig] = signal.signal(sig, lambda signum, _frame: self.got.append(signum))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)  # type: ignore[arg-type]
+        if self.got:
+            signal.raise_signal(self.got[0])
