@@ -109,3 +109,19 @@ def test_document_settings_are_word_2013_and_vietnamese(built_examples: dict[str
     assert "stylesWithEffects" not in " ".join(names) and "thumbnail" not in " ".join(names)
     assert "Macintosh" not in app
     Document(io.BytesIO(built_examples["quan3-2025"].read_bytes()))   # python-docx opens it
+
+
+def test_a_paragraph_too_big_for_the_xml_parser_is_an_error_not_a_cut() -> None:
+    """Issue 12 item 12: docxtpl re-parses with lxml recovery, which cut text nodes over 10 MB silently."""
+    from docxtpl import DocxTemplate
+
+    from generator.errors import KhError
+    from generator.writers.docx_writer import DEFAULT_TEMPLATE, _strict_template
+
+    tpl = _strict_template(DocxTemplate)(str(DEFAULT_TEMPLATE))
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    small = f"<w:body {w}><w:p><w:r><w:t>một</w:t></w:r></w:p><w:p><w:r><w:t>hai</w:t></w:r></w:p></w:body>"
+    assert "".join(tpl.fix_tables(small).itertext()) == "mộthai"
+    huge = small.replace("một", "chữ " * 2_700_000)
+    with pytest.raises(KhError, match="10 MB"):
+        tpl.fix_tables(huge)

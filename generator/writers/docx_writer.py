@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import TemplateError
+from ..errors import KhError, TemplateError
 from ..model import Plan
 from ..resources import templates_dir
 from ..typography import Span
@@ -168,8 +168,8 @@ def _strict_template(base: type) -> type:
                                                                no_network=True, load_dtd=False))
                 tree = super().fix_tables(xml)
                 if _extent(tree) != _extent(strict):
-                    raise TemplateError(f"{self.template_file}: nội dung bị cắt khi dựng (content would be lost "
-                                        f"while rendering); văn bản quá lớn (text too large)?")
+                    raise KhError("văn bản quá lớn: một đoạn dài hơn 10 MB sẽ bị cắt khi ghi .docx, nên không "
+                                  "ghi gì (a paragraph over 10 MB would be cut; nothing written)")
                 return tree
 
         _STRICT[base] = StrictDocxTemplate
