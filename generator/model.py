@@ -16,9 +16,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 
 def _as_list(value: Any) -> Any:
@@ -407,8 +409,10 @@ class Decision(KhModel):
     @field_validator("bases")
     @classmethod
     def _separate(cls, bases: list[Basis]) -> list[Basis]:
-        if any(b.with_intro for b in bases):
-            raise ValueError("căn cứ của quyết định không dùng 'with_intro' (a decision has no lead-in)")
+        for i, basis in enumerate(bases):
+            if basis.with_intro:
+                _fail_at((i, "with_intro"), True, "căn cứ của quyết định không dùng 'with_intro'"
+                         " (a decision has no lead-in to join)")
         return bases
 
 
@@ -448,11 +452,13 @@ class Section(KhModel):
     @field_validator("sections")
     @classmethod
     def _numbering_on_top_only(cls, sections: list[Section]) -> list[Section]:
-        for i, sub in enumerate(sections):
-            if "numbering" in sub.model_fields_set:
-                raise ValueError(
-                    f"sections[{i}]: 'numbering' chỉ dùng ở mục cấp I (I., II.); khoản con dưới khoản '1.' luôn"
-                    " đánh 1.1., 1.2. — bỏ dòng này (numbering applies to top-level sections only)")
+        bad = [i for i, sub in enumerate(sections) if "numbering" in sub.model_fields_set]
+        if bad:   # reported at the sub-section's own 'numbering' key
+            message = ("'numbering' chỉ dùng ở mục cấp I (I., II.); khoản con dưới khoản '1.' luôn đánh 1.1., 1.2."
+                       " — bỏ dòng này (numbering applies to top-level sections only)")
+            raise ValidationError.from_exception_data("Section", [InitErrorDetails(
+                type=PydanticCustomError("value_error", message), loc=(i, "numbering"),
+                input=sections[i].numbering) for i in bad])
         return sections
 
     @model_validator(mode="after")
@@ -537,12 +543,14 @@ class Plan(KhModel):
             raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')")
         joined = [b.with_intro for b in self.bases]
         if any(joined):
-            if not self.intro:
-                raise ValueError("căn cứ 'with_intro: true' cần câu dẫn 'intro' để viết liền (needs an intro)")
             first = joined.index(True)
+            if not self.intro:
+                _fail_at(("bases", first, "with_intro"), True,
+                         "căn cứ 'with_intro: true' cần câu dẫn 'intro' để viết liền (needs an intro to join)")
             if not all(joined[first:]):
-                raise ValueError("các căn cứ 'with_intro: true' phải đứng cuối danh sách 'bases'"
-                                 " (joined bases must come last)")
+                _fail_at(("bases", first, "with_intro"), True,
+                         "căn cứ 'with_intro: true' phải đứng cuối danh sách 'bases', sau các căn cứ in riêng"
+                         " (joined bases must come last)")
         if self.decision is not None and self.attached_to is not None:
             raise ValueError("có 'decision' thì kh tự ghi dòng 'Kèm theo Quyết định'; bỏ 'attached_to'")
         uses_tasks = any(a.type == "tasks" for a in self.appendices) or _wants_tasks(self.sections)
@@ -570,6 +578,12 @@ class Plan(KhModel):
     def signed_by(self) -> Signer | None:
         assert not isinstance(self.signer, str), "signer not resolved"
         return self.signer
+
+
+def _fail_at(loc: tuple[str | int, ...], value: Any, message: str) -> None:
+    """Raise a validation error located at ``loc`` (relative to the model being validated)."""
+    raise ValidationError.from_exception_data("Plan", [InitErrorDetails(
+        type=PydanticCustomError("value_error", message), loc=loc, input=value)])
 
 
 def _wants_tasks(sections: list[Section]) -> bool:

@@ -144,10 +144,12 @@ def test_basis_joined_with_the_intro_and_printed_date(project):
 def test_joined_basis_errors(project):
     plan = yaml.safe_load((project / "plan.yaml").read_text(encoding="utf-8"))
     joined = {"lead": "Thực hiện", "with_intro": True, "text": "Kế hoạch số 33/KH-UBND"}
-    _edit(project, bases=[joined] + plan["bases"])
-    assert "with_intro" in _check_fails(project)
+    path = _edit(project, bases=[joined] + plan["bases"])
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "with_intro" in text)
+    err = _check_fails(project)
+    assert f"plan.yaml:{line}:" in err and "bases[0].with_intro: " in err and "cuối" in err   # at the key itself
     _edit(project, bases=[joined], intro=None)
-    assert "intro" in _check_fails(project)
+    assert "bases[0].with_intro: " in (err := _check_fails(project)) and "'intro'" in err
     bad = dict(plan["bases"][0], date="31/02/2025")
     _edit(project, bases=[bad], intro="Như sau:")
     err = _check_fails(project)
