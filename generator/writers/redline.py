@@ -388,6 +388,9 @@ class _Redliner:
             trpr = etree.Element(w("trPr"))
             first_tc = out.find(w("tc"))
             (first_tc.addprevious(trpr) if first_tc is not None else out.append(trpr))
+        if not [c for c in trpr if c.tag not in (w("ins"), w("del"), w("trPrChange"))]:
+            # CT_TrPrBase needs one property before w:ins/w:del: the default, stated.
+            etree.SubElement(trpr, w("cantSplit")).set(w("val"), "off")
         change = trpr.find(w("trPrChange"))
         (change.addprevious(self.mark(kind)) if change is not None else trpr.append(self.mark(kind)))
         return out
