@@ -11,15 +11,10 @@ import docx
 import pytest
 from lxml import etree
 
-from .conftest import EXAMPLES, SEEDS, nd30check, run_kh
+from .conftest import EXAMPLES, OTHER_PLANS, PLANS, SEED_OF, SEEDS, SHOWCASE, nd30check, other_plans, run_kh
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
-SEED_OF = {
-    "quan3-2025": "000_cff90e727f3af707.txt",
-    "tphcm-2021": "002_849484349623f4c5.txt",
-    "binhtan-2021": "004_aaba01c058eb00d8.txt",
-}
 
 # Where each seed's plan starts and ends (the decision of seed 002 and the appendix of seed 004
 # come with the appendix/decision issue), and the changes kh makes on purpose. Each entry
@@ -117,13 +112,25 @@ def _in_order(units: list[str], text: str) -> list[str]:
     return missing
 
 
-# Example plans that reproduce no seed: a draft for next year showing what the seeds do not
-# (blanks for the văn thư, tasks driving the assignments, report form, budget, footnote).
-SHOWCASE = {"quan3-2026-du-thao", "vothisau-2025"}   # vothisau-2025: a ward plan using the issue-9 options
-
-
-def test_every_example_has_its_seed_or_is_a_showcase():
+def test_every_listed_example_exists():
     assert set(EXAMPLES) == set(SEED_OF) | SHOWCASE
+    assert all((PLANS / f"{name}.yaml").is_file() for name in EXAMPLES)
+
+
+def test_an_offices_own_plan_is_found_but_not_compared(tmp_path):
+    """A fork's own plan in plans/ is not an example: it is only built and checked (below)."""
+    for name in (*EXAMPLES, "my-office-2026"):
+        (tmp_path / f"{name}.yaml").write_text("org: x\n", encoding="utf-8")
+    assert other_plans(tmp_path) == ["my-office-2026"]
+
+
+@pytest.mark.parametrize("name", OTHER_PLANS)
+def test_other_plans_build_and_pass_nd30check(name, tmp_path):
+    out = tmp_path / f"{name}.docx"
+    proc = run_kh("build", str(PLANS / f"{name}.yaml"), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    result = nd30check(out)
+    assert result.unexpected_failures() == {}, result.output
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -182,12 +189,13 @@ def test_byte_identical_rebuild(built_examples, name, tmp_path):
 
 def test_build_check_reports_up_to_date_and_stale(built_examples):
     outdir = built_examples["quan3-2025"].parent
-    assert run_kh("build", "plans", "--outdir", str(outdir), "--check").returncode == 0
+    examples = [f"plans/{name}.yaml" for name in EXAMPLES]     # not the folder: a fork may add its own plans
+    assert run_kh("build", *examples, "--outdir", str(outdir), "--check").returncode == 0
     stale = built_examples["quan3-2025"]
     original = stale.read_bytes()
     try:
         stale.write_bytes(b"old")
-        proc = run_kh("build", "plans", "--outdir", str(outdir), "--check")
+        proc = run_kh("build", *examples, "--outdir", str(outdir), "--check")
         assert proc.returncode == 1 and "quan3-2025" in proc.stdout
         assert stale.read_bytes() == b"old"     # --check never writes
     finally:
