@@ -151,7 +151,7 @@ def _paras(report: Report, group: str, where: str, olds: list[str], news: list[s
 
 def _nodes(report: Report, olds: list[Node], news: list[Node], old_path: str, new_path: str,
            removed: list[tuple[Node, str]], added: list[tuple[Node, str]]) -> None:
-    pairs = match(olds, news, key=lambda n: n.key, text=lambda n: n.text)
+    pairs = match(olds, news, key=lambda n: n.key, text=lambda n: n.full_text)
     ordered = _in_order(pairs)
     for i, j in pairs:
         if j is None:
@@ -167,7 +167,10 @@ def _nodes(report: Report, olds: list[Node], news: list[Node], old_path: str, ne
             report.add(group, MOVED, n_where, o.title, n.title, detail=f"trước là (was) {o_where}")
         elif o.label != n.label:
             report.add(group, RENUMBERED, n_where, o.title, n.title, detail=f"{o.label} → {n.label}")
-        if o.title != n.title and i in ordered:
+        if o.title != n.title and n.kind == "assignment":
+            report.add(group, REASSIGNED, n_where, new=" ¶ ".join(c.title for c in n.children) or n.title,
+                       detail=f"{o.title} → {n.title}")
+        elif o.title != n.title and i in ordered:
             report.add(group, CHANGED, n_where, o.title, n.title)
         _paras(report, group, n_where, o.paras, n.paras, "đoạn văn")
         _nodes(report, o.children, n.children, o_where, n_where, removed, added)
@@ -236,7 +239,7 @@ def _tasks(report: Report, old: Plan, new: Plan) -> None:
         if o[2] != n[2]:
             report.add("tasks", CHANGED, f"{where}, phối hợp (support)", ", ".join(o[2]), ", ".join(n[2]))
         if o[3] != n[3]:
-            report.add("tasks", "deadline", where, o[3], n[3], detail=f"thời gian (timing): {o[3]} → {n[3]}")
+            report.add("tasks", "deadline", where, new=n[0], detail=f"thời gian (timing): {o[3]} → {n[3]}")
         if o[4] != n[4]:
             report.add("tasks", CHANGED, f"{where}, sản phẩm (product)", "; ".join(o[4]), "; ".join(n[4]))
 

@@ -47,6 +47,11 @@ class Node:
     def text(self) -> str:
         return "\n".join([self.title, *self.paras])
 
+    @property
+    def full_text(self) -> str:
+        """The part with everything under it (to recognise it when its heading changed)."""
+        return "\n".join([self.text, *(c.full_text for c in self.children)])
+
 
 #: Vietnamese names of the kinds, for reports.
 KIND_NAMES = {"section": "mục", "point": "điểm", "bullet": "ý", "assignment": "phân công"}
