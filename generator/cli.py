@@ -46,7 +46,9 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="kh")
-def main(**_: Any) -> None:
+@click.option("--allow-outside", is_flag=True, help="Cho phép hồ sơ/mẫu nằm ngoài thư mục kế hoạch "
+              "(allow profiles and templates outside the plans folder: ../, absolute paths, symlinks).")
+def main(**opts: Any) -> None:
     """kh: soạn Kế hoạch đúng Nghị định 30/2020 từ tệp YAML.
 
     kh turns a plan written in YAML into a Nghị định 30-conformant Kế hoạch (.docx).
@@ -60,6 +62,10 @@ def main(**_: Any) -> None:
     """
     import os
 
+    if opts.get("allow_outside"):
+        from .confine import allow_outside
+
+        allow_outside()
     try:   # a deleted working folder: say so, instead of "file not found" for every relative path
         os.getcwd()
     except FileNotFoundError:

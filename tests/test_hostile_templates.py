@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -221,3 +222,74 @@ def test_builtin_templates_pass_the_checks() -> None:
         template_check.check_template(DEFAULT_TEMPLATE.with_name(name))
     data = io.BytesIO(DEFAULT_TEMPLATE.read_bytes())
     assert zipfile.is_zipfile(data)
+
+
+# ------------------------------------------------------------------ files from outside the plans folder
+def _add_line(path: Path, line: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def outside(tmp_path: Path, project: Path) -> Path:
+    """A folder beside the project (``project`` is tmp_path itself) holding a valid template and a profile."""
+    other = tmp_path.parent / f"{tmp_path.name}-outside"
+    other.mkdir()
+    _package(other, "mau.docx")
+    (other / "q3.yaml").write_text((project / "orgs" / "q3.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return other
+
+
+def _refused(proc: subprocess.CompletedProcess[str], field: str) -> None:
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "ngoài thư mục kế hoạch" in proc.stderr and "--allow-outside" in proc.stderr
+    assert f"{field}:" in proc.stderr or f": {field}" in proc.stderr, proc.stderr
+
+
+def test_plan_template_outside_the_plans_folder_is_refused_unless_allowed(project: Path, outside: Path,
+                                                                          tmp_path: Path) -> None:
+    plan = project / "plan.yaml"
+    out = tmp_path / "x.docx"
+    for ref in ("../" + outside.name + "/mau.docx", str(outside / "mau.docx")):
+        plan.write_text(plan.read_text(encoding="utf-8").split("template:")[0].rstrip("\n") + "\n"
+                        + f"template: {ref}\n", encoding="utf-8")
+        _refused(run_kh("build", str(plan), "-o", str(out)), "template")
+        assert not out.exists()
+    proc = run_kh("--allow-outside", "build", str(plan), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert run_kh("check", str(plan)).returncode == 2          # check agrees with build
+
+
+def test_template_symlink_leading_outside_is_refused(project: Path, outside: Path, tmp_path: Path) -> None:
+    (project / "mau.docx").symlink_to(outside / "mau.docx")
+    _add_line(project / "plan.yaml", "template: mau.docx")
+    _refused(run_kh("build", str(project / "plan.yaml"), "-o", str(tmp_path / "x.docx")), "template")
+
+
+def test_profile_template_outside_is_refused(project: Path, outside: Path, tmp_path: Path) -> None:
+    _add_line(project / "orgs" / "q3.yaml", f"template: {outside / 'mau.docx'}")
+    proc = run_kh("build", str(project / "plan.yaml"), "-o", str(tmp_path / "x.docx"))
+    _refused(proc, "template")
+    assert "q3.yaml" in proc.stderr
+
+
+def test_profile_outside_is_refused_unless_allowed(project: Path, outside: Path, tmp_path: Path) -> None:
+    plan = project / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("org: q3", f"org: ../../{outside.name}/q3"),
+                    encoding="utf-8")
+    _refused(run_kh("build", str(plan), "-o", str(tmp_path / "x.docx")), "org")
+    link = project / "orgs" / "q4.yaml"
+    link.symlink_to(outside / "q3.yaml")
+    plan.write_text(plan.read_text(encoding="utf-8").replace(f"org: ../../{outside.name}/q3", "org: q4"),
+                    encoding="utf-8")
+    _refused(run_kh("build", str(plan), "-o", str(tmp_path / "x.docx")), "org")
+    assert run_kh("--allow-outside", "build", str(plan), "-o", str(tmp_path / "x.docx")).returncode == 0
+
+
+def test_templates_inside_the_plans_folder_and_explicit_template_option_work(project: Path, outside: Path,
+                                                                              tmp_path: Path) -> None:
+    _package(project, "mau.docx")
+    _add_line(project / "plan.yaml", "template: mau.docx")
+    assert run_kh("build", str(project / "plan.yaml"), "-o", str(tmp_path / "a.docx")).returncode == 0
+    proc = run_kh("build", str(project / "plan.yaml"), "--template", str(outside / "mau.docx"),
+                  "-o", str(tmp_path / "b.docx"))
+    assert proc.returncode == 0, proc.stderr

@@ -54,11 +54,34 @@ def read_plan(path: str | Path) -> Plan:
         problems.extend(p for p in exc.problems if (p.line, p.column) not in known)
     if problems:
         raise PlanError(sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
-    if plan.template is not None:
-        plan.template = str((path.parent / plan.template).resolve())
-    if org is not None and org.template is not None and org_src is not None:
-        org.template = str((Path(org_src.file).parent / org.template).resolve())
+    _resolve_templates(plan, org, path, src, org_src)
     return plan
+
+
+def _resolve_templates(plan: Plan, org: Org | None, path: Path, src: Source, org_src: Source | None) -> None:
+    """Make ``template:`` paths absolute; refuse ones outside the plans folder (see generator.confine)."""
+    from ..confine import ALLOW_HINT, outside_message
+
+    # The plans folder: the one holding the profile's orgs/ folder, else the plan's own folder.
+    root = Path(org_src.file).resolve().parent.parent if org_src is not None else path.resolve().parent
+    problems: list[Problem] = []
+    owners = [(plan, path.parent, src)]
+    if org is not None and org_src is not None:
+        owners.append((org, Path(org_src.file).parent, org_src))
+    for owner, base, where in owners:
+        if owner.template is None:
+            continue
+        if "\x00" in owner.template:
+            problems.append(where.problem(("template",), "đường dẫn mẫu chứa ký tự NUL (NUL byte in template path)",
+                                          found=shorten(owner.template)))
+            continue
+        target = (base / owner.template).resolve()
+        refused = outside_message(target, root, f"mẫu {target}")
+        if refused:
+            problems.append(where.problem(("template",), refused, found=f"'{owner.template}'", hint=ALLOW_HINT))
+        owner.template = str(target)
+    if problems:
+        raise PlanError(problems)
 
 
 def read_org(path: str | Path) -> Org:
@@ -177,9 +200,18 @@ def _resolve_org(data: dict[str, Any], plan_path: Path, src: Source,
                                     expected="mã hồ sơ, ví dụ 'quan3' (tệp orgs/quan3.yaml)",
                                     found=shorten(ref) if ref is not None else "không có (nothing)"))
         return None, None
-    candidates = [(plan_path.parent / d / f"{ref}.yaml").resolve() for d in ORG_DIRS]
-    for cand in candidates:
+    from ..confine import ALLOW_HINT, outside_message
+
+    if "\x00" in ref:
+        problems.append(src.problem(("org",), "mã hồ sơ chứa ký tự NUL (NUL byte in profile code)", found=shorten(ref)))
+        return None, None
+    for folder in ORG_DIRS:
+        cand = (plan_path.parent / folder / f"{ref}.yaml").resolve()
         if cand.is_file():
+            refused = outside_message(cand, plan_path.parent / folder, f"hồ sơ tổ chức {cand}")
+            if refused:
+                problems.append(src.problem(("org",), refused, found=f"'{ref}'", hint=ALLOW_HINT))
+                return None, None
             org_src = load(cand, _display(cand))
             try:
                 _tidy(org_src.data, (), org_src, problems)
