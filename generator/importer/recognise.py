@@ -133,7 +133,11 @@ class Recogniser:
         self.i = body_end
         if "decision" not in self.plan and "attached_to" not in self.plan:
             rec = self.closing_block()
-            self.plan.update({k: v for k, v in rec.items() if v})
+            for key, value in rec.items():
+                if value and key == "after_end":
+                    self.plan.setdefault(key, []).extend(value)
+                elif value:
+                    self.plan[key] = value
         self.appendices()
         self.leftovers()
         self.finish()
@@ -228,7 +232,7 @@ class Recogniser:
                 break
         if lines:
             subject = "\n".join(lines)
-            if "\n" in subject and not subject.startswith("Về việc"):
+            if "\n" in subject and not subject.startswith("Về việc") and not self.doc.formatted:
                 subject = " ".join(lines)
             target["subject"] = subject
             self.report.recognised.setdefault("trích yếu (subject)", []).append(subject.replace("\n", " / "))
@@ -306,6 +310,8 @@ class Recogniser:
         self.report.recognised["quyết định (decision)"] = f"{len(articles)} điều (articles)"
         self.i = end
         rec = self.closing_block()
+        for text in rec.pop("after_end", None) or []:
+            self.report.drop(self.blocks[self.i - 1].where, text, "dòng sau './.' của quyết định (not in the model)")
         dec.update({k: v for k, v in rec.items() if v})
         self.plan["decision"] = dec
         self.plan["date"] = date
@@ -327,8 +333,7 @@ class Recogniser:
     def find_closing_block(self, start: int) -> int:
         for j in range(start, len(self.blocks)):
             block = self.blocks[j]
-            if isinstance(block, Table) and block.rows and block.rows[0].cells and \
-                    block.rows[0].cells[0].text.startswith("Nơi nhận"):
+            if isinstance(block, Table) and _recipients_row(block) is not None:
                 return j
             if isinstance(block, Para) and re.match(r"^\**Nơi nhận\s*:?", block.text):
                 return j
@@ -349,8 +354,16 @@ class Recogniser:
         block = self.peek()
         left: list[Para] = []
         right: list[Para] = []
-        if isinstance(block, Table) and block.rows and block.rows[0].cells[0].text.startswith("Nơi nhận"):
-            for row in block.rows:
+        if isinstance(block, Table) and _recipients_row(block) is not None:
+            first = _recipients_row(block) or 0
+            for row in block.rows[:first]:   # lines printed after "./." in the same table (merged cells)
+                for cell in row.cells:
+                    for para in cell.paras:
+                        text = markup(strip_runs(para.runs))
+                        if text and text not in out.setdefault("after_end", []):
+                            out["after_end"].append(text)
+                        self.mark(para)
+            for row in block.rows[first:]:
                 left += row.cells[0].paras
                 for cell in row.cells[1:]:
                     right += cell.paras
@@ -459,13 +472,16 @@ class Recogniser:
                 continue
             if (stop and stop(para)) or not refs.is_basis(text):
                 break
-            split = refs.split_basis_intro(text)
+            split = refs.split_basis_intro(text) if stop is None else None
             if split:
-                text, intro = split
+                text, sep, intro = split
                 self.plan.setdefault("intro", []).append(intro)
-                self.report.fix(para.where, para.text, "căn cứ và câu dẫn chung một đoạn: tách làm hai"
-                                " (basis and lead-in split)")
+                if sep != ";":
+                    self.report.fix(para.where, para.text, f"căn cứ viết liền câu dẫn: '{sep}' → ';'")
             basis, how = refs.parse_basis(text)
+            if split:
+                basis["with_intro"] = True
+                self.report.recognised["căn cứ viết liền câu dẫn (basis joined with the lead-in)"] = text[:60]
             out.append(basis)
             self.mark(para, "free_text" if how == "text" else "structured")
             if how == "text":
@@ -517,10 +533,14 @@ class Recogniser:
                 paras.append(b)
         paras = self.join_page_splits(paras)
         ends = [k for k, p in enumerate(paras) if re.search(r"\./\.\s*(\*\S*\*)?$", p.text)]
-        if ends:   # after "./." the content is over (a seal, a drafter's mark)
+        if ends:   # after "./.": lines before "Nơi nhận", or a seal / drafter's mark
             for p in paras[ends[-1] + 1:]:
-                self.report.drop(p.where, p.text, "sau dấu './.' kết thúc nội dung (after the end of the content)")
-                self.mark(p, "unplaced")
+                if is_upper(p.text) or "decision" in self.plan or "attached_to" in self.plan:
+                    self.report.drop(p.where, p.text, "sau dấu './.' kết thúc nội dung (after the end of the content)")
+                    self.mark(p, "unplaced")
+                else:
+                    self.plan.setdefault("after_end", []).append(markup(strip_runs(p.runs)))
+                    self.mark(p)
             paras = paras[: ends[-1] + 1]
         # closing: from the last "Trên đây ..." paragraph, when only unlabelled text follows
         closing: list[Para] = []
@@ -709,6 +729,9 @@ class Recogniser:
                 data["text"] = [markup(content)]
         if title is not None:
             data["title"] = self.casing.sentence(title) if rank == 1 else title
+        if label is not None and label.kind == "num" and len(label.parts) >= 2 and rank == 2 \
+                and parent.kind == "section" and parent.data.get("_n") == label.parts[0]:
+            parent.data["numbering"] = "decimal"   # "2.1." under "II."
         node = _Node("section", rank, data, para, label)
         if parent.kind == "root":
             parent.data["sections"].append(data)
@@ -724,8 +747,9 @@ class Recogniser:
         visible = [r for r in content if r.note is None and r.text.strip()]
         if self.doc.formatted and any(r.bold for r in visible):
             return all(r.bold for r in visible)
-        return bool(plain_text) and not _TERMINAL.search(plain_text) and len(plain_text.split()) <= 30 \
-            and not plain_text[:1].islower() and not self.doc.formatted
+        short = len(plain_text.split()) <= 30 and (not _TERMINAL.search(plain_text) or (
+            plain_text.endswith(":") and len(plain_text.split()) <= 12))
+        return bool(plain_text) and short and not plain_text[:1].islower() and not self.doc.formatted
 
     def add_list_item(self, parent: _Node, key: str, node: _Node) -> None:
         data = parent.data
@@ -774,15 +798,19 @@ class Recogniser:
             if depth == 1 and all(k.kind == "section" and k.data.get("title") and not k.data.get("sections")
                                   and not k.data.get("points") and units.looks_like_unit(k.data["title"])
                                   for k in kids):
-                node.data["assignments"] = [self.assignment(k.data["title"], k.data.get("text", []),
-                                                            k.data.get("bullets", [])) for k in kids]
+                headings = [k.data["title"] for k in kids]
+                parts = [(k.data.get("text", []), k.data.get("bullets", [])) for k in kids]
                 node.data["sections"] = []
             elif depth >= 2 and all(k.kind == "point" and units.looks_like_unit(k.data["text"][0]) for k in kids):
-                node.data["assignments"] = [self.assignment(k.data["text"][0], k.data["text"][1:],
-                                                            k.data.get("bullets", [])) for k in kids]
+                headings = [k.data["text"][0] for k in kids]
+                parts = [(k.data["text"][1:], k.data.get("bullets", [])) for k in kids]
                 node.data["points"] = []
             else:
                 return
+            if all(h.endswith(":") for h in headings):
+                node.data["assignment_colon"] = True
+            node.data["assignments"] = [self.assignment(h.rstrip(":").strip(), text, tasks)
+                                        for h, (text, tasks) in zip(headings, parts, strict=True)]
             self.report.recognised.setdefault("phân công (assignments)", []).append(
                 f"{node.data.get('title')}: " + "; ".join(", ".join(a["unit"]) for a in node.data["assignments"]))
 
@@ -808,15 +836,17 @@ class Recogniser:
 
     def check_labels(self, root: _Node) -> None:
         """Report every label kh writes differently (a letter used twice, 'đ' skipped, '4.1.' → '1.')."""
-        def walk(node: _Node, path: tuple[int, ...]) -> None:
+        def walk(node: _Node, path: tuple[int, ...], full: bool = False) -> None:
             sections = [c for c in node.children if c.kind == "section"]
             for i, c in enumerate(sections, start=1):
+                if not path:
+                    full = c.data.get("numbering") == "decimal"
                 if c.label is not None:
-                    want = numbering.section_label(path + (i,), decimal=len(path) + 1 >= 3)
+                    want = numbering.section_label(path + (i,), decimal=len(path) + 1 >= 3, full=full)
                     found = f"{c.label.value}." if c.label.kind in ("roman", "num") else c.label.value
                     if found.rstrip(".") != want.rstrip("."):
                         self.report.fix(c.para.where, c.para.text, f"số '{found}' → '{want}'")
-                walk(c, path + (i,))
+                walk(c, path + (i,), full)
             points = [c for c in node.children if c.kind == "point"]
             for i, c in enumerate(points, start=1):
                 want = numbering.point_letter(i)
@@ -833,22 +863,26 @@ class Recogniser:
 
     # ------------------------------------------------------------------ appendices
     def appendices(self) -> None:
+        """Each appendix starts at a "Phụ lục" line or, in a Word file, on a new section (page)."""
         from .tables import read_appendix
 
-        while self.i < len(self.blocks):
-            block = self.blocks[self.i]
-            if not (isinstance(block, Para) and _APPENDIX.match(block.text)):
-                if isinstance(block, Para) and block.text:
-                    return
-                self.i += 1
+        starts: list[tuple[int, bool]] = []
+        prev = self.blocks[self.i - 1].section if 0 < self.i <= len(self.blocks) else 0
+        for k in range(self.i, len(self.blocks)):
+            block = self.blocks[k]
+            if isinstance(block, Para) and not block.text:
                 continue
-            self.mark(block)
-            start = self.i + 1
-            end = start
-            while end < len(self.blocks) and not (isinstance(self.blocks[end], Para)
-                                                  and _APPENDIX.match(self.blocks[end].text)):
-                end += 1
-            app = read_appendix(self, self.blocks[start:end])
+            label = isinstance(block, Para) and bool(_APPENDIX.match(block.text))
+            if label or (self.doc.formatted and block.section != prev):
+                starts.append((k, label))
+            elif not starts:
+                break
+            prev = block.section
+        for n, (k, label) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(self.blocks)
+            if label:
+                self.mark(self.blocks[k])
+            app = read_appendix(self, self.blocks[k + 1 if label else k:end], label)
             if app is not None:
                 self.plan.setdefault("appendices", []).append(app)
             self.i = end
@@ -891,8 +925,8 @@ class Recogniser:
         """No header lines (lost in a text export): take the issuing body from the lead-in."""
         candidates = [f"{self.appendix_org} ban hành "] if getattr(self, "appendix_org", None) else []
         for text in candidates + self.plan.get("intro", []):
-            m = re.match(r"^((?:Ủy ban nhân dân|UBND|Sở|Ban|Phòng|Văn phòng)\s.+?)\s+(?:ban hành|xây dựng|triển khai)\s",
-                         text)
+            m = re.match(r"^((?:Ủy ban nhân dân|UBND|Sở|Ban|Phòng|Văn phòng)\s.+?)\s+"
+                         r"(?:ban hành|xây dựng|triển khai)\s", text)
             if m:
                 name = m.group(1)
                 self.org.name = name
@@ -922,6 +956,14 @@ class Recogniser:
         return f"{first} {rest}".strip()
 
 
+def _recipients_row(table: Table) -> int | None:
+    """Index of the row whose first cell opens with "Nơi nhận", if any."""
+    for k, row in enumerate(table.rows):
+        if row.cells and row.cells[0].text.lstrip("*").startswith("Nơi nhận"):
+            return k
+    return None
+
+
 def _roman_value(value: str) -> int:
     total, prev = 0, 0
     for ch in reversed(value):
@@ -944,7 +986,7 @@ def _flatten(node: _Node) -> list[str]:
 
 def _clean_section(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in ("title", "text", "sections", "points", "bullets", "assignments"):
+    for key in ("title", "numbering", "assignment_colon", "text", "sections", "points", "bullets", "assignments"):
         value = data.get(key)
         if not value:
             continue

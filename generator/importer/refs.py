@@ -58,9 +58,6 @@ def short_dates_to_words(text: str) -> str:
 
 def parse_basis(text: str) -> tuple[dict[str, Any], str]:
     """A basis paragraph (punctuation at the end ignored) → (basis data, how: structured|text|normalised)."""
-    from ..model import Basis
-    from ..writers.blocks import basis_text
-
     body = re.sub(r"[\s;.,]+$", "", text.strip())
     m = _LEAD_RE.match(body)
     lead = "Căn cứ"
@@ -73,11 +70,13 @@ def parse_basis(text: str) -> tuple[dict[str, Any], str]:
     ref = parse_ref(rest)
     if ref is not None:
         data = ({"lead": lead} if lead != "Căn cứ" else {}) | ref
-        try:
-            written = basis_text(Basis.model_validate(data))
-        except ValueError:
-            written = None
         wanted = f"{lead} {rest}"
+        printed = re.search(r"ngày\s+(\d{1,2}/\d{1,2}/\d{4})\b", rest)
+        if printed:   # "ngày 24/01/2025": kept as printed
+            candidate = data | {"date": printed.group(1)}
+            if _written(candidate) == wanted:
+                return candidate, "structured"
+        written = _written(data)
         if written == wanted:
             return data, "structured"
         if written is not None and written == short_dates_to_words(wanted):
@@ -85,6 +84,17 @@ def parse_basis(text: str) -> tuple[dict[str, Any], str]:
     if lead == "Căn cứ":
         return {"text": rest}, "text"
     return {"lead": lead, "text": rest}, "text"
+
+
+def _written(data: dict[str, Any]) -> str | None:
+    """What kh writes for this basis, or None when the model refuses it."""
+    from ..model import Basis
+    from ..writers.blocks import basis_text
+
+    try:
+        return basis_text(Basis.model_validate(data))
+    except ValueError:
+        return None
 
 
 def is_basis(text: str) -> bool:
@@ -97,10 +107,11 @@ _INTRO_SPLIT = re.compile(
     re.S)
 
 
-def split_basis_intro(text: str) -> tuple[str, str] | None:
-    """"Căn cứ ..., Ủy ban nhân dân quận ban hành Kế hoạch ... như sau:" → (basis, intro)."""
+def split_basis_intro(text: str) -> tuple[str, str, str] | None:
+    """"Căn cứ ...; Ủy ban nhân dân quận ban hành Kế hoạch ... như sau:" → (basis, separator, intro)."""
     m = _INTRO_SPLIT.match(text.strip())
     if not m:
         return None
     intro = m.group("intro")
-    return m.group("basis"), intro[:1].upper() + intro[1:]
+    sep = text.strip()[m.end("basis")]
+    return m.group("basis"), sep, intro[:1].upper() + intro[1:]

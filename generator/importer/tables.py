@@ -89,18 +89,24 @@ def _is_group_row(cells: list[str], width: int) -> bool:
     return False
 
 
-def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any] | None:
-    """One appendix from the blocks after its "Phụ lục" line."""
+def read_appendix(rec: Recogniser, blocks: list[Para | Table], labelled: bool = True) -> dict[str, Any] | None:
+    """One appendix from the blocks after its "Phụ lục" line (or from its page when unlabelled)."""
     title: list[str] = []
+    unit_line = "none"
     k = 0
     while k < len(blocks) and isinstance(blocks[k], Para):
         p = blocks[k]
         if not p.text:
             k += 1
             continue
-        if p.text.startswith("(") or not (p.bold or p.text.upper() == p.text):
+        if p.text.startswith("Tên đơn vị"):
+            unit_line = "above" if not title else "below"
+            rec.mark(p)
+            k += 1
+            continue
+        if p.text.startswith("(") or not (p.bold or p.text.upper() == p.text or (title and not labelled)):
             break
-        title.append(" ".join(p.text.split()))
+        title.append(p.text)
         rec.mark(p)
         k += 1
     # the "(Kèm theo Kế hoạch ...)" line: kh writes it from the plan
@@ -115,7 +121,17 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
         if p.text.endswith(")"):
             break
     _attached_facts(rec, " ".join(" ".join(attached).split()))
-    app: dict[str, Any] = {"title": rec.casing.sentence(" ".join(title)) if title else "Phụ lục"}
+    heading = None
+    if len(title) >= 2 and len(title[0].split()) <= 3 and title[0].upper() == title[0] \
+            and title[1].upper() != title[1]:
+        heading = rec.casing.sentence(title.pop(0))
+        name = "\n".join(title)
+    else:
+        lines = [line for t in title for line in t.split("\n")]
+        name = "\n".join(rec.casing.sentence(line, first=i == 0) for i, line in enumerate(lines))
+    app: dict[str, Any] = {"title": name or "Phụ lục"}
+    if not labelled:
+        app["label"] = False
     rec.report.recognised.setdefault("phụ lục (appendices)", [])
     before: list[str] = []
     after: list[str] = []
@@ -143,7 +159,11 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
             continue
         if not block.text:
             continue
-        if block.text.startswith("Tên đơn vị") or block.text.startswith("Bằng chữ"):
+        if block.text.startswith("Tên đơn vị"):
+            unit_line = "below" if unit_line == "none" else unit_line
+            rec.mark(block)
+            continue
+        if block.text.startswith("Bằng chữ"):
             rec.mark(block)
             continue
         if main is not None and _GROUP.match(block.text) and block.text.upper() == block.text:
@@ -171,6 +191,10 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table]) -> dict[str, Any]
         app = {"type": "budget", **app, "items": _budget(rec, main)}
     elif kind == "report":
         app = {"type": "report", **app, **_report_form(rec, main)}
+        if heading:
+            app["heading"] = heading
+        if unit_line != "below":
+            app["unit_line"] = unit_line
     else:
         app = {"type": "tasks", **app}
         columns = _task_table(rec, main)
@@ -209,7 +233,8 @@ def _attached_facts(rec: Recogniser, text: str) -> None:
         return
     if "number" not in rec.plan and m.group(1):
         rec.plan["number"] = int(m.group(1))
-        rec.report.notes.append(f"số văn bản lấy từ dòng 'Kèm theo' của phụ lục: {m.group(1)} (number from the appendix)")
+        rec.report.notes.append(f"số văn bản lấy từ dòng 'Kèm theo' của phụ lục: {m.group(1)}"
+                                " (number from the appendix)")
     if "date" not in rec.plan:
         try:
             rec.plan["date"] = dt.date(int(m.group(5)), int(m.group(4)), int(m.group(3)))
@@ -226,13 +251,16 @@ def _table_kind(table: Table) -> str:
     if re.search(r"chủ trì|phối hợp|Nội dung công việc", header, re.I):
         return "tasks"
     data = table.rows[1:]
-    if data and all(len(r.cells) >= 3 and not any(c.text for c in r.cells[2:]) for r in data):
+    first = 2 if re.match(r"^(STT|TT)$", table.rows[0].cells[0].text.strip(), re.I) else 1
+    if data and all(len(r.cells) > first and not any(c.text for c in r.cells[first:]) for r in data):
         return "report"
     return "tasks"
 
 
 def _report_form(rec: Recogniser, table: Table) -> dict[str, Any]:
     header = [c.text for c in table.rows[0].cells]
+    stt = bool(re.match(r"^(STT|TT)$", header[0].strip(), re.I))
+    col = 1 if stt else 0
     for c in table.rows[0].cells:
         for p in c.paras:
             rec.mark(p)
@@ -241,11 +269,14 @@ def _report_form(rec: Recogniser, table: Table) -> dict[str, Any]:
         for c in row.cells:
             for p in c.paras:
                 rec.mark(p)
-        if len(row.cells) >= 2 and row.cells[1].text:
-            topics.append(" ".join(row.cells[1].text.split()))
-    out: dict[str, Any] = {"topics": topics, "fields": header[2:]}
-    if len(header) > 1 and header[1] != "Nội dung":
-        out["topic_header"] = header[1]
+        if len(row.cells) > col and row.cells[col].text:
+            text = " ".join(row.cells[col].text.split())
+            topics.append(text if stt else re.sub(r"^\d+\.\s*", "", text))
+    out: dict[str, Any] = {"topics": topics, "fields": header[col + 1:]}
+    if header[col] != "Nội dung":
+        out["topic_header"] = header[col]
+    if not stt:
+        out["stt"] = False
     return out
 
 

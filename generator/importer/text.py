@@ -135,7 +135,7 @@ class Casing:
                 elif w.islower():
                     self.lower[key] += 1
 
-    def sentence(self, text: str) -> str:
+    def sentence(self, text: str, first: bool = True) -> str:
         """"MỤC ĐÍCH, YÊU CẦU" → "Mục đích, yêu cầu"; "QUẬN BÌNH TÂN" → "quận Bình Tân" (as in the text)."""
         if text.upper() != text:
             return text
@@ -151,4 +151,4 @@ class Casing:
             else:
                 out.append(key)
         result = "".join(out)
-        return result[:1].upper() + result[1:]
+        return result[:1].upper() + result[1:] if first else result

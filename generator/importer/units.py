@@ -19,7 +19,7 @@ _START = re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(UNIT_START, 
 
 def looks_like_unit(text: str) -> bool:
     """A heading that names one or more bodies: "Phòng Nội vụ quận", "Kính đề nghị Ban Tuyên giáo ..."."""
-    text = text.strip()
+    text = text.strip().removesuffix(":")
     body, _ = split_request(text)
     return bool(_START.match(body)) and not re.search(r"[.;:!?]$", text) and len(body.split()) <= 40
 
