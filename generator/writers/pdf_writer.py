@@ -118,7 +118,8 @@ class Converter:
                 "--norestore", "--nologo", "--nodefault", "--nolockcheck"]
 
     def _env(self) -> dict[str, str]:
-        return dict(os.environ, HOME=str(self._workdir()))
+        tmp = str(self._workdir())     # LibreOffice's own temporary files go there too, and go with it
+        return dict(os.environ, HOME=tmp, TMPDIR=tmp)
 
     def _start_server(self) -> None:
         tmp = self._workdir()
