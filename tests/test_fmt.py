@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import yamlrt
 
@@ -90,3 +92,19 @@ def test_fmt_bad_yaml_is_an_error_and_untouched(tmp_path: Path) -> None:
     proc = run_kh("fmt", str(bad))
     assert proc.returncode == 2 and str(bad) in proc.stderr
     assert bad.read_text(encoding="utf-8") == "org: q3\nsubject: [unclosed\n"
+
+
+# ------------------------------------------------------------------ property: any text survives
+_ALPHABET = st.sampled_from(list("aăâbđeêoôơuưyạảấầẩẫậ ĐÊ:#*&!|>-'\"\\,.;?%@`{}[]0123456789\n\t~ "))
+_TEXT = st.text(_ALPHABET, min_size=0, max_size=160)
+
+
+@settings(max_examples=150, deadline=None)
+@given(subject=_TEXT, bullets=st.lists(_TEXT, max_size=4), title=_TEXT, number=st.integers(1, 9999))
+def test_dump_new_and_format_keep_any_text(subject: str, bullets: list[str], title: str, number: int) -> None:
+    data = {"org": "q3", "number": number, "subject": subject,
+            "sections": [{"title": title, "bullets": bullets}], "recipients": [subject, title]}
+    out = yamlrt.dump_new(data)
+    assert yaml.safe_load(out) == data
+    assert yamlrt.format_text(out) == out
+    assert not re.search(r"[ \t]$", out, re.M)
