@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,26 @@ def test_rev_compares_with_git(project: Path) -> None:
     assert [p.name for p in project.iterdir() if p.name.startswith(".") and p.name != ".git"] == []
     bad = run_kh("diff", str(plan), "--rev", "khong-co")
     assert bad.returncode == 1 and "khong-co" in bad.stderr and "git" in bad.stderr
+
+
+def test_git_difftool(project: Path) -> None:
+    """README's difftool configuration: git's temporary copy still finds orgs/ through --plans-dir."""
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    kh = Path(sys.executable).with_name("kh")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "."], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "plan"], cwd=project, check=True)
+    subprocess.run(["git", "config", "difftool.kh.cmd",
+                    f'{kh} diff --plans-dir "$(dirname "$MERGED")" "$LOCAL" "$REMOTE"'], cwd=project, check=True)
+    plan = project / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("TT. UBND Q.3", "TT. Quận ủy Q.3"), encoding="utf-8")
+    proc = subprocess.run(["git", "difftool", "-y", "-t", "kh", "HEAD", "--", "plan.yaml"], cwd=project,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "~ nơi nhận (recipients) — sửa (changed) :: - TT. [-UBND-]{+Quận ủy+} Q.3;" in blocks(proc.stdout)
+    assert [p.name for p in project.iterdir() if p.name.startswith(".") and p.name != ".git"] == []
 
 
 def test_invalid_plan_and_usage(project: Path) -> None:

@@ -17,13 +17,16 @@ from .common import CONTEXT, fail
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="text: cho người đọc (màu khi in ra màn hình); markdown: dán vào merge request.")
 @click.option("--color/--no-color", default=None, help="Tô màu (mặc định: chỉ khi in ra màn hình).")
-def diff(paths: tuple[Path, ...], rev: str | None, fmt: str, color: bool | None) -> None:
+@click.option("--plans-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Đọc hai tệp như thể nằm trong thư mục này (tìm orgs/ ở đây) — cho git difftool.")
+def diff(paths: tuple[Path, ...], rev: str | None, fmt: str, color: bool | None, plans_dir: Path | None) -> None:
     """So sánh hai kế hoạch theo cấu trúc văn bản (compare two plans by structure).
 
     \b
     kh diff OLD.yaml NEW.yaml
     kh diff plans/x.yaml --rev HEAD~1        so với bản đã commit trước đó
     kh diff OLD.yaml NEW.yaml --format markdown
+    git difftool -t kh HEAD~1 -- plans/x.yaml   (cấu hình: xem README)
     Căn cứ thêm/bỏ; mục, điểm thêm/bỏ/chuyển chỗ/đánh số lại (số như khi in: I., 1., a));
     đoạn văn sửa với từng chữ thay đổi; nhiệm vụ giao lại cho đơn vị khác, đổi thời hạn;
     nơi nhận, người ký. Mã thoát: 0 không khác, 1 có khác, 2 kế hoạch sai.
@@ -35,16 +38,17 @@ def diff(paths: tuple[Path, ...], rev: str | None, fmt: str, color: bool | None)
     from ..errors import KhError
     from ..readers.yaml_reader import read_plan
     from ..review.compare import compare
-    from ..review.gitrev import revision_copy
+    from ..review.gitrev import placed_in, revision_copy
     from ..review.report import render
 
     new_path = paths[-1]
     old_name = f"{new_path}@{rev}" if rev is not None else str(paths[0])
     try:
         with contextlib.ExitStack() as stack:
-            old_path = stack.enter_context(revision_copy(new_path, rev)) if rev is not None else paths[0]
+            old_path = stack.enter_context(revision_copy(new_path, rev) if rev is not None
+                                           else placed_in(paths[0], plans_dir))
             old = read_plan(old_path)
-        new = read_plan(new_path)
+            new = read_plan(stack.enter_context(placed_in(new_path, plans_dir)))
     except KhError as exc:
         sys.exit(fail(exc))
     report = compare(old, new, old_name, str(new_path))

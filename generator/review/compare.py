@@ -7,7 +7,6 @@ from one unit to another as reassigned. Paragraphs that changed carry a word-lev
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -256,17 +255,16 @@ def _value(report: Report, group: str, where: str, old: str | None, new: str | N
 
 
 def _list(report: Report, group: str, what: str, olds: list[str], news: list[str]) -> None:
-    """Unordered lists (recipients): what was added, what was removed."""
-    sm = difflib.SequenceMatcher(None, olds, news, autojunk=False)
-    for tag, i1, i2, j1, j2 in sm.get_opcodes():
-        if tag == "equal":
-            continue
-        for i in range(i1, i2):
-            if olds[i] not in news:
-                report.add(group, REMOVED, what, old=olds[i])
-        for j in range(j1, j2):
-            if news[j] not in olds:
-                report.add(group, ADDED, what, new=news[j])
+    """Lists whose order matters little (recipients): added, removed, or reworded entries."""
+    gone = [x for x in olds if x not in news]
+    came = [x for x in news if x not in olds]
+    for i, j in match(gone, came, key=lambda t: t, text=lambda t: t):
+        if j is None:
+            report.add(group, REMOVED, what, old=gone[i])
+        elif i is None:
+            report.add(group, ADDED, what, new=came[j])
+        else:
+            report.add(group, CHANGED, what, gone[i], came[j])
 
 
 def _bases(report: Report, old: Plan, new: Plan) -> None:

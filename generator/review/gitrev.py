@@ -1,4 +1,5 @@
-"""A plan as it was at a git revision, as a temporary file beside the current one."""
+"""Temporary copies of a plan beside the current one: as it was at a git revision, or a copy
+git difftool made elsewhere (so ``org: quan3`` still finds ``orgs/quan3.yaml``)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,31 @@ def revision_copy(path: Path, rev: str) -> Iterator[Path]:
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip()
         raise RevisionError(f"{path}: không lấy được bản ở '{rev}' từ git (cannot read it at revision {rev}): {msg}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}", dir=folder)
+    with bytes_beside(proc.stdout, folder, path) as tmp:
+        yield tmp
+
+
+@contextlib.contextmanager
+def bytes_beside(data: bytes, folder: Path, like: Path) -> Iterator[Path]:
+    """Yield a hidden temporary file holding ``data`` in ``folder``; removed afterwards."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{like.stem}.", suffix=like.suffix or ".yaml", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(proc.stdout)
+            fh.write(data)
         yield Path(tmp)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def placed_in(path: Path, folder: Path | None) -> Iterator[Path]:
+    """``path`` itself, or (``folder`` given and different) a temporary copy of it inside ``folder``."""
+    if folder is None or Path(path).resolve().parent == Path(folder).resolve():
+        yield Path(path)
+        return
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RevisionError(f"{path}: không đọc được (cannot read): {exc.strerror}") from None
+    with bytes_beside(data, Path(folder), Path(path)) as tmp:
+        yield tmp
