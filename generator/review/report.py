@@ -35,13 +35,26 @@ def _trim(pieces: list[tuple[Op, str]]) -> list[tuple[Op, str]]:
         if op == "equal" and len(text) > 2 * _KEEP + 5:
             first, last = k == 0, k == len(pieces) - 1
             if first:
-                text = "…" + text[-_KEEP:]
+                text = "…" + _tail(text)
             elif last:
-                text = text[:_KEEP] + "…"
+                text = _head(text) + "…"
             else:
-                text = text[:_KEEP] + " … " + text[-_KEEP:]
+                text = _head(text) + " … " + _tail(text)
         out.append((op, text))
     return out
+
+
+def _head(text: str) -> str:
+    """About ``_KEEP`` characters from the start, ending at a word boundary."""
+    cut = text.rfind(" ", 0, _KEEP)
+    return text[: cut + 1 if cut > _KEEP // 2 else _KEEP]
+
+
+def _tail(text: str) -> str:
+    """About ``_KEEP`` characters from the end, starting at a word boundary."""
+    start = len(text) - _KEEP
+    cut = text.find(" ", start)
+    return text[cut if 0 <= cut < start + _KEEP // 2 else start:]
 
 
 def _blank(text: str) -> str:
