@@ -907,6 +907,13 @@ class Recogniser:
         self.org.name = self.org.name or self.guess_name()
         if not self.org.header:
             self.infer_header()
+        if not self.org.place and self.org.name:
+            m = re.match(r"^Ủy ban nhân dân\s+(?:(?:quận|huyện|thị xã|phường|xã|thị trấn|tỉnh)\s+)?(.+)$",
+                         self.org.name)
+            if m:
+                self.org.place = m.group(1)
+                self.report.notes.append(f"địa danh suy ra từ tên cơ quan: '{self.org.place}' — kiểm tra lại"
+                                         " (place inferred from the agency's name: check it)")
         if "subject" not in self.plan:
             self.plan["subject"] = ""
         if self.plan.get("intro") == []:
