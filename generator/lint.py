@@ -374,5 +374,5 @@ def apply_fixes(path: Path, findings: list[Finding]) -> int:
             new = type(old)(new)
         yamlrt.set_value(node, f.path[-1], new)
         done += 1
-    yamlrt.write_text_atomic(path, yamlrt.dump(data, indent=yamlrt.guess_indent(text)))
+    yamlrt.write_text_atomic(path, yamlrt.keep_newlines(text, yamlrt.dump(data, indent=yamlrt.guess_indent(text))))
     return done

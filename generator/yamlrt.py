@@ -112,9 +112,15 @@ def load_text(text: str, name: str = "<yaml>") -> Any:
         raise YamlRtError(f"{name}: YAML không hợp lệ (invalid YAML): {exc}") from exc
 
 
+def read_text(path: str | Path) -> str:
+    """A file's exact text (UTF-8, a BOM dropped, line endings as they are: CRLF stays CRLF)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return fh.read()
+
+
 def load(path: str | Path) -> tuple[Any, str]:
     """Read a YAML file round-trip; returns (data, original text)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    text = read_text(path)
     return load_text(text, str(path)), text
 
 
@@ -147,6 +153,12 @@ def _umask() -> int:
     return mask
 
 
+def keep_newlines(original: str, new: str) -> str:
+    """``new`` with the line endings of ``original`` (Windows CRLF files stay CRLF)."""
+    new = new.replace("\r\n", "\n")
+    return new.replace("\n", "\r\n") if "\r\n" in original else new
+
+
 def plain_data(text: str) -> Any:
     """What kh itself reads from ``text`` (PyYAML, safe): used to prove a rewrite kept the meaning."""
     import yaml
@@ -171,7 +183,7 @@ def format_text(text: str, kind: Kind = "plan") -> str:
     if data is None:
         return text
     canonicalise(data, kind)
-    out = _tidy_lines(dump(data))
+    out = keep_newlines(text, _tidy_lines(dump(data)))
     if plain_data(out) != plain_data(text):  # pragma: no cover - a safety net, not expected to trigger
         raise YamlRtError("định dạng lại sẽ đổi nội dung tệp; giữ nguyên (formatting would change the data)")
     return out

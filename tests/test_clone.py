@@ -115,3 +115,15 @@ def test_clone_never_writes_an_invalid_plan(tmp_path: Path) -> None:
     assert proc.returncode == 2, proc.stdout
     assert "quan3" in proc.stderr and not elsewhere.exists()
     assert list(elsewhere.parent.iterdir()) == []
+
+
+def test_clone_keeps_windows_line_endings(tmp_path: Path) -> None:
+    plans = _plans_copy(tmp_path)
+    old = plans / "quan3-2025.yaml"
+    old.write_bytes(old.read_bytes().replace(b"\n", b"\r\n"))
+    new = plans / "quan3-2026.yaml"
+    proc = run_kh("clone", str(old), str(new), "--year", "2026")
+    assert proc.returncode == 0, proc.stderr
+    before, after = old.read_bytes().split(b"\r\n"), new.read_bytes().split(b"\r\n")
+    assert b"\n" not in b"".join(after)
+    assert len(_changed(b"\n".join(before).decode(), b"\n".join(after).decode())) == 6

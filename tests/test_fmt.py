@@ -108,3 +108,11 @@ def test_dump_new_and_format_keep_any_text(subject: str, bullets: list[str], tit
     assert yaml.safe_load(out) == data
     assert yamlrt.format_text(out) == out
     assert not re.search(r"[ \t]$", out, re.M)
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    plan = tmp_path / "crlf.yaml"
+    plan.write_bytes(b"number: 1   # ghi chu\r\norg: q3\r\nrecipients: ['A']\r\n")
+    assert run_kh("fmt", str(plan)).returncode == 0
+    assert plan.read_bytes() == b"org: q3\r\nnumber: 1   # ghi chu\r\nrecipients: [A]\r\n"
+    assert run_kh("fmt", "--check", str(plan)).returncode == 0

@@ -43,7 +43,7 @@ def clone(old: Path, new: Path, year: int | None, from_year: int | None, force: 
         click.secho(f"{new}: tệp đã có; dùng --force để ghi đè (file exists; use --force to overwrite)",
                     fg="red", err=True)
         sys.exit(1)
-    text = old.read_text(encoding="utf-8-sig")
+    text = yamlrt.read_text(old)
     try:
         out, reviews, old_year, new_year = clone_text(text, str(old), year, from_year)
     except (CloneError, yamlrt.YamlRtError) as exc:

@@ -42,7 +42,7 @@ def fmt(paths: tuple[Path, ...], check: bool, quiet: bool) -> None:
     todo: list[Path] = []
     for path in yaml_files(paths):
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = yamlrt.read_text(path)
             new = yamlrt.format_text(text, yamlrt.kind_of(path, yamlrt.plain_data(text)))
         except (yamlrt.YamlRtError, UnicodeDecodeError, OSError) as exc:
             click.secho(f"{path}: {exc}", fg="red", err=True)
