@@ -145,9 +145,6 @@ def write(outcome: Outcome, out: Path, *, force: bool = False) -> None:
     if out.exists() and not force:
         raise ImportError_(f"{out}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")
     org_new = outcome.org_text is not None and not outcome.org_path.exists()
-    if outcome.org_text is not None and outcome.org_path.exists():
-        if not force and "--update-org" not in outcome.report.notes[-1:]:
-            pass
     if outcome.org_text is not None:
         write_text_atomic(outcome.org_path, outcome.org_text)
     try:
