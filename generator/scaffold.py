@@ -171,7 +171,7 @@ repos:
 README = """\
 # Kế hoạch của {name}
 
-Kho kế hoạch soạn bằng [kh](https://pypi.org/project/kh/): mỗi kế hoạch là một tệp YAML trong
+Kho kế hoạch soạn bằng kh: mỗi kế hoạch là một tệp YAML trong
 `plans/`, hồ sơ cơ quan ở `plans/orgs/{code}.yaml`. (*This office's plans, written for kh.*)
 
 ```sh
