@@ -5,7 +5,7 @@ the user's file survive a load → edit → dump cycle. :func:`format_text` give
 of ``kh fmt``; :func:`dump_new` writes a freshly built plan (e.g. from ``kh import``) in that layout.
 
 Canonical layout: 2-space mappings, list dashes indented by 2 under their key; keys in the order of
-the plan model (see :data:`ORDER`; unknown keys after the known ones); quotes only where YAML
+the plan model (with the few moves in :data:`ORDER`; unknown keys after the known ones); quotes only where YAML
 needs them (as PyYAML, which kh reads with, understands the plain form); a paragraph whose line
 would pass :data:`WIDTH` columns is a folded block scalar (``>-``) written on ONE line (no hard
 wrapping: a change to a sentence is a one-line diff); text with line breaks is a literal block (``|-``);
@@ -45,16 +45,16 @@ WIDTH = 100
 SCHEMA_FILE = {"plan": "plan.schema.json", "org": "org.schema.json"}
 MODELINE = "# yaml-language-server: $schema="
 
-#: Where the canonical key order differs from the model's field order: a decision is printed
-#: first, so it is written first; a section's numbering style reads best next to its title.
-ORDER = {
-    "Plan": ["org", "number", "date", "year", "subject", "attached_to", "decision", "bases", "intro", "sections",
-             "closing", "recipients", "archive", "signer", "template", "tasks", "appendices", "variables"],
-    "Section": ["title", "numbering", "text", "sections", "points", "bullets", "assignments"],
-    "Basis": ["lead", "kind", "number", "date", "issuer", "about", "subject", "text"],
-    "DocRef": ["kind", "number", "date", "issuer", "about", "subject"],
-    "Appendix": ["type", "title", "landscape", "text", "columns", "topics", "topic_header", "fields", "items",
-                 "notes"],
+#: Where the canonical key order differs from the model's field order, as (key, goes after key):
+#: a decision is printed first, so it is written first; a section's numbering style reads best
+#: next to its title; "về" comes before the subject it introduces; notes go under the table.
+#: Every other key keeps the model's order (new model fields need no entry here).
+ORDER: dict[str, list[tuple[str, str | None]]] = {
+    "Plan": [("attached_to", "subject"), ("decision", "attached_to")],
+    "Section": [("numbering", "title")],
+    "Basis": [("about", "issuer")],
+    "DocRef": [("about", "issuer")],
+    "Appendix": [("notes", None)],          # None: last
 }
 
 # Keys whose values are identifiers or codes, never prose (never folded).
@@ -217,9 +217,13 @@ def _to_rt(value: Any) -> Any:
 
 
 def _key_order(model: Any) -> list[str]:
-    fields = list(model.model_fields)
-    first = ORDER.get(model.__name__, [])
-    return [k for k in first if k in fields] + [k for k in fields if k not in first]
+    order = list(model.model_fields)
+    for key, after in ORDER.get(model.__name__, []):
+        if key not in order or (after is not None and after not in order):
+            continue
+        order.remove(key)
+        order.insert(order.index(after) + 1 if after is not None else len(order), key)
+    return order
 
 
 def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False) -> Any:
