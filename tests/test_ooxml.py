@@ -18,7 +18,7 @@ from docx import Document
 from generator.writers.docx_writer import PROPERTY_LIMIT, fit_property
 
 from .conftest import EXAMPLES, PLANS, run_kh
-from .wordclean import assert_word_clean
+from .wordclean import assert_word_clean, word_clean_problems
 
 LONG_SUBJECT = ("Thông tin, tuyên truyền cải cách hành chính, chuyển đổi số, xây dựng chính quyền điện tử "
                 "hướng tới chính quyền số, cải thiện môi trường đầu tư kinh doanh, nâng cao chỉ số hài lòng "
@@ -125,3 +125,20 @@ def test_a_paragraph_too_big_for_the_xml_parser_is_an_error_not_a_cut() -> None:
     huge = small.replace("một", "chữ " * 2_700_000)
     with pytest.raises(KhError, match="10 MB"):
         tpl.fix_tables(huge)
+
+
+def test_the_checkers_catch_the_defects_fixed_here(built_examples: dict[str, Path], tmp_path: Path) -> None:
+    """The harness can fail: re-inject a duplicate w:tblLayout and a w:zoom without w:percent."""
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(built_examples["quan3-2025"]) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename).decode()
+            if item.filename == "word/document.xml":
+                data = data.replace('<w:tblLayout w:type="fixed"/>', '<w:tblLayout w:type="fixed"/>' * 2, 1)
+            elif item.filename == "word/settings.xml":
+                data = data.replace('<w:zoom w:percent="100"/>', '<w:zoom w:val="bestFit"/>')
+            dst.writestr(item, data)
+    found = "\n".join(word_clean_problems(bad))
+    assert "ooxmlcheck" in found and "zoom" in found
+    assert "pkgcheck" in found and "tblLayout" in found
+    assert "openxml-audit" in found
