@@ -157,6 +157,7 @@ def test_zip_bomb_ratio_is_refused(project: Path, tmp_path: Path) -> None:
 
 def test_zip_bomb_total_size_is_refused(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(template_check, "MAX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(template_check, "_PASSED", set())      # no memory of earlier passes
     assert "bomb" in _render_error(project, _package(tmp_path))
 
 
@@ -293,3 +294,11 @@ def test_templates_inside_the_plans_folder_and_explicit_template_option_work(pro
     proc = run_kh("build", str(project / "plan.yaml"), "--template", str(outside / "mau.docx"),
                   "-o", str(tmp_path / "b.docx"))
     assert proc.returncode == 0, proc.stderr
+
+
+def test_entity_bomb_through_the_cli_exits_3(project: Path, tmp_path: Path) -> None:
+    """Issue 12 item 11: a template whose XML is an entity bomb was a traceback with exit 1."""
+    tpl = _package(tmp_path, replace={"word/document.xml": LAUGHS})
+    proc = run_kh("build", str(project / "plan.yaml"), "--template", str(tpl), "-o", str(tmp_path / "x.docx"))
+    assert proc.returncode == 3 and str(tpl) in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.docx").exists()

@@ -10,6 +10,8 @@ Every refusal is a :class:`~generator.errors.TemplateError` (exit 3) naming the 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
 import stat
@@ -61,11 +63,23 @@ def check_template(template: Path) -> None:
         raise _fail(template, f"mẫu quá lớn: {info.st_size:,} byte > {MAX_FILE_BYTES:,}",
                     "template file too large")
     try:
-        archive = zipfile.ZipFile(template)
-    except (zipfile.BadZipFile, OSError) as exc:
+        data = Path(template).read_bytes()
+    except OSError as exc:
+        raise _fail(template, f"không đọc được mẫu: {exc.strerror}", "cannot read template") from None
+    digest = hashlib.sha256(data).digest()
+    if digest in _PASSED:            # same bytes already checked in this process (batch, watch)
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
         raise _fail(template, f"không phải tệp .docx hợp lệ: {exc}", "not a valid .docx (zip) file") from None
     with archive:
         _check_archive(template, archive)
+    _PASSED.add(digest)
+
+
+#: SHA-256 of templates that passed, so a folder build checks each template once per process.
+_PASSED: set[bytes] = set()
 
 
 def _check_archive(template: Path, archive: zipfile.ZipFile) -> None:
