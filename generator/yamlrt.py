@@ -27,6 +27,7 @@ from typing import Any, Literal
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -35,6 +36,7 @@ from ruamel.yaml.scalarstring import (
     ScalarString,
     SingleQuotedScalarString,
 )
+from ruamel.yaml.tokens import CommentToken
 
 Kind = Literal["plan", "org"]
 
@@ -297,20 +299,80 @@ def _submodel(annotation: Any) -> tuple[Any, bool]:
 
 
 def _reorder(mapping: CommentedMap, order: list[str]) -> None:
-    """Known keys in model order, then unknown keys in their original order (comments move along)."""
+    """Known keys in ``order``, then unknown keys in their original order.
+
+    Comments move with the key they belong to: a key's end-of-line comment stays on its line, and
+    the full-line comments and blank lines above a key (which ruamel stores after the value of the
+    key before it, possibly deep in a nested list) go with that key.
+    """
     rank = {k: i for i, k in enumerate(order)}
     keys = list(mapping)
     wanted = sorted(keys, key=lambda k: (rank.get(k, len(order)), keys.index(k)))
     if wanted == keys:
         return
-    last = keys[-1]
-    trailing = mapping.ca.items.get(last)
+    slots = {k: _tail_slot(mapping, k) for k in keys}
+    own: dict[Any, tuple[Any, str, bool]] = {}
+    lead: dict[Any, str] = {keys[0]: ""}
+    final = ""
+    for i, k in enumerate(keys):
+        tok = _get_token(slots[k])
+        text = tok.value if tok is not None else ""
+        block = isinstance(_slot_value(slots[k]), (FoldedScalarString, LiteralScalarString))
+        if block:
+            mine, tail = "", text
+        else:
+            cut = text.find("\n")
+            mine, tail = (text[: cut + 1], text[cut + 1:]) if cut >= 0 else (text, "")
+        own[k] = (tok, mine, block)
+        if i + 1 < len(keys):
+            lead[keys[i + 1]] = tail
+        else:
+            final = tail
     for k in wanted:
         mapping.move_to_end(k)
-    # a comment after the old last key (e.g. blank line before the next block) stays at the end
-    new_last = wanted[-1]
-    if trailing is not None and new_last != last and new_last not in mapping.ca.items:
-        mapping.ca.items[new_last] = mapping.ca.items.pop(last)
+    for i, k in enumerate(wanted):
+        after = lead[wanted[i + 1]] if i + 1 < len(wanted) else final
+        tok, mine, block = own[k]
+        if not mine and not block and after:
+            mine = "\n"
+        text = mine + after
+        if not text or (text == "\n" and not block):
+            _set_token(slots[k], None)
+        elif tok is not None:
+            tok.value = text
+        else:
+            _set_token(slots[k], CommentToken(text, CommentMark(0), None))
+
+
+def _tail_slot(node: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where ruamel keeps the comment that follows ``node[key]`` (deepest last item of a block collection)."""
+    value = node[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        return _tail_slot(value, list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+    return node, key, 2 if isinstance(node, CommentedMap) else 0
+
+
+def _slot_value(slot: tuple[Any, Any, int]) -> Any:
+    node, key, _ = slot
+    return node[key]
+
+
+def _get_token(slot: tuple[Any, Any, int]) -> Any:
+    node, key, index = slot
+    entry = node.ca.items.get(key)
+    return entry[index] if entry is not None and len(entry) > index else None
+
+
+def _set_token(slot: tuple[Any, Any, int], token: Any) -> None:
+    node, key, index = slot
+    entry = node.ca.items.get(key)
+    if entry is None:
+        if token is None:
+            return
+        entry = node.ca.items[key] = [None, None, None, None]
+    while len(entry) <= index:
+        entry.append(None)
+    entry[index] = token
 
 
 def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:

@@ -116,3 +116,13 @@ def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
     assert run_kh("fmt", str(plan)).returncode == 0
     assert plan.read_bytes() == b"org: q3\r\nnumber: 1   # ghi chu\r\nrecipients: [A]\r\n"
     assert run_kh("fmt", "--check", str(plan)).returncode == 0
+
+
+def test_reordered_keys_take_their_comments_along() -> None:
+    text = ("subject: S  # eol s\n\n# trước bases\nbases:\n  - text: x   # eol x\n\n# trước intro\nintro: I\n"
+            "number: 5   # số\n# trước sections\nsections:\n  - title: T\n    bullets: [a]\n"
+            "    numbering: decimal  # kiểu\n\n# cuối\n")
+    assert yamlrt.format_text(text) == (
+        "number: 5   # số\nsubject: S  # eol s\n\n# trước bases\nbases:\n  - text: x   # eol x\n\n"
+        "# trước intro\nintro: I\n# trước sections\nsections:\n  - title: T\n    numbering: decimal  # kiểu\n"
+        "    bullets: [a]\n\n# cuối\n")
