@@ -302,3 +302,17 @@ def test_entity_bomb_through_the_cli_exits_3(project: Path, tmp_path: Path) -> N
     proc = run_kh("build", str(project / "plan.yaml"), "--template", str(tpl), "-o", str(tmp_path / "x.docx"))
     assert proc.returncode == 3 and str(tpl) in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_default_lxml_parser_never_resolves_external_entities(tmp_path: Path) -> None:
+    """Every XML parse in kh (readers of user .docx files included) relies on lxml >= 5 defaults."""
+    from lxml import etree
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    xml = f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]><r>&x;</r>'.encode()
+    try:
+        text = "".join(etree.fromstring(xml).itertext())
+    except etree.XMLSyntaxError:
+        text = ""
+    assert "TOP-SECRET" not in text
