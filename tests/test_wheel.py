@@ -20,7 +20,7 @@ import pytest
 
 from .conftest import PLANS, ROOT, nd30check, run_kh
 
-SOURCES = ["generator", "templates", "pyproject.toml", "setup.py", "README.md",
+SOURCES = ["generator", "templates", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md",
            "plans/plan.schema.json", "plans/orgs/org.schema.json"]
 
 
