@@ -39,6 +39,12 @@ def _text_item(value: Any) -> Any:
 Paragraphs = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 
 
+#: Years a plan may be dated in (document dates, {{ year }}, timings).
+MIN_YEAR, MAX_YEAR = 1900, 2999
+#: Largest sum of money written in a budget (đồng).
+MAX_AMOUNT = 10**15
+
+
 class KhModel(BaseModel):
     """Base: unknown keys are errors, never silently ignored."""
 
@@ -252,7 +258,8 @@ class Timing(KhModel):
     month: int | None = Field(default=None, ge=1, le=12, description="Tháng → 'Tháng 02/2021'.")
     date: dt.date | None = Field(default=None, description="Ngày cụ thể → '27/02/2021'.")
     before: dt.date | None = Field(default=None, description="Hạn chót → 'Trước ngày 27/02/2021'.")
-    year: int | None = Field(default=None, description="Năm của quý/tháng; mặc định là năm của kế hoạch.")
+    year: int | None = Field(default=None, ge=MIN_YEAR, le=MAX_YEAR,
+                             description="Năm của quý/tháng; mặc định là năm của kế hoạch.")
 
     @model_validator(mode="after")
     def _one(self) -> Timing:
@@ -276,7 +283,7 @@ TimingList = Annotated[list[str | Timing], BeforeValidator(
 class Task(KhModel):
     """Một nhiệm vụ: viết một lần, dùng cho bảng phụ lục và (khi muốn) cho phần phân công."""
 
-    task: Paragraphs = Field(description="Nội dung công việc.")
+    task: Paragraphs = Field(min_length=1, description="Nội dung công việc.")
     lead: Paragraphs = Field(description="Đơn vị chủ trì: mã đơn vị trong hồ sơ (một hoặc danh sách).")
     support: Paragraphs = Field(default_factory=list, description="Đơn vị phối hợp: mã đơn vị (một hoặc danh sách).")
     timing: TimingList = Field(
@@ -298,7 +305,8 @@ class Column(KhModel):
     key: Literal["stt", "task", "lead", "support", "timing", "product"] = Field(
         description="Dữ liệu của cột: stt, task, lead, support, timing, product.")
     header: str | None = Field(default=None, description="Tiêu đề cột (mặc định theo mẫu).")
-    width: float | None = Field(default=None, gt=0, description="Độ rộng, cm (mặc định chia theo tỷ lệ chuẩn).")
+    width: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False,
+                                description="Độ rộng, cm (mặc định chia theo tỷ lệ chuẩn).")
 
 
 class BudgetItem(KhModel):
@@ -306,10 +314,10 @@ class BudgetItem(KhModel):
 
     item: str = Field(description="Nội dung chi.")
     unit: str | None = Field(default=None, description="Đơn vị tính, ví dụ 'Cuộc', 'Tờ'.")
-    quantity: float | None = Field(default=None, ge=0, description="Số lượng.")
-    price: int | None = Field(default=None, ge=0, description="Đơn giá (đồng).")
+    quantity: float | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False, description="Số lượng.")
+    price: int | None = Field(default=None, ge=0, le=MAX_AMOUNT, description="Đơn giá (đồng).")
     amount: int | None = Field(
-        default=None, ge=0, description="Thành tiền (đồng); bỏ trống để kh tính = số lượng × đơn giá.")
+        default=None, ge=0, le=MAX_AMOUNT, description="Thành tiền (đồng); bỏ trống để kh tính = số lượng × đơn giá.")
 
     @model_validator(mode="after")
     def _amount(self) -> BudgetItem:
@@ -317,6 +325,9 @@ class BudgetItem(KhModel):
             if self.quantity is None or self.price is None:
                 raise ValueError("cần 'amount' hoặc cả 'quantity' và 'price' (need an amount or quantity × price)")
             value = self.quantity * self.price
+            if value > MAX_AMOUNT:
+                raise ValueError(f"thành tiền {value:g} quá lớn, tối đa {MAX_AMOUNT:,}".replace(",", ".")
+                                 + " (amount too large)")
             if value != int(value):
                 raise ValueError(f"thành tiền {value} không phải số đồng nguyên; ghi rõ 'amount'")
             self.amount = int(value)
@@ -419,10 +430,11 @@ class Decision(KhModel):
 def _doc_number(value: int | str | None) -> int | str | None:
     if isinstance(value, str) and value.strip() == "":
         return None
-    if isinstance(value, str) and not value.isdigit():
-        raise ValueError(f"số văn bản '{value}' chỉ gồm chữ số; ký hiệu do kh ghép")
-    if isinstance(value, int) and value < 1:
-        raise ValueError(f"số văn bản phải từ 1, không phải {value}")
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,9}", value.strip()):
+        raise ValueError(f"số văn bản '{value[:20]}' chỉ gồm chữ số 0-9 (tối đa 9); ký hiệu do kh ghép"
+                         " (digits only, e.g. 118)")
+    if value is not None and not 1 <= int(value) < 10**9:
+        raise ValueError(f"số văn bản phải từ 1 đến 999.999.999, không phải {value} (number out of range)")
     return value
 
 
@@ -483,7 +495,8 @@ class Plan(KhModel):
     date: dt.date | None = Field(
         default=None, description="Ngày ban hành, YYYY-MM-DD. Bỏ trống khi là dự thảo (giữ chỗ trống ngày, tháng).")
     year: int | None = Field(
-        default=None, description="Năm của kế hoạch, dùng trong lời văn như {{ year }}; mặc định là năm của 'date'.")
+        default=None, ge=MIN_YEAR, le=MAX_YEAR,
+        description="Năm của kế hoạch, dùng trong lời văn như {{ year }}; mặc định là năm của 'date'.")
     subject: str = Field(
         description="Trích yếu nội dung, ví dụ 'Thông tin, tuyên truyền cải cách hành chính năm {{ year }}'.")
     attached_to: DocRef | None = Field(
@@ -539,6 +552,8 @@ class Plan(KhModel):
             if self.date is None:
                 raise ValueError("cần 'year' khi chưa có 'date' (a draft needs its year)")
             self.year = self.date.year
+            if not MIN_YEAR <= self.year <= MAX_YEAR:
+                raise ValueError(f"năm {self.year} của 'date' phải từ {MIN_YEAR} đến {MAX_YEAR} (year out of range)")
         elif self.date is not None and self.date.year != self.year:
             raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')")
         joined = [b.with_intro for b in self.bases]

@@ -84,7 +84,16 @@ class Span:
 
 
 class MarkupError(ValueError):
-    """Unbalanced emphasis or footnote marks in a text."""
+    """Unbalanced emphasis or footnote marks in a text.
+
+    ``pos`` is the offset of the offending mark in the text and ``mark`` the mark itself
+    ("**", "*", "^["), so a reader can point at the mark's own line and column.
+    """
+
+    def __init__(self, message: str, pos: int = 0, mark: str = ""):
+        super().__init__(message)
+        self.pos = pos
+        self.mark = mark
 
 
 _TOKEN = re.compile(r"\\[*\\^\[\]]|\*\*\*|\*\*|\*|\^\[|\]")
@@ -103,12 +112,19 @@ def parse_inline(text: str) -> list[Span]:
 def _parse(text: str, pos: int, nested: bool) -> tuple[list[Span], int]:
     spans: list[Span] = []
     bold = italic = False
+    bold_at = italic_at = -1            # where the open ** / * marks are
+    start = pos - 2
     buf: list[str] = []
 
     def flush() -> None:
         if buf:
             spans.append(Span("".join(buf), bold, italic))
             buf.clear()
+
+    def unclosed(message: str) -> MarkupError:
+        at, mark = max((bold_at, "**"), (italic_at, "*")) if bold and italic else \
+            ((bold_at, "**") if bold else (italic_at, "*"))
+        return MarkupError(message, at, mark)
 
     while pos < len(text):
         m = _TOKEN.search(text, pos)
@@ -124,15 +140,18 @@ def _parse(text: str, pos: int, nested: bool) -> tuple[list[Span], int]:
         elif tok == "***":
             flush()
             bold, italic = not bold, not italic
+            bold_at = italic_at = m.start()
         elif tok == "**":
             flush()
             bold = not bold
+            bold_at = m.start()
         elif tok == "*":
             flush()
             italic = not italic
+            italic_at = m.start()
         elif tok == "^[":
             if nested:
-                raise MarkupError("chú thích lồng trong chú thích (footnote inside a footnote)")
+                raise MarkupError("chú thích lồng trong chú thích (footnote inside a footnote)", m.start(), "^[")
             flush()
             inner, pos = _parse(text, pos, nested=True)
             spans.append(Span("", bold, italic, note=tuple(inner)))
@@ -140,14 +159,14 @@ def _parse(text: str, pos: int, nested: bool) -> tuple[list[Span], int]:
             if nested:
                 flush()
                 if bold or italic:
-                    raise MarkupError("dấu * chưa đóng trong chú thích (unclosed * in a footnote)")
+                    raise unclosed("dấu * chưa đóng trong chú thích (unclosed * in a footnote)")
                 return [s for s in spans if s.text], pos
             buf.append("]")
     if nested:
-        raise MarkupError("thiếu dấu ] đóng chú thích ^[...] (unclosed footnote)")
+        raise MarkupError("thiếu dấu ] đóng chú thích ^[...] (unclosed footnote)", start, "^[")
     flush()
     if bold or italic:
-        raise MarkupError("dấu ** hoặc * chưa đóng (unclosed emphasis mark)")
+        raise unclosed("dấu ** hoặc * chưa đóng (unclosed emphasis mark)")
     return [s for s in spans if s.text or s.note is not None], pos
 
 

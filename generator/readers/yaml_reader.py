@@ -7,15 +7,18 @@ Every problem is collected with its file, line, column and field before anything
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import re
 import typing
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .. import numbering
-from ..errors import PlanError, Problem, did_you_mean, shorten
+from ..errors import PlanError, Problem, did_you_mean, shorten, warn
 from ..typography import MarkupError, clean, parse_inline
 from .yamlsource import Path_, Source, load, path_text
 
@@ -27,8 +30,6 @@ if typing.TYPE_CHECKING:
 #: Where a profile named ``org: quan3`` is looked up, relative to the plan's folder.
 ORG_DIRS = ("orgs", "../orgs")
 
-# Fields holding identifiers or paths, not prose: left untouched by the text pass.
-_NOT_PROSE = {"org", "template", "unit", "signer", "symbol", "lead", "numbering", "variables"}
 
 
 def read_plan(path: str | Path) -> Plan:
@@ -43,17 +44,23 @@ def read_plan(path: str | Path) -> Plan:
     _tidy(data, (), src, problems)
     org, org_src = _resolve_org(data, path, src, problems)
     if org is not None:
-        _expand(data, (), src, _jinja_context(data, org), problems)
+        if not problems:   # expressions never run once the plan is known to be wrong
+            _expand(data, (), src, _jinja_context(data, org), problems)
+        _plain_fields(data, src, problems)
         _resolve_units(data, org, src, problems)
         _resolve_signer(data, org, src, problems)
         data["org"] = org
+    else:
+        _plain_fields(data, src, problems)
+    warn(src.warnings)
     try:
         plan = _validate(_model("Plan"), data, src)
     except PlanError as exc:
         known = {(p.line, p.column) for p in problems}
         problems.extend(p for p in exc.problems if (p.line, p.column) not in known)
     if problems:
-        raise PlanError(sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)))
+        unique = {(p.file, p.line, p.column, p.path, p.message): p for p in problems}
+        raise PlanError(sorted(unique.values(), key=lambda p: (p.file, p.line or 0, p.column or 0)))
     _resolve_templates(plan, org, path, src, org_src)
     return plan
 
@@ -88,40 +95,149 @@ def read_org(path: str | Path) -> Org:
     """Read and validate an organisation profile."""
     src = load(Path(path))
     problems: list[Problem] = []
-    _tidy(src.data, (), src, problems)
+    _tidy(src.data, (), src, problems, profile=True)
+    _plain_fields(src.data, src, problems, profile=True)
+    warn(src.warnings)
     if problems:
         raise PlanError(problems)
     return _validate(_model("Org"), src.data, src)
 
 
 # ------------------------------------------------------------------ text pass
-def _map_prose(value: Any, path: Path_, fn: Callable[[str, Path_], str]) -> Any:
-    """Apply ``fn(text, path)`` to every prose string of a plan, in place (ids and variables skipped)."""
-    if isinstance(value, dict):
-        for key in list(value):
-            if key not in _NOT_PROSE:
-                value[key] = _map_prose(value[key], path + (key,), fn)
-        return value
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            value[i] = _map_prose(item, path + (i,), fn)
-        return value
-    return fn(value, path) if isinstance(value, str) else value
+#: Longest text one field may hold, also after its expressions are expanded (characters).
+MAX_TEXT = 100_000
+
+# Keys whose string values are identifiers, codes or paths, not prose: never reformatted.
+_IDENT_KEYS = {"org", "template", "unit", "signer", "symbol", "lead", "support", "numbering", "type", "key",
+               "label", "unit_line", "about"}
+# Plan fields printed as plain text (header, properties, table headings): marks cannot be rendered there.
+_PLAIN_TOP = {"subject", "recipients", "archive", "attached_to", "org", "signer"}
+_PLAIN_DECISION = {"subject", "recipients", "archive", "authority", "issuer", "signer"}
+_PLAIN_APPENDIX = {"title", "heading", "topic_header", "fields", "columns"}
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_JINJA = ("{{", "{%", "{#")
 
 
-def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem]) -> Any:
-    """Clean prose in place and check its emphasis/footnote marks."""
+def _kind(path: Path_, profile: bool) -> str:
+    """'skip' (variables), 'ident' (codes, paths), 'plain' (no marks printable) or 'prose'."""
+    if not profile and path[:1] == ("org",):       # a profile written inline in the plan
+        return _kind(path[1:], True) if len(path) > 1 else "ident"
+    names = [p for p in path if isinstance(p, str)]
+    last = names[-1] if names else ""
+    if profile:
+        if names[:1] == ["units"]:
+            return "prose" if len(names) == 1 or last == "name" else "ident"
+        return "ident" if last in ("symbol", "template") else "plain"
+    if names[:1] == ["variables"]:
+        return "skip"
+    if last == "unit" and "items" in names:          # a budget row's unit of measure
+        return "plain"
+    if last in _IDENT_KEYS:
+        return "ident"
+    head = names[0] if names else ""
+    if head in _PLAIN_TOP:
+        return "plain"
+    if head == "decision" and len(names) > 1 and names[1] in _PLAIN_DECISION:
+        return "plain"
+    if head == "appendices" and len(names) > 1 and names[1] in _PLAIN_APPENDIX:
+        return "plain"
+    if head == "tasks" and last == "group":
+        return "plain"
+    return "prose"
+
+
+def _walk(value: Any, path: Path_, fn: Callable[[str, Path_], str]) -> Any:
+    """Apply ``fn(text, path)`` to every string of a plan, in place, without recursion limits."""
+    stack: list[tuple[Any, Path_]] = [(value, path)]
+    if isinstance(value, str):
+        return fn(value, path)
+    while stack:
+        node, where = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in list(items):
+            if isinstance(item, str):
+                node[key] = fn(item, where + (key,))
+            elif isinstance(item, (dict, list)):
+                stack.append((item, where + (key,)))
+    return value
+
+
+def _bad_chars(text: str) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(_XML_BAD.findall(text)))
+
+
+def _too_long(src: Source, where: Path_, n: int, after: str = "") -> Problem:
+    return src.problem(where, f"văn bản quá dài{after}: {n:,} ký tự, giới hạn {MAX_TEXT:,} (text longer than"
+                       .replace(",", ".") + f" the limit of {MAX_TEXT:,} characters)",
+                       hint="chia thành nhiều đoạn hoặc rút gọn (split it into paragraphs)")
+
+
+def _markup_problem(src: Source, where: Path_, text: str, exc: MarkupError, raw: str | None) -> Problem:
+    """A markup problem located at the offending mark itself when it can be found in the file."""
+    found = None
+    if raw is not None and exc.mark:
+        char = "^[" if exc.mark == "^[" else "*"
+        found = src.locate_mark(where, char, text[:exc.pos].count(char))
+    prob = src.problem(where, f"dấu định dạng sai: {exc}", found=shorten(raw if raw is not None else text),
+                       hint="viết \\* nếu muốn in dấu * (escape a literal * as \\*)")
+    if found is not None:
+        prob = dataclasses.replace(prob, line=found[0], column=found[1])
+    return prob
+
+
+def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, profile: bool = False) -> Any:
+    """Clean every text in place (NFC, spacing, quotes), check its size and its emphasis/footnote marks.
+
+    Characters XML cannot hold are removed from prose with a located warning; in codes and
+    paths they are errors.
+    """
 
     def tidy(raw: str, where: Path_) -> str:
+        kind = _kind(where, profile)
+        if kind == "skip":
+            return raw
+        if len(raw) > MAX_TEXT:
+            problems.append(_too_long(src, where, len(raw)))
+            return raw
+        bad = _bad_chars(raw)
+        if kind == "ident":
+            if bad:
+                problems.append(src.problem(where, f"mã hoặc đường dẫn chứa ký tự điều khiển {bad}"
+                                            " (control character in a code or path)", found=repr(raw)[:60]))
+            return unicodedata.normalize("NFC", raw)
+        if bad:
+            src.warnings.append(src.problem(where, f"đã bỏ ký tự Word/XML không chứa được: {bad}"
+                                            " (removed characters XML cannot hold)", found=repr(raw)[:60]))
         text = clean(raw)
         try:
             parse_inline(text)
         except MarkupError as exc:
-            problems.append(src.problem(where, f"dấu định dạng sai: {exc}", found=shorten(raw),
-                                        hint="viết \\* nếu muốn in dấu * (escape a literal * as \\*)"))
+            problems.append(_markup_problem(src, where, text, exc, raw))
         return text
 
-    return _map_prose(value, path, tidy)
+    return _walk(value, path, tidy)
+
+
+def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False) -> None:
+    """Fields printed as plain text: refuse emphasis and footnotes there, turn escapes (\\*) into the mark."""
+
+    def check(text: str, where: Path_) -> str:
+        if _kind(where, profile) != "plain":
+            return text
+        try:
+            spans = parse_inline(text)
+        except MarkupError:
+            return text        # already reported
+        if any(s.bold or s.italic or s.note is not None for s in spans):
+            problems.append(src.problem(
+                where, "trường này in chữ thường: không dùng được **đậm**, *nghiêng* hay ^[chú thích]"
+                " (emphasis and footnotes cannot be printed in this field)", found=shorten(text),
+                hint="bỏ dấu * và ^[...]; muốn in dấu * thì viết \\* (remove the marks; write \\* for a literal *)"))
+            return text
+        return "".join(s.text for s in spans)
+
+    _walk(value, (), check)
 
 
 def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
@@ -134,6 +250,8 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
             pass
     if not isinstance(year, int) and hasattr(date, "year"):
         year = date.year
+    if isinstance(year, bool) or not isinstance(year, int):
+        year = None
     variables = data.get("variables") if isinstance(data.get("variables"), dict) else {}
     appendices = data["appendices"] if isinstance(data.get("appendices"), list) else []
     return {
@@ -142,46 +260,62 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
         "previous_year": year - 1 if isinstance(year, int) else None,
         "next_year": year + 1 if isinstance(year, int) else None,
         "number": data.get("number"),
-        "date": date,
+        "date": date if isinstance(date, dt.date) else None,
         "org": org.model_dump(include={"name", "short_name", "place", "symbol"}),
         "variables": variables,
     }
 
 
 def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems: list[Problem]) -> Any:
-    """Render {{ ... }} / {% ... %} in prose strings, in place, with a sandboxed Jinja."""
+    """Render {{ ... }} / {% ... %} in prose strings, in place, in the bounded sandbox.
+
+    The result is cleaned and its marks checked again: an expression can make markup.
+    """
 
     def expand(text: str, where: Path_) -> str:
-        if "{{" not in text and "{%" not in text:
+        if _kind(where, False) not in ("prose", "plain") or not any(t in text for t in _JINJA):
             return text
-        import jinja2
+        from ..sandbox import explain
 
         try:
-            return clean(_sandbox().from_string(text).render(ctx))
-        except jinja2.UndefinedError as exc:
-            problems.append(src.problem(where, f"biểu thức dùng tên chưa định nghĩa (undefined name): {exc.message}",
-                                        expected="một trong: " + ", ".join(sorted(ctx)), found=shorten(text)))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(src.problem(where, f"biểu thức Jinja sai cú pháp (syntax error): {exc.message}",
+            out = _sandbox().from_string(text).render(ctx)
+        except Exception as exc:  # noqa: BLE001 - every Jinja failure becomes a located problem
+            name = exc.message if hasattr(exc, "message") and type(exc).__name__ == "UndefinedError" else None
+            problems.append(src.problem(where, f"biểu thức Jinja {{{{ }}}}: {explain(exc)}",
+                                        expected=("một trong: " + ", ".join(sorted(ctx))) if name else None,
                                         found=shorten(text)))
-        except Exception as exc:  # noqa: BLE001 - sandbox refusals and type errors alike
-            problems.append(src.problem(where, f"biểu thức Jinja lỗi: {type(exc).__name__}: {exc}",
-                                        found=shorten(text)))
-        return text
+            return text
+        if len(out) > MAX_TEXT:
+            problems.append(_too_long(src, where, len(out), " sau khi tính biểu thức"))
+            return text
+        bad = _bad_chars(out)
+        if bad:
+            src.warnings.append(src.problem(where, f"đã bỏ ký tự Word/XML không chứa được: {bad}"
+                                            " (removed characters XML cannot hold)", found=shorten(out)))
+        out = clean(out)
+        try:
+            parse_inline(out)
+        except MarkupError as exc:
+            problems.append(src.problem(where, f"dấu định dạng sai sau khi tính biểu thức: {exc}"
+                                        " (marks made by an expression)", found=shorten(out),
+                                        hint="biểu thức không được tạo dấu ** hay ^[ lẻ (an expression made an"
+                                        " unbalanced mark)"))
+            return text
+        return out
 
-    return _map_prose(value, path, expand)
+    return _walk(value, path, expand)
 
 
 _SANDBOX = None
 
 
 def _sandbox() -> Any:
+    """The bounded Jinja sandbox of generator.sandbox (no lipsum, cycler, date.today(), huge ranges)."""
     global _SANDBOX
     if _SANDBOX is None:
-        from jinja2 import StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
+        from ..sandbox import make_env
 
-        _SANDBOX = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+        _SANDBOX = make_env(autoescape=False, max_output=MAX_TEXT)
     return _SANDBOX
 
 
@@ -202,8 +336,11 @@ def _resolve_org(data: dict[str, Any], plan_path: Path, src: Source,
         return None, None
     from ..confine import ALLOW_HINT, outside_message
 
-    if "\x00" in ref:
-        problems.append(src.problem(("org",), "mã hồ sơ chứa ký tự NUL (NUL byte in profile code)", found=shorten(ref)))
+    if _XML_BAD.search(ref):   # NUL or another control character: reported by the text pass
+        return None, None
+    if len(ref) > 200:
+        problems.append(src.problem(("org",), "mã hồ sơ quá dài (profile code too long)",
+                                    expected="mã hồ sơ, ví dụ 'quan3' (tệp orgs/quan3.yaml)", found=shorten(ref)))
         return None, None
     for folder in ORG_DIRS:
         cand = (plan_path.parent / folder / f"{ref}.yaml").resolve()
@@ -214,7 +351,12 @@ def _resolve_org(data: dict[str, Any], plan_path: Path, src: Source,
                 return None, None
             org_src = load(cand, _display(cand))
             try:
-                _tidy(org_src.data, (), org_src, problems)
+                before = len(problems)
+                _tidy(org_src.data, (), org_src, problems, profile=True)
+                _plain_fields(org_src.data, org_src, problems, profile=True)
+                warn(org_src.warnings)
+                if len(problems) > before:
+                    return None, None
                 return _validate(_model("Org"), org_src.data, org_src), org_src
             except PlanError as exc:
                 problems.extend(exc.problems)
@@ -285,7 +427,8 @@ def _resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[P
                         asg["request"] = request
 
     walk(data.get("sections"), ("sections",))
-    for g, group in enumerate(data.get("tasks") or []):
+    groups = data.get("tasks")
+    for g, group in enumerate(groups if isinstance(groups, list) else []):
         if not isinstance(group, dict) or not isinstance(group.get("tasks"), list):
             continue
         for t, task in enumerate(group["tasks"]):
@@ -352,31 +495,106 @@ def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
 _TAGS = {"str", "int", "float", "bool", "none", "date", "list", "dict", "function-before", "function-after"}
 
 
-_EXPECT = {
-    "string_type": "văn bản (text)",
-    "int_type": "số nguyên (whole number)",
-    "int_parsing": "số nguyên (whole number)",
-    "int_from_float": "số nguyên (whole number)",
-    "bool_type": "true hoặc false",
-    "bool_parsing": "true hoặc false",
-    "date_type": "ngày dạng YYYY-MM-DD, ví dụ 2025-04-29",
-    "date_parsing": "ngày dạng YYYY-MM-DD, ví dụ 2025-04-29",
-    "date_from_datetime_parsing": "ngày dạng YYYY-MM-DD, ví dụ 2025-04-29",
-    "list_type": "danh sách, mỗi phần tử một dòng '- ...' (a list)",
-    "dict_type": "bảng khóa: giá trị (a mapping)",
-    "model_type": "bảng khóa: giá trị (a mapping)",
-    "model_attributes_type": "bảng khóa: giá trị (a mapping)",
+_DATE = "ngày có thật dạng YYYY-MM-DD, ví dụ 2025-04-29"
+_INT = "số nguyên, ví dụ 118"
+_NUM = "số, ví dụ 1500 hoặc 2,5 viết là 2.5"
+_TEXT = "văn bản (text), ví dụ: title: Mục đích, yêu cầu"
+
+#: pydantic error kind → (Vietnamese message with English alongside, what is expected with an example).
+_KINDS: dict[str, tuple[str, str | None]] = {
+    "string_type": ("cần văn bản (expected text)", _TEXT),
+    "string_too_short": ("văn bản quá ngắn (text too short)", None),
+    "string_too_long": ("văn bản quá dài (text too long)", None),
+    "string_pattern_mismatch": ("văn bản sai dạng (text does not match the expected form)", None),
+    "int_type": ("cần số nguyên (expected a whole number)", _INT),
+    "int_parsing": ("không phải số nguyên (not a whole number)", _INT),
+    "int_from_float": ("cần số nguyên, không có phần lẻ (expected a whole number)", _INT),
+    "int_parsing_size": ("số quá lớn (number too large)", _INT),
+    "float_type": ("cần một số (expected a number)", _NUM),
+    "float_parsing": ("không phải số (not a number)", _NUM),
+    "finite_number": ("cần số hữu hạn, không phải .inf hay .nan (expected a finite number)", _NUM),
+    "greater_than": ("số quá nhỏ (number too small)", None),
+    "greater_than_equal": ("số quá nhỏ (number too small)", None),
+    "less_than": ("số quá lớn (number too large)", None),
+    "less_than_equal": ("số quá lớn (number too large)", None),
+    "multiple_of": ("số không đúng bội (not a multiple)", None),
+    "bool_type": ("cần true hoặc false (expected true or false)", "true hoặc false"),
+    "bool_parsing": ("cần true hoặc false (expected true or false)", "true hoặc false"),
+    "date_type": ("cần một ngày (expected a date)", _DATE),
+    "date_parsing": ("ngày không đúng dạng (not a valid date)", _DATE),
+    "date_from_datetime_parsing": ("ngày không đúng dạng (not a valid date)", _DATE),
+    "date_from_datetime_inexact": ("ngày không được kèm giờ (a date without a time)", _DATE),
+    "date_past": ("ngày phải ở quá khứ (date must be in the past)", _DATE),
+    "date_future": ("ngày phải ở tương lai (date must be in the future)", _DATE),
+    "datetime_type": ("cần ngày giờ (expected a date and time)", _DATE),
+    "datetime_parsing": ("ngày giờ không đúng dạng (not a valid date and time)", _DATE),
+    "datetime_from_date_parsing": ("ngày giờ không đúng dạng (not a valid date and time)", _DATE),
+    "list_type": ("cần một danh sách (expected a list)", "danh sách, mỗi phần tử một dòng '- ...' (a list)"),
+    "tuple_type": ("cần một danh sách (expected a list)", "danh sách, mỗi phần tử một dòng '- ...' (a list)"),
+    "set_type": ("cần một danh sách (expected a list)", "danh sách, mỗi phần tử một dòng '- ...' (a list)"),
+    "too_short": ("danh sách quá ngắn (too few items)", None),
+    "too_long": ("danh sách quá dài (too many items)", None),
+    "dict_type": ("cần bảng khóa: giá trị (expected a mapping)", "bảng khóa: giá trị, ví dụ {text: ...}"),
+    "model_type": ("cần bảng khóa: giá trị (expected a mapping)", "bảng khóa: giá trị, ví dụ {text: ...}"),
+    "model_attributes_type": ("cần bảng khóa: giá trị (expected a mapping)", "bảng khóa: giá trị, ví dụ {text: ...}"),
+    "none_required": ("phải để trống (must be empty)", None),
+    "union_tag_invalid": ("loại không hợp lệ (invalid kind)", None),
+    "union_tag_not_found": ("thiếu khóa chọn loại (missing kind key)", None),
+    "literal_error": ("giá trị không được phép (value not allowed)", None),
+    "enum": ("giá trị không được phép (value not allowed)", None),
+    "is_instance_of": ("kiểu giá trị sai (wrong type)", None),
+    "assertion_error": ("giá trị không hợp lệ (invalid value)", None),
+    "recursion_loop": ("dữ liệu lồng vào chính nó (recursive data)", None),
 }
+
+_BOUND_WORDS = {"gt": "lớn hơn", "ge": "từ", "lt": "nhỏ hơn", "le": "tối đa"}
+
+#: Phrases of pydantic's English messages: none may reach the user (tests check this list).
+PYDANTIC_ENGLISH = ("Input should", "validation error", "Field required", "Extra inputs", "Value error,",
+                    "errors.pydantic.dev", "type=", "input_value")
+
+
+def _found(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "một bảng khóa: giá trị (a mapping)"
+    if isinstance(value, list):
+        return "một danh sách (a list)"
+    return shorten(value)
+
+
+def _kind_problem(src: Source, path: Path_, err: dict[str, Any], value: Any) -> Problem:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    custom = str(err.get("msg", ""))   # a model's own PydanticCustomError speaks Vietnamese already
+    fallback = custom if custom and not any(e in custom for e in PYDANTIC_ENGLISH) else \
+        f"giá trị không hợp lệ (invalid value: {kind})"
+    message, expected = _KINDS.get(kind, (fallback, None))
+    bounds = [f"{_BOUND_WORDS[k]} {ctx[k]}" for k in ("gt", "ge", "lt", "le") if k in ctx]
+    if bounds:
+        expected = "số " + ", ".join(bounds)
+    if kind in ("too_short", "string_too_short") and "min_length" in ctx:
+        expected = f"ít nhất {ctx['min_length']} (at least {ctx['min_length']})"
+    if kind in ("too_long", "string_too_long") and "max_length" in ctx:
+        expected = f"nhiều nhất {ctx['max_length']} (at most {ctx['max_length']})"
+    hint = None
+    if kind == "string_type" and isinstance(value, dict):
+        hint = "viết thẳng lời văn sau dấu ':', không mở bảng {...} (write the text itself, not a mapping)"
+    elif kind == "string_type" and isinstance(value, (int, float, bool, dt.date)):
+        hint = "đặt trong dấu nháy để là văn bản: '2025' (quote it to make it text)"
+    return src.problem(path, message, expected=expected, found=_found(value), hint=hint)
 
 
 def _problems(exc: ValidationError, cls: type[BaseModel], data: Any, src: Source, prefix: Path_) -> list[Problem]:
+    errors = [(_clean_loc(err["loc"], data), err) for err in exc.errors(include_url=False)]
+    plain_kinds = ("string_type", "int_type", "list_type")
     seen: dict[Path_, Problem] = {}
-    for err in exc.errors(include_url=False):
-        loc = _clean_loc(err["loc"], data)
+    for loc, err in errors:
         kind = err["type"]
         value_here = _get(data, loc)
-        if kind in ("string_type", "int_type") and isinstance(value_here, dict):
-            continue  # the other branch of a "text or mapping" union says more
+        # a "text or mapping" union reports both branches; the mapping branch says more
+        if kind in plain_kinds and isinstance(value_here, dict) and any(
+                e2 is not err and l2[:len(loc)] == loc and e2["type"] not in plain_kinds for l2, e2 in errors):
+            continue
         path = prefix + loc
         if kind == "extra_forbidden":
             allowed = _fields_at(cls, loc[:-1])
@@ -388,19 +606,21 @@ def _problems(exc: ValidationError, cls: type[BaseModel], data: Any, src: Source
             prob = src.problem(path[:-1], f"thiếu trường bắt buộc '{loc[-1]}' (missing required field)",
                                expected=_describe(cls, loc))
         elif kind == "value_error":
-            msg = str(err.get("ctx", {}).get("error", err["msg"]))
-            prob = src.problem(path, msg, found=shorten(value_here) if not isinstance(value_here, dict) else None)
+            msg = str((err.get("ctx") or {}).get("error", "")) or str(err.get("msg", "")).removeprefix("Value error, ")
+            if not msg or any(e in msg for e in PYDANTIC_ENGLISH):
+                msg = "giá trị không hợp lệ (invalid value)"
+            prob = src.problem(path, msg, found=_found(value_here) if not isinstance(value_here, dict) else None)
         elif kind == "literal_error":
+            choices = _literal_choices(err)
             prob = src.problem(path, "giá trị không được phép (value not allowed)",
-                               expected=err.get("ctx", {}).get("expected"), found=shorten(err.get("input")),
-                               hint=did_you_mean(str(err.get("input")), _literal_choices(err)))
+                               expected="một trong: " + ", ".join(choices), found=_found(err.get("input")),
+                               hint=did_you_mean(str(err.get("input")), choices))
         else:
-            prob = src.problem(path, f"kiểu giá trị sai (wrong type): {err['msg']}",
-                               expected=_EXPECT.get(kind), found=shorten(err.get("input")))
+            prob = _kind_problem(src, path, err, err.get("input"))
         seen.setdefault(path + (kind,), prob)
     probs = list(seen.values())
     return sorted(probs, key=lambda p: (p.line or 0, p.column or 0)) or [
-        src.problem(prefix, str(exc))]
+        src.problem(prefix, "giá trị không hợp lệ (invalid value)")]
 
 
 def _literal_choices(err: dict[str, Any]) -> list[str]:

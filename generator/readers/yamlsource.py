@@ -1,12 +1,30 @@
-"""YAML with positions: parse with libyaml when present, keep each value's line and column.
+"""YAML with positions, read defensively: every value keeps its line and column.
 
-PyYAML's loaders silently keep the last of two equal keys; here a duplicate key is an error,
-since a user's paragraph would otherwise vanish.
+The file is parsed into events by libyaml (when present) and the data is built here from
+those events, iteratively and under limits, instead of by PyYAML's composer/constructor:
+
+* only plain data (mappings, lists, strings, numbers, booleans, dates) — no Python objects;
+* a duplicate key is an error (PyYAML silently keeps the last one and a paragraph vanishes);
+  merge keys (``<<``) and keys that are not words are errors;
+* nesting deeper than :data:`MAX_DEPTH` stops the parse (libyaml's composer would crash the
+  interpreter on deep input), alias expansion is counted against :data:`MAX_ALIAS_VALUES`
+  before anything is copied (a "billion laughs" file stops at once), a recursive alias is an
+  error;
+* the file must be a regular file no larger than :data:`MAX_FILE_BYTES`, UTF-8 (a BOM is
+  allowed); UTF-16/32 and legacy code pages are refused by name, never read as mojibake;
+* vertical tab and form feed (Word's line and page breaks when pasted) become line breaks;
+  other raw control characters are located errors.
 """
 
 from __future__ import annotations
 
+import bisect
+import copy
 import datetime as dt
+import math
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,12 +33,30 @@ import yaml
 
 from ..errors import PlanError, Problem
 
-try:  # the C parser is ~8x faster on large plans and keeps marks all the same
+try:  # libyaml's event parser is much faster and reports the same marks
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path_ = tuple[str | int, ...]
+
+#: Largest plan or profile file read (bytes). A 5,000-row task table is about 3 MB.
+MAX_FILE_BYTES = 8_000_000
+#: Deepest nesting of lists and mappings (real plans stay under 20).
+MAX_DEPTH = 64
+#: Most values that aliases (``*name``) may add by repetition, in one file.
+MAX_ALIAS_VALUES = 100_000
+#: Most values in one file, aliases expanded.
+MAX_VALUES = 1_000_000
+#: Most digits in a number written in a plan.
+MAX_DIGITS = 30
+
+# Word pastes its manual line break as VT and its page break as FF; they pass the YAML parser
+# as placeholders (Unicode noncharacters, never found in real text) and come out as "\n".
+_VT, _FF, _BOM = "\ufdd0", "\ufdd1", "\ufdd2"
+_PASTE_MAP = str.maketrans({"\x0b": _VT, "\x0c": _FF, "\ufeff": _BOM})
+_UNPASTE_MAP = str.maketrans({_VT: "\n", _FF: "\n", _BOM: "\ufeff"})
+_CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x1B: "ESC", 0x7F: "DEL"}
 
 
 def path_text(path: Path_) -> str:
@@ -39,6 +75,12 @@ class Source:
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: The decoded file text and, per string value, its [start, end) character offsets in it.
+    text: str = ""
+    spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: Things the user should know that do not stop the build (located, like problems).
+    warnings: list[Problem] = field(default_factory=list)
+    _line_starts: list[int] | None = None
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value (or key) at ``path``, else of its nearest parent."""
@@ -56,47 +98,159 @@ class Source:
         line, col = self.where(path, key=key)
         return Problem(self.file, line, col, path_text(path), message, **kw)
 
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of character ``index`` of the file."""
+        if self._line_starts is None:
+            starts = [0]
+            pos = self.text.find("\n")
+            while pos != -1:
+                starts.append(pos + 1)
+                pos = self.text.find("\n", pos + 1)
+            self._line_starts = starts
+        line = bisect.bisect_right(self._line_starts, index) - 1
+        return line + 1, index - self._line_starts[line] + 1
 
-_constructor = yaml.constructor.SafeConstructor()
+    def locate_mark(self, path: Path_, mark: str, occurrence: int) -> tuple[int, int] | None:
+        """Where the ``occurrence``-th (0-based) ``mark`` of the string at ``path`` is written.
+
+        None when the string has no span (it came from an alias, or an expression made it) or
+        the mark is not found as written (escaped differently in a quoted scalar).
+        """
+        span = self.spans.get(tuple(path))
+        if span is None:
+            return None
+        raw = self.text[span[0]:span[1]]
+        pos = -1
+        for _ in range(occurrence + 1):
+            pos = raw.find(mark, pos + 1)
+            if pos == -1:
+                return None
+        return self.position(span[0] + pos)
 
 
 def load(path: Path, display: str | None = None) -> Source:
     """Read and parse ``path``; raise :class:`PlanError` on unreadable or invalid YAML."""
     name = display or str(path)
+    return parse(decode(read_bytes(path, name), name), name)
+
+
+def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (devices, FIFOs, folders refused)."""
+
+    def fail(msg: str, hint: str | None = None) -> PlanError:
+        return PlanError([Problem(name, None, None, "", msg, hint=hint)])
+
+    if "\x00" in str(path):
+        raise fail("tên tệp chứa ký tự NUL (file name contains a NUL byte)")
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
     except OSError as exc:
-        msg = f"không đọc được tệp (cannot read file): {exc.strerror}"
-        raise PlanError([Problem(name, None, None, "", msg)]) from exc
+        raise fail(f"không đọc được tệp (cannot read file): {exc.strerror}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("thư mục (a folder)" if stat.S_ISDIR(info.st_mode) else
+                "ống FIFO (a FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                "thiết bị (a device)" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "không phải tệp thường (not a regular file)")
+        raise fail(f"không phải tệp thường: {kind} (not a regular file)",
+                   "chỉ đọc tệp .yaml bình thường (only regular files are read)")
+    if info.st_size > limit:
+        raise fail(_size_message(info.st_size, limit),
+                   "chia kế hoạch hoặc rút gọn lời văn (split the plan or shorten its text)")
     try:
-        text = raw.decode("utf-8-sig")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise fail(f"không đọc được tệp (cannot read file): {exc.strerror}") from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between stat and open
+            raise fail("không phải tệp thường (not a regular file)")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise fail(f"không đọc được tệp (cannot read file): {exc.strerror}") from exc
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise fail(_size_message(size, limit))
+    return b"".join(chunks)
+
+
+def _size_message(size: int, limit: int) -> str:
+    return (f"tệp quá lớn: {size:,} byte, giới hạn {limit:,} byte (file too large: limit {limit:,} bytes)"
+            .replace(",", "."))
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text of ``raw`` (BOM allowed); other encodings refused with a message naming them."""
+
+    def fail(line: int | None, msg: str) -> PlanError:
+        return PlanError([Problem(name, line, None, "", msg,
+                                  hint="mở tệp và lưu lại với mã hóa UTF-8 (save the file as UTF-8)")])
+
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise fail(None, "tệp mã hóa UTF-32, kh cần UTF-8 (file is UTF-32, not UTF-8)")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail(None, "tệp mã hóa UTF-16 (Unicode của Notepad cũ), kh cần UTF-8 (file is UTF-16, not UTF-8)")
+    head = raw[:4096]
+    if head and head.count(b"\x00") * 4 >= len(head):
+        raise fail(None, "tệp có vẻ mã hóa UTF-16 hoặc là tệp nhị phân, kh cần UTF-8"
+                         " (file looks like UTF-16 or binary, not UTF-8)")
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PlanError([Problem(name, line, None, "", "tệp không phải UTF-8 (file is not UTF-8)",
-                                 hint="lưu lại tệp với mã hóa UTF-8 (save the file as UTF-8)")]) from exc
-    return parse(text, name)
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = raw[exc.start:exc.start + 4]
+        raise PlanError([Problem(
+            name, line, col, "",
+            "tệp không phải UTF-8: có thể là mã cũ (Windows-1258, TCVN3/VNI) (file is not UTF-8:"
+            " a legacy code page?)", found=f"byte {bad.hex(' ')}",
+            hint="mở tệp và lưu lại với mã hóa UTF-8 (save the file as UTF-8)")]) from exc
 
 
 def parse(text: str, name: str) -> Source:
     """Parse YAML ``text`` (reported as file ``name``) into a :class:`Source`."""
+    src = Source(name, None, text=text)
+    _check_controls(src)
+    builder = _Builder(src)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        builder.run(text.translate(_PASTE_MAP))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         msg = exc.problem or str(exc)
         raise PlanError([Problem(name, line, col, "", f"YAML không hợp lệ (invalid YAML): {msg}",
-                                 hint=_yaml_hint(msg))]) from exc
-    src = Source(name, None)
-    problems: list[Problem] = []
-    if node is None:
-        src.marks[()] = (1, 1)
-        src.data = {}
-        return src
-    src.data = _build(node, (), src, problems)
+                                 hint=_yaml_hint(msg))]) from None
+    except yaml.YAMLError as exc:
+        raise PlanError([Problem(name, None, None, "", f"YAML không hợp lệ (invalid YAML): {exc}")]) from None
+    if builder.problems:
+        raise PlanError(builder.problems)
+    return src
+
+
+_RAW_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_controls(src: Source) -> None:
+    """Raw control characters other than tab, line breaks, VT and FF: located errors."""
+    problems = []
+    for m in _RAW_BAD.finditer(src.text):
+        code = ord(m.group())
+        line, col = src.position(m.start())
+        label = _CONTROL_NAMES.get(code, "")
+        problems.append(Problem(
+            src.file, line, col, "",
+            f"ký tự điều khiển U+{code:04X}{' ' + label if label else ''} không được phép trong tệp"
+            " (control character not allowed)",
+            hint="xóa ký tự này (thường do dán từ chương trình khác) (delete it: usually pasted in)"))
+        if len(problems) >= 10:
+            break
     if problems:
         raise PlanError(problems)
-    return src
 
 
 def _yaml_hint(msg: str) -> str | None:
@@ -110,39 +264,256 @@ def _yaml_hint(msg: str) -> str | None:
     return None
 
 
-def _build(node: yaml.Node, path: Path_, src: Source, problems: list[Problem]) -> Any:
-    src.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _constructor.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                line = key_node.start_mark.line + 1
-                problems.append(Problem(src.file, line, key_node.start_mark.column + 1, path_text(path),
-                                        "khóa phải là chữ (a key must be a plain word)", found=repr(key)))
-                continue
-            key = str(key)
-            kpath = path + (key,)
-            kmark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in out:
-                first = src.key_marks[kpath]
-                problems.append(Problem(
-                    src.file, kmark[0], kmark[1], path_text(kpath),
-                    f"khóa '{key}' lặp lại, đã có ở dòng {first[0]} (duplicate key, first at line {first[0]})",
-                    hint="gộp hai phần lại hoặc đổi tên một khóa: YAML chỉ giữ một (merge them: YAML keeps only one)"))
-                continue
-            src.key_marks[kpath] = kmark
-            out[key] = _build(value_node, kpath, src, problems)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(child, path + (i,), src, problems) for i, child in enumerate(node.value)]
-    try:
-        value = _constructor.construct_object(node)
-    except (ValueError, yaml.constructor.ConstructorError) as exc:
-        problems.append(Problem(src.file, node.start_mark.line + 1, node.start_mark.column + 1, path_text(path),
-                                f"giá trị không hợp lệ (invalid value) '{node.value}': {exc}",
-                                expected="ngày có thật dạng YYYY-MM-DD" if node.tag.endswith("timestamp") else None))
-        return node.value
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    return value
+# ------------------------------------------------------------------ building data from events
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAGS = {None, "!", "tag:yaml.org,2002:map"}
+_SEQ_TAGS = {None, "!", "tag:yaml.org,2002:seq"}
+
+
+class _Limit(Exception):
+    """A limit was hit: the problem is already recorded; stop parsing."""
+
+
+@dataclass
+class _Frame:
+    kind: str                     # "map" or "seq"
+    path: Path_
+    anchor: str | None
+    value: Any
+    size: int = 1                 # values in this collection, itself included
+    key: Any = None               # map: the key waiting for its value
+    key_pending: bool = False
+    key_mark: tuple[int, int] | None = None
+    key_ok: bool = True
+    log_start: int = 0
+
+
+class _Builder:
+    """Data from the parser's events, with an explicit stack (no recursion) and limits."""
+
+    def __init__(self, src: Source):
+        self.src = src
+        self.problems: list[Problem] = []
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int, list[tuple[Path_, str, Any]], Path_]] = {}
+        self.open_anchors: set[str] = set()
+        self.log: list[tuple[Path_, str, Any]] = []   # (path, table, entry) for anchored copies
+        self.total = 0
+        self.alias_values = 0
+        self.done = False
+
+    # --- helpers
+    def _mark(self, m: Any) -> tuple[int, int]:
+        return m.line + 1, m.column + 1
+
+    def _fail(self, m: Any, path: Path_, msg: str, **kw: Any) -> None:
+        line, col = self._mark(m)
+        self.problems.append(Problem(self.src.file, line, col, path_text(path), msg, **kw))
+
+    def _stop(self, m: Any, path: Path_, msg: str, **kw: Any) -> None:
+        self._fail(m, path, msg, **kw)
+        raise _Limit
+
+    def _record(self, path: Path_, table: str, entry: Any) -> None:
+        getattr(self.src, table)[path] = entry
+        self.log.append((path, table, entry))
+
+    def _child_path(self) -> Path_ | None:
+        """Path of the next value, or None when the next value is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top.kind == "seq":
+            return top.path + (len(top.value),)
+        if not top.key_pending:
+            return None
+        return top.path + (top.key,) if top.key_ok else top.path + ("?",)
+
+    def _count(self, n: int, m: Any, path: Path_) -> None:
+        self.total += n
+        if self.total > MAX_VALUES:
+            self._stop(m, path, f"tệp có quá {MAX_VALUES:,} giá trị (more than {MAX_VALUES:,} values)"
+                       .replace(",", "."))
+
+    # --- events
+    def run(self, text: str) -> None:
+        try:
+            for event in yaml.parse(text, Loader=_Loader):
+                if self.done and not isinstance(event, (yaml.DocumentEndEvent, yaml.StreamEndEvent)):
+                    if isinstance(event, yaml.DocumentStartEvent):
+                        self._stop(event.start_mark, (), "tệp chỉ được có một tài liệu YAML, gặp dấu '---' thứ hai"
+                                   " (one YAML document per file)")
+                    continue
+                self._event(event)
+        except _Limit:
+            return
+        if self.src.data is None and not self.done:
+            self.src.marks[()] = (1, 1)
+            self.src.data = {}
+
+    def _event(self, ev: Any) -> None:
+        if isinstance(ev, yaml.ScalarEvent):
+            self._scalar(ev)
+        elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._start(ev)
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self._end(ev)
+        elif isinstance(ev, yaml.AliasEvent):
+            self._alias(ev)
+
+    def _start(self, ev: Any) -> None:
+        is_map = isinstance(ev, yaml.MappingStartEvent)
+        path = self._child_path()
+        if path is None:     # a list or mapping used as a key
+            path = self.stack[-1].path
+            self._fail(ev.start_mark, path, "khóa phải là chữ, không phải danh sách hay bảng"
+                       " (a key must be a plain word)")
+            path = path + ("?",)
+        if len(self.stack) >= MAX_DEPTH:
+            self._stop(ev.start_mark, path, f"lồng nhau quá sâu: quá {MAX_DEPTH} cấp (nested more than"
+                       f" {MAX_DEPTH} levels deep)", hint="kiểm tra dấu [ và { thừa (look for stray [ or {)")
+        tag = ev.tag
+        if tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
+            self._fail(ev.start_mark, path, f"thẻ YAML '{tag}' không được hỗ trợ (unsupported YAML tag)")
+        self._count(1, ev.start_mark, path)
+        if ev.anchor:
+            self.open_anchors.add(ev.anchor)
+        self._record(path, "marks", self._mark(ev.start_mark))
+        self.stack.append(_Frame("map" if is_map else "seq", path, ev.anchor, {} if is_map else [],
+                                 log_start=len(self.log) - 1))
+
+    def _end(self, ev: Any) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.open_anchors.discard(frame.anchor)
+            self.anchors[frame.anchor] = (frame.value, frame.size, self.log[frame.log_start:], frame.path)
+        self._place(frame.value, frame.size, ev.start_mark)
+
+    def _place(self, value: Any, size: int, m: Any) -> None:
+        """Attach a finished value to its parent (as a key or a value) or make it the document."""
+        if not self.stack:
+            self.src.data = value
+            self.done = True
+            return
+        top = self.stack[-1]
+        top.size += size
+        if top.kind == "seq":
+            top.value.append(value)
+        elif not top.key_pending:
+            self._key(top, value, m)
+        else:
+            if top.key_ok:
+                top.value[top.key] = value
+            top.key_pending = False
+
+    def _key(self, top: _Frame, key: Any, m: Any) -> None:
+        top.key_pending, top.key_ok, top.key = True, False, key
+        mark = self._mark(m)
+        if key is _MERGE:
+            self._fail(m, top.path, "khóa gộp '<<' (merge key) không được hỗ trợ; viết đủ các khóa"
+                       " (write the keys out)")
+            return
+        if key is _INVALID or isinstance(key, (dict, list)):
+            return   # already reported
+        if not isinstance(key, (str, int)) or isinstance(key, bool):
+            self._fail(m, top.path, "khóa phải là chữ (a key must be a plain word)", found=repr(key))
+            return
+        key = str(key)
+        kpath = top.path + (key,)
+        if key in top.value:
+            first = self.src.key_marks[kpath]
+            self._fail(m, kpath,
+                       f"khóa '{key}' lặp lại, đã có ở dòng {first[0]} (duplicate key, first at line {first[0]})",
+                       hint="gộp hai phần lại hoặc đổi tên một khóa: YAML chỉ giữ một (merge them: YAML keeps"
+                       " only one)")
+            return
+        top.key, top.key_ok = key, True
+        self._record(kpath, "key_marks", mark)
+
+    def _scalar(self, ev: Any) -> None:
+        path = self._child_path()
+        as_key = path is None
+        if as_key:
+            path = self.stack[-1].path
+        self._count(1, ev.start_mark, path)
+        value = self._construct(ev, path)
+        if isinstance(value, str):
+            value = value.translate(_UNPASTE_MAP)
+        if not as_key:
+            self._record(path, "marks", self._mark(ev.start_mark))
+            if isinstance(value, str):
+                self._record(path, "spans", (ev.start_mark.index, ev.end_mark.index))
+        if ev.anchor:
+            self.anchors[ev.anchor] = (value, 1, [], path)
+        self._place(value, 1, ev.start_mark)
+
+    def _construct(self, ev: Any, path: Path_) -> Any:
+        tag = ev.tag
+        if tag is None or tag == "!":
+            tag = "tag:yaml.org,2002:str" if tag == "!" else _resolver.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+        if tag == "tag:yaml.org,2002:merge":
+            return _MERGE
+        if tag not in _SCALARS:
+            self._fail(ev.start_mark, path, f"thẻ YAML '{tag}' không được hỗ trợ (unsupported YAML tag)")
+            return _INVALID
+        if tag == "tag:yaml.org,2002:int" and sum(c.isdigit() for c in ev.value) > MAX_DIGITS:
+            self._fail(ev.start_mark, path, f"số quá dài: hơn {MAX_DIGITS} chữ số (number longer than"
+                       f" {MAX_DIGITS} digits)", found=ev.value[:40] + "…")
+            return _INVALID
+        node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+        try:
+            value = _constructor.yaml_constructors[tag](_constructor, node)
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+            is_date = tag.endswith("timestamp")
+            self._fail(ev.start_mark, path, f"giá trị không hợp lệ (invalid value) '{ev.value}'"
+                       + (": ngày không có thật (no such date)" if is_date else f": {exc}"),
+                       expected="ngày có thật dạng YYYY-MM-DD, ví dụ 2025-04-29" if is_date else None)
+            return _INVALID
+        if isinstance(value, float) and not math.isfinite(value):
+            return value    # refused by the model where a number is expected; text fields say "text"
+        if isinstance(value, dt.datetime):
+            value = value.date() if value.time() == dt.time() and value.tzinfo is None else value
+        return value
+
+    def _alias(self, ev: Any) -> None:
+        path = self._child_path()
+        as_key = path is None
+        if as_key:
+            path = self.stack[-1].path
+        name = ev.anchor
+        if name in self.open_anchors:
+            self._stop(ev.start_mark, path, f"bí danh đệ quy '*{name}' nằm trong chính nó (recursive alias)")
+        if name not in self.anchors:
+            self._stop(ev.start_mark, path, f"bí danh '*{name}' chưa được định nghĩa bằng '&{name}'"
+                       " (undefined alias)")
+        value, size, log, origin = self.anchors[name]
+        self.alias_values += size
+        if self.alias_values > MAX_ALIAS_VALUES:
+            self._stop(ev.start_mark, path,
+                       f"bí danh (alias) lặp lại quá nhiều: quá {MAX_ALIAS_VALUES:,} giá trị sau khi mở rộng"
+                       .replace(",", ".") + f" (aliases expand to more than {MAX_ALIAS_VALUES:,} values)",
+                       hint="viết thẳng nội dung thay vì lồng các bí danh *tên (write the content out)")
+        self._count(size, ev.start_mark, path)
+        value = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
+        if not as_key:
+            # positions inside the copy point at where the anchored content is written
+            n = len(origin)
+            for sub, table, entry in log:
+                if sub[:n] == origin and table != "spans":
+                    self._record(path + sub[n:], table, entry)
+            self._record(path, "marks", self._mark(ev.start_mark))
+        self._place(value, size, ev.start_mark)
+
+
+class _Sentinel:
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_MERGE = _Sentinel()
+_INVALID = _Sentinel()
