@@ -83,8 +83,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise _error(exc, f"không tạo được tệp tạm trong {parent}: ", kept) from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), mode)
-                if existing is not None and os.geteuid() == 0:
+                if hasattr(os, "fchmod"):          # POSIX (mkstemp made it 0600)
+                    os.fchmod(fh.fileno(), mode)
+                if existing is not None and getattr(os, "geteuid", lambda: -1)() == 0:
                     _keep_owner(fh.fileno(), existing)
                 fh.write(data)
                 fh.flush()
