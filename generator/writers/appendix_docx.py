@@ -13,8 +13,9 @@ import copy
 import math
 from typing import Any
 
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import oxml_parser
 
 from ..typography import Span
 from . import footnotes, metrics
@@ -33,10 +34,16 @@ STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title
             "sign_note": "KH Appendix Note"}
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W_NSMAP = {"w": _W}
+_make = oxml_parser.makeelement
+
+
 def _el(tag: str, **attrs: str) -> Any:
-    el = OxmlElement(tag)
+    """A ``w:`` element, made by lxml directly (python-docx's OxmlElement re-parses each tag name)."""
+    el = _make(f"{{{_W}}}{tag[2:]}" if tag.startswith("w:") else qn(tag), nsmap=_W_NSMAP)
     for key, value in attrs.items():
-        el.set(qn(f"w:{key}"), value)
+        el.set(f"{{{_W}}}{key}", value)
     return el
 
 

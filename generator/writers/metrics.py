@@ -32,10 +32,21 @@ def _base(ch: str) -> str:
     return unicodedata.normalize("NFD", ch)[0]
 
 
+#: character → advance width, filled on first sight of each character (roman, bold).
+_SEEN: tuple[dict[str, int], dict[str, int]] = ({}, {})
+
+
 def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
     """Width in points of one line of ``text`` set in Times New Roman."""
-    table = _BOLD if bold else _ROMAN
-    return sum(table.get(_base(c), 500) for c in text) * size_pt / 1000.0
+    seen = _SEEN[bold]
+    try:
+        units = sum(map(seen.__getitem__, text))
+    except KeyError:
+        table = _BOLD if bold else _ROMAN
+        for c in set(text).difference(seen):
+            seen[c] = table.get(_base(c), 500)
+        units = sum(map(seen.__getitem__, text))
+    return units * size_pt / 1000.0
 
 
 def centred_rule_indent(line_width_twips: int, text_width_pt_: float, ratio: float) -> int:
