@@ -314,21 +314,47 @@ def _assigned_units(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     return out
 
 
-_STOP = {"các", "và", "của", "thuộc", "quận", "huyện", "phường", "xã", "thành", "phố", "tp", "ủy", "nhân", "dân",
+_STOP = {"các", "và", "của", "thuộc", "quận", "huyện", "phường", "xã", "thành", "phố", "ủy", "nhân", "dân",
          "thủ", "trưởng", "chủ", "tịch", "cơ", "quan", "đơn", "vị"}
+# Abbreviations used in "Nơi nhận" lines.
+_ABBREV = [(r"\bUBMTTQ\s*VN\b|\bUB\s*MTTQ\s*VN\b", "ủy ban mặt trận tổ quốc việt nam"),
+           (r"\bMTTQ\s*VN\b|\bMTTQ\b", "mặt trận tổ quốc việt nam"), (r"\bUBND\b", "ủy ban nhân dân"),
+           (r"\bHĐND\b", "hội đồng nhân dân"), (r"\bUB\b", "ủy ban"), (r"\bVP\.?", "văn phòng"),
+           (r"\bCT-XH\b", "chính trị - xã hội"), (r"\bTT\.", "thường trực"), (r"\bQU\b", "quận ủy"),
+           (r"\bQ\.", "quận "), (r"\bTP\b", "thành phố"), (r"\bCCHC\b", "cải cách hành chính"),
+           (r"\bVN\b", "việt nam")]
+
+
+def _expand(text: str) -> str:
+    for pattern, words in _ABBREV:
+        text = re.sub(pattern, words, text)
+    return " ".join(text.casefold().split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text) if w not in _STOP}
 
 
 def _covers(recipient: str, name: str) -> bool:
-    """True when the recipient line plausibly names the unit."""
-    r = " ".join(recipient.casefold().split())
-    n = " ".join(name.casefold().split())
+    """True when the recipient line plausibly names the unit (abbreviations and usual groups understood)."""
+    r, n = _expand(recipient), _expand(name)
     if n in r or r in n:
         return True
-    words = {w for w in re.findall(r"\w+", n) if w not in _STOP}
-    if not words:
+    if "cơ quan chuyên môn" in r and (n.startswith(("phòng ", "văn phòng ")) or "cơ quan chuyên môn" in n):
+        return True
+    if "đơn vị sự nghiệp" in r and n.startswith("trung tâm "):
+        return True
+    if "các bộ phận" in r and n.startswith(("bộ phận ", "công chức ")):
+        return True
+    wards = re.compile(r"\d+ phường|các phường")
+    if wards.search(r) and wards.search(n):
+        return True
+    name_words, have = _words(n), _words(r)
+    if not name_words:
         return False
-    have = set(re.findall(r"\w+", r))
-    return len(words & have) / len(words) >= 0.75
+    if len(have) >= 2 and have <= name_words:
+        return True
+    return len(name_words & have) / len(name_words) >= 0.75
 
 
 def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | None = None) -> list[Finding]:

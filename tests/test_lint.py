@@ -129,3 +129,19 @@ def test_legacy_detection_is_conservative() -> None:
     for text in ("Cộng hòa xã hội chủ nghĩa Việt Nam", "Phòng Nội vụ – ½ năm", "Café São Paulo"):
         assert not is_tcvn3(text) and not is_vni(text)
     assert is_vni(VNI)
+
+
+def test_recipients_understand_abbreviations_and_groups() -> None:
+    from generator.lint import _covers
+
+    covered = [("VP. HĐND và UBND quận: CVP, các PCVP", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân quận"),
+               ("UBMTTQVN quận và các tổ chức CT-XH quận",
+                "Ủy ban Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội quận"),
+               ("UB MTTQ VN Q.3", "Ủy ban Mặt trận Tổ quốc Việt Nam và các tổ chức chính trị - xã hội Quận 3"),
+               ("Ban Tuyên giáo Quận ủy", "Ban Tuyên giáo và Dân vận Quận ủy"),
+               ("Các cơ quan chuyên môn thuộc quận", "Phòng Tư pháp quận"),
+               ("UBND 10 phường", "Chủ tịch Ủy ban nhân dân 10 phường")]
+    missed = [("Sở Nội vụ Thành phố", "Phòng Nội vụ quận"), ("TT. UBND Q.3", "Phòng Nội vụ quận"),
+              ("Các cơ quan chuyên môn thuộc quận", "Trung tâm Văn hóa - Thể thao Quận 3")]
+    assert all(_covers(r, n) for r, n in covered)
+    assert not any(_covers(r, n) for r, n in missed)

@@ -41,52 +41,66 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
     Tệp trong thư mục orgs/ được kiểm tra như hồ sơ tổ chức. Thêm '# kh: ignore' cuối dòng để bỏ qua.
     Mã thoát: 0 ổn; 1 có cảnh báo khi --strict; 2 kế hoạch sai; 3 mẫu .docx hỏng.
     """
-    from .. import lint, yamlrt
-    from ..errors import KhError
+    from .. import errors, lint, yamlrt
     from ..readers.yaml_reader import read_org, read_plan
     from ..readers.yamlsource import load
-    from ..service import render
+    from ..service import Job, build_job
 
     status = 0
-    warnings = errors = 0
-    for path in check_files(paths):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            src = load(path)
-            kind = yamlrt.kind_of(path, src.data)
-            unit_names: dict[str, str] = {}
-            if kind == "org":
-                read_org(path)
-            else:
-                plan = read_plan(path)
-                unit_names = {code: unit.name for code, unit in plan.organisation.units.items()}
-                render(path, "docx", None)
-            findings = lint.lint_source(src, text, kind, unit_names)
-        except KhError as exc:
-            status = max(status, fail(exc))
-            continue
-        except (OSError, UnicodeDecodeError) as exc:
-            status = max(status, fail(Exception(f"{path}: không đọc được (cannot read): {exc}")))
-            continue
-        if fix:
-            fixed = lint.apply_fixes(path, findings)
-            if fixed:
-                click.echo(f"đã sửa (fixed) {fixed} chỗ: {path}")
+    warnings = n_errors = 0
+    said: list[errors.Problem] = []
+    sink, errors.warning_sink = errors.warning_sink, said.append   # reader warnings count as warnings
+    try:
+        for path in check_files(paths):
+            said.clear()
+            notes: list[str] = []
+            try:
+                text = yamlrt.read_text(path)
                 src = load(path)
-                findings = lint.lint_source(src, path.read_text(encoding="utf-8-sig"), kind, unit_names)
-        for finding in findings:
-            click.secho(finding.problem(str(path)).format(), fg="red" if finding.error else "yellow", err=True)
-        n_err = sum(f.error for f in findings)
-        errors += n_err
-        warnings += len(findings) - n_err
-        if n_err:
-            status = max(status, 2)
-        elif findings and strict:
-            status = max(status, 1)
-        if not quiet and not findings:
-            what = "hồ sơ tổ chức hợp lệ (valid profile)" if kind == "org" else "hợp lệ (valid)"
-            click.echo(f"{what}: {path}")
-    if warnings or errors:
-        click.echo(f"{errors} lỗi (errors), {warnings} cảnh báo (warnings)"
+                kind = yamlrt.kind_of(path, src.data)
+                unit_names: dict[str, str] = {}
+                if kind == "org":
+                    read_org(path)
+                else:
+                    plan = read_plan(path)
+                    unit_names = {code: unit.name for code, unit in plan.organisation.units.items()}
+                    outcome = build_job(Job(path, path.with_suffix(".docx"), "docx"))   # rendered, not written
+                    if outcome.error is not None:
+                        click.secho(outcome.error, fg="red", err=True)
+                        status = max(status, outcome.exit_code or 1)
+                        continue
+                    notes = [f"{path}: cảnh báo (warning) [bo-cuc]: {w}" for w in outcome.warnings]
+                findings = lint.lint_source(src, text, kind, unit_names)
+            except errors.KhError as exc:
+                status = max(status, fail(exc))
+                continue
+            except (OSError, UnicodeDecodeError, yamlrt.YamlRtError) as exc:
+                status = max(status, fail(Exception(f"{path}: không đọc được (cannot read): {exc}")))
+                continue
+            if fix:
+                fixed = lint.apply_fixes(path, findings)
+                if fixed:
+                    click.echo(f"đã sửa (fixed) {fixed} chỗ: {path}")
+                    findings = lint.lint_source(load(path), yamlrt.read_text(path), kind, unit_names)
+            reader = list(dict.fromkeys(p.format() for p in said))
+            for line in [*reader, *notes]:
+                click.secho(line, fg="yellow", err=True)
+            for finding in findings:
+                click.secho(finding.problem(str(path)).format(), fg="red" if finding.error else "yellow", err=True)
+            n_err = sum(f.error for f in findings)
+            n_warn = len(findings) - n_err + len(reader) + len(notes)
+            n_errors += n_err
+            warnings += n_warn
+            if n_err:
+                status = max(status, 2)
+            elif n_warn and strict:
+                status = max(status, 1)
+            if not quiet and not (n_err or n_warn):
+                what = "hồ sơ tổ chức hợp lệ (valid profile)" if kind == "org" else "hợp lệ (valid)"
+                click.echo(f"{what}: {path}")
+    finally:
+        errors.warning_sink = sink
+    if warnings or n_errors:
+        click.echo(f"{n_errors} lỗi (errors), {warnings} cảnh báo (warnings)"
                    + (" — --strict: cảnh báo tính là lỗi" if strict and warnings else ""), err=True)
     sys.exit(status)
