@@ -232,8 +232,6 @@ class Recogniser:
                 break
         if lines:
             subject = "\n".join(lines)
-            if "\n" in subject and not subject.startswith("Về việc") and not self.doc.formatted:
-                subject = " ".join(lines)
             target["subject"] = subject
             self.report.recognised.setdefault("trích yếu (subject)", []).append(subject.replace("\n", " / "))
         self.skip_empty()
@@ -873,7 +871,7 @@ class Recogniser:
             if isinstance(block, Para) and not block.text:
                 continue
             label = isinstance(block, Para) and bool(_APPENDIX.match(block.text))
-            if label or (self.doc.formatted and block.section != prev):
+            if label or block.section != prev:
                 starts.append((k, label))
             elif not starts:
                 break
@@ -894,6 +892,7 @@ class Recogniser:
             for p in paras:
                 if p.text and id(p) not in self.status:
                     self.report.drop(p.where, p.text, "sau phần cuối văn bản (after the end of the document)")
+                    self.mark(p, "unplaced")
 
     def finish(self) -> None:
         for p in self._paras_all():

@@ -104,9 +104,11 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table], labelled: bool = 
             rec.mark(p)
             k += 1
             continue
-        if p.text.startswith("(") or not (p.bold or p.text.upper() == p.text or (title and not labelled)):
+        first_line = p.text.split("\n")[0]
+        if p.text.startswith("(") or not (p.bold or p.text.upper() == p.text or (title and not labelled)
+                                          or (not rec.doc.formatted and first_line.upper() == first_line)):
             break
-        title.append(p.text)
+        title += p.text.split("\n") if not rec.doc.formatted else [p.text]
         rec.mark(p)
         k += 1
     # the "(Kèm theo Kế hoạch ...)" line: kh writes it from the plan
@@ -163,8 +165,8 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table], labelled: bool = 
             unit_line = "below" if unit_line == "none" else unit_line
             rec.mark(block)
             continue
-        if block.text.startswith("Bằng chữ"):
-            rec.mark(block)
+        if block.text.startswith("Bằng chữ") or re.match(r"^(Người thực hiện|Ngày …)", block.text):
+            rec.mark(block)   # written by kh: amount in words, the report form's signature places
             continue
         if main is not None and _GROUP.match(block.text) and block.text.upper() == block.text:
             main.rows.append(Row([Cell([block])]))    # a group row the text export took out of the table

@@ -22,6 +22,18 @@ _SUP_LINE = re.compile(f"^([{SUPERSCRIPTS}]+)\\s*(.*)$")
 _SUP_MARK = re.compile(f"[{SUPERSCRIPTS}]+")
 _LIST_LINE = re.compile(r"^(?:[-–+•]\s|[a-zđ]\)\s|\d+(?:\.\d+)*\.\s|[IVXLC]+\.\s)")
 _EMPH = re.compile(r"(\*\*\*|\*\*|\*|~~)")
+_DOC_TYPE = re.compile(r"^\**(KẾ HOẠCH|QUYẾT ĐỊNH)\**$")
+_APPENDIX_LINE = re.compile(r"^\**Phụ lục(\s+[IVXLC]+)?\**$", re.I)
+_ATTACHED_LINE = re.compile(r"^\((Ban hành )?[Kk]èm theo ")
+_HEADER_COLUMNS = re.compile(r"^(?=.*(?:CỘNG HÒA|Độc lập|Số:|, ngày|ỦY BAN|[A-ZĐ]{3,} [A-ZĐ]{2,})).+? {3,}\S")
+
+
+_COLUMN_GAP = re.compile(r" {3,}(?=CỘNG HÒA|CỘNG HOÀ|Độc lập|(?:\S+ ?)+, ngày)")
+
+
+def _two_columns(line: str) -> bool:
+    """A header line laid out in two columns with spaces ("ỦY BAN NHÂN DÂN      CỘNG HÒA ...")."""
+    return bool(_HEADER_COLUMNS.match(line)) and bool(_COLUMN_GAP.search(line))
 
 
 def decode_bytes(data: bytes) -> tuple[str, list[str]]:
@@ -85,6 +97,7 @@ def _with_notes(runs: list[Run], notes: dict[int, str], used: list[int]) -> list
 
 
 def _cell(text: str, where: str) -> Cell:
+    text = text.replace(" / - ", "\n- ").replace(" / + ", "\n+ ")   # kh's text output joins cell lines with " / "
     text = re.sub(r"<li>\s*", "\n- ", text)
     text = re.sub(r"</?(p|ul|ol|li|br)\s*/?>", "\n", text)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
@@ -103,7 +116,24 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
         m = _SUP_LINE.match(line.strip())
         if m and m.group(2):
             footnotes[int(m.group(1).translate(str.maketrans(SUPERSCRIPTS, "0123456789")))] = m.group(2).strip()
+    # footnotes listed at the end as "[1] ..." after a "-----" line (kh's own text output)
+    bracketed: dict[int, str] = {}
+    if any(re.fullmatch(r"-{5,}", ln.strip()) for ln in lines):
+        cut = max(i for i, ln in enumerate(lines) if re.fullmatch(r"-{5,}", ln.strip()))
+        for ln in lines[cut + 1:]:
+            m = re.match(r"^\[(\d+)\]\s+(.+)$", ln.strip())
+            if m:
+                bracketed[int(m.group(1))] = m.group(2).strip()
+        if bracketed and len(bracketed) == len([ln for ln in lines[cut + 1:] if ln.strip()]):
+            lines = lines[:cut]
+            text = "\n".join(lines)
+            for num, note in bracketed.items():
+                superscript = str(num).translate(str.maketrans("0123456789", SUPERSCRIPTS))
+                text = text.replace(f"[{num}]", superscript, 1)
+                footnotes[num] = note
+            lines = text.split("\n")
     used: list[int] = []
+    section = 0
     blocks: list[Para | Table] = []
     current: list[tuple[int, str]] = []
     table: Table | None = None
@@ -119,21 +149,24 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
                 groups[-1].append((no, line))
         for group in groups:
             body = "\n".join(line for _, line in group)
-            blocks.append(Para(_with_notes(emphasis_runs(body), footnotes, used), f"dòng {group[0][0]}"))
+            blocks.append(Para(_with_notes(emphasis_runs(body), footnotes, used), f"dòng {group[0][0]}",
+                               section=section))
         current.clear()
 
     for no, raw in enumerate(lines, start=1):
-        line = raw.rstrip()
+        line = raw.rstrip("\r\n ")
         stripped = line.strip()
         m = _SUP_LINE.match(stripped)
         if m and m.group(2) and int(m.group(1).translate(str.maketrans(SUPERSCRIPTS, "0123456789"))) in footnotes:
             flush()
             continue
-        if "\t" in line:
+        columns = line.split("\t") if "\t" in line else \
+            _COLUMN_GAP.split(stripped, maxsplit=1) if _two_columns(stripped) else None
+        if columns:
             flush()
-            cells = [_cell(c, f"dòng {no}, ô {i}") for i, c in enumerate(line.split("\t"), start=1)]
+            cells = [_cell(c, f"dòng {no}, ô {i}") for i, c in enumerate(columns, start=1)]
             if table is None:
-                table = Table([], f"bảng ở dòng {no}")
+                table = Table([], f"bảng ở dòng {no}", section)
                 blocks.append(table)
             table.rows.append(Row(cells))
             continue
@@ -141,6 +174,18 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
             flush()
             continue
         table = None
+        if re.fullmatch(r"[=_]{5,}", stripped):   # a part separator line (kh's text output): a new section
+            flush()
+            table = None
+            section += 1
+            continue
+        if _DOC_TYPE.match(stripped) or _APPENDIX_LINE.match(stripped) or stripped.startswith("Tên đơn vị:"):
+            flush()   # "KẾ HOẠCH", "Phụ lục II" are paragraphs of their own even without a blank line
+            current.append((no, stripped))
+            flush()
+            continue
+        if current and _ATTACHED_LINE.match(stripped):
+            flush()
         current.append((no, stripped))
     flush()
     doc = SourceDoc(str(path), blocks, {}, notes, formatted=False)
