@@ -213,9 +213,11 @@ class Basis(KhModel):
     def _one_form(self) -> Basis:
         structured = any(v is not None for v in (self.kind, self.number, self.date, self.issuer, self.subject))
         if self.text is None and not structured:
-            raise ValueError("căn cứ cần 'kind' (và số, ngày, cơ quan, trích yếu) hoặc 'text'")
+            raise ValueError("căn cứ cần 'kind' (và số, ngày, cơ quan, trích yếu) hoặc 'text'"
+                             " (a basis needs kind/number/date/... or text)")
         if self.text is not None and structured:
-            raise ValueError("căn cứ chỉ dùng một cách viết: 'text' hoặc các trường kind/number/date/...")
+            raise ValueError("căn cứ chỉ dùng một cách viết: 'text' hoặc các trường kind/number/date/..."
+                             " (either text or kind/number/date/..., not both)")
         return self
 
 
@@ -329,10 +331,12 @@ class BudgetItem(KhModel):
                 raise ValueError(f"thành tiền {value:g} quá lớn, tối đa {MAX_AMOUNT:,}".replace(",", ".")
                                  + " (amount too large)")
             if value != int(value):
-                raise ValueError(f"thành tiền {value} không phải số đồng nguyên; ghi rõ 'amount'")
+                raise ValueError(f"thành tiền {value} không phải số đồng nguyên; ghi rõ 'amount'"
+                                 " (not a whole amount: write amount)")
             self.amount = int(value)
         elif self.quantity is not None and self.price is not None and self.quantity * self.price != self.amount:
-            raise ValueError(f"thành tiền {self.amount} khác số lượng × đơn giá = {self.quantity * self.price:g}")
+            raise ValueError(f"thành tiền {self.amount} khác số lượng × đơn giá = {self.quantity * self.price:g}"
+                             " (amount differs from quantity × price)")
         return self
 
 
@@ -373,11 +377,12 @@ class Appendix(KhModel):
     @model_validator(mode="after")
     def _fits_type(self) -> Appendix:
         if self.type == "report" and not (self.topics and self.fields):
-            raise ValueError("mẫu báo cáo cần 'topics' (dòng) và 'fields' (cột để điền)")
+            raise ValueError("mẫu báo cáo cần 'topics' (dòng) và 'fields' (cột để điền)"
+                             " (a report form needs topics and fields)")
         if self.type == "budget" and not self.items:
-            raise ValueError("dự toán cần 'items'")
+            raise ValueError("dự toán cần 'items' (a budget needs items)")
         if self.type != "tasks" and self.columns is not None:
-            raise ValueError("'columns' chỉ dùng cho phụ lục type: tasks")
+            raise ValueError("'columns' chỉ dùng cho phụ lục type: tasks (task tables only)")
         if self.type != "report":
             used = [k for k in ("stt", "unit_line", "heading") if k in self.model_fields_set]
             if used:
@@ -553,9 +558,11 @@ class Plan(KhModel):
                 raise ValueError("cần 'year' khi chưa có 'date' (a draft needs its year)")
             self.year = self.date.year
             if not MIN_YEAR <= self.year <= MAX_YEAR:
-                raise ValueError(f"năm {self.year} của 'date' phải từ {MIN_YEAR} đến {MAX_YEAR} (year out of range)")
+                raise ValueError(f"năm {self.year} của 'date' phải từ {MIN_YEAR} đến {MAX_YEAR}"
+                                 " (year out of range)")
         elif self.date is not None and self.date.year != self.year:
-            raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')")
+            raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')"
+                             " (date is not in the plan's year)")
         joined = [b.with_intro for b in self.bases]
         if any(joined):
             first = joined.index(True)
@@ -567,10 +574,12 @@ class Plan(KhModel):
                          "căn cứ 'with_intro: true' phải đứng cuối danh sách 'bases', sau các căn cứ in riêng"
                          " (joined bases must come last)")
         if self.decision is not None and self.attached_to is not None:
-            raise ValueError("có 'decision' thì kh tự ghi dòng 'Kèm theo Quyết định'; bỏ 'attached_to'")
+            raise ValueError("có 'decision' thì kh tự ghi dòng 'Kèm theo Quyết định'; bỏ 'attached_to'"
+                             " (drop attached_to when decision is given)")
         uses_tasks = any(a.type == "tasks" for a in self.appendices) or _wants_tasks(self.sections)
         if uses_tasks and not self.tasks:
-            raise ValueError("phụ lục type: tasks hoặc 'assignments: tasks' cần danh sách 'tasks'")
+            raise ValueError("phụ lục type: tasks hoặc 'assignments: tasks' cần danh sách 'tasks'"
+                             " (the task list is missing)")
         if self.attached_to is None and self.decision is None:
             if self.signer is None:
                 raise ValueError("thiếu 'signer' (người ký)")
