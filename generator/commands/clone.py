@@ -56,7 +56,7 @@ def clone(old: Path, new: Path, year: int | None, from_year: int | None, force: 
     try:
         tmp_path.write_text(out, encoding="utf-8")
         try:
-            read_plan(tmp_path)
+            plan = read_plan(tmp_path)
         except KhError as exc:
             click.secho(str(exc).replace(str(tmp_path), str(new)), fg="red", err=True)
             click.secho(f"không ghi {new} (nothing written)", fg="red", err=True)
@@ -66,7 +66,12 @@ def clone(old: Path, new: Path, year: int | None, from_year: int | None, force: 
     yamlrt.write_text_atomic(new, out)
     changed = sum(1 for d in difflib.ndiff(text.splitlines(), out.splitlines()) if d.startswith("+ "))
     click.echo(f"đã tạo (created): {new} — năm {old_year} → {new_year}, {changed} dòng đổi (lines changed)")
+    who = {"signer": plan.signer, "decision.signer": plan.decision.signer if plan.decision else None}
     if reviews:
         click.echo(f"cần xem lại (review) {len(reviews)} chỗ:")
         for item in reviews:
-            click.echo("  " + item.format(str(new)))
+            line = item.format(str(new))
+            for key, signer in who.items():
+                if signer is not None and not isinstance(signer, str) and f": {key}: người ký '" in line:
+                    line = line.replace("' có thể", f"' ({signer.position} {signer.name}) có thể", 1)
+            click.echo("  " + line)
