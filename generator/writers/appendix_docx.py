@@ -15,7 +15,7 @@ from typing import Any
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 from ..typography import Span
 from . import footnotes, metrics
@@ -36,7 +36,7 @@ STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W_NSMAP = {"w": _W}
-_make = oxml_parser.makeelement
+_make = etree.Element   # plain lxml: python-docx's element classes apply again once inside its tree
 
 
 def _el(tag: str, **attrs: str) -> Any:
