@@ -90,3 +90,19 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 def test_init_rejects_bad_answers(tmp_path: Path, args: list[str]) -> None:
     proc = run_kh("init", str(tmp_path / "x"), "--no-git", *args)
     assert proc.returncode == 2 and not (tmp_path / "x" / "plans").exists()
+
+
+def test_init_interactive_answers(tmp_path: Path) -> None:
+    import sys
+
+    from .conftest import ROOT
+
+    answers = "Ủy ban nhân dân Xã An Phú\nỦY BAN NHÂN DÂN|XÃ AN PHÚ\nUBND\nXã An Phú\nLê Văn C\nCHỦ TỊCH\n\n"
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", "init", str(tmp_path / "x"), "-i", "--no-git",
+                           "--org", "anphu"], input=answers, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    profile = yaml.safe_load((tmp_path / "x/plans/orgs/anphu.yaml").read_text(encoding="utf-8"))
+    assert profile["name"] == "Ủy ban nhân dân Xã An Phú" and profile["header"] == ["ỦY BAN NHÂN DÂN", "XÃ AN PHÚ"]
+    assert profile["signers"]["ky"]["name"] == "Lê Văn C"
+    assert profile["signers"]["ky"]["authority"] == "KT. CHỦ TỊCH"      # the default offered
+    assert run_kh("build", "plans", cwd=tmp_path / "x").returncode == 0
