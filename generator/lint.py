@@ -10,6 +10,8 @@ Each finding points at file:line of the user's YAML with a hint. Rules (ids in b
 - [trung-can-cu] the same basis twice
 - [trung-doan]  the same paragraph twice
 - [dau-cach]    double spaces, a space before punctuation
+- [so-tay]      numbering typed by hand: "I. ", "1. ", "a) ", "- " at the start of a title, list item
+                or recipient, "Lưu:" in archive (error: kh numbers them, the document would show both)
 - [nfd]         text in decomposed Unicode (NFD)                     — ``--fix`` makes it NFC
 - [tcvn3]       text in the legacy TCVN3 (ABC) encoding                — ``--fix`` converts it
 - [vni]         text in the legacy VNI encoding (reported, not fixed: the conversion is ambiguous)
@@ -97,6 +99,10 @@ _DATE_WORDS = re.compile(r"\b[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+
 _DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _REF = re.compile(r"^(?:(Căn cứ|Thực hiện)\s+)?(Luật|Bộ luật|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư|"
                   r"Kế hoạch|Công văn|Hướng dẫn|Thông báo|Chương trình)\s+số\s+(\S+/\S+)\s+ngày\s", re.I)
+_HAND_NUMBER = re.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*)\.|[a-zđ]\))\s+")
+_HAND_LABEL = re.compile(r"^\s*(?:[-+•–]|[a-zđ]\)|\d+\.)\s+")
+_HAND_DASH = re.compile(r"^\s*[-+•–]\s*")
+_HAND_ARCHIVE = re.compile(r"^\s*-?\s*Lưu\s*:?\s*", re.I)
 _SPACE_PUNCT = re.compile(r"\S( +)([,;:.!?)])(?!/)")
 _DOUBLE = re.compile(r"\S(  +)\S")
 
@@ -205,6 +211,28 @@ class Linter:
         for path, text in _strings(self.src.data, ()):
             for rule, offset, message, hint, error, fix in text_findings(text, path):
                 self.add(rule, path, message, hint, offset=offset, error=error, fix=fix)
+
+    def labels(self) -> None:
+        """Numbers, letters, dashes and 'Lưu:' typed by hand where kh writes them."""
+        for path, text in _strings(self.src.data, ()):
+            keys = [p for p in path if isinstance(p, str)]
+            last = keys[-1] if keys else ""
+            item = bool(path) and isinstance(path[-1], int)
+            rx = None
+            if last == "title" and "sections" in keys:
+                rx = _HAND_NUMBER
+            elif item and last in ("bullets", "points", "tasks", "articles") or (
+                    last == "text" and len(keys) > 1 and keys[-2] in ("bullets", "points")):
+                rx = _HAND_LABEL
+            elif item and last == "recipients":
+                rx = _HAND_DASH
+            elif last == "archive":
+                rx = _HAND_ARCHIVE
+            m = rx.match(text) if rx is not None else None
+            if m:
+                self.add("so-tay", path, f"'{m.group(0).strip()}' gõ tay: kh tự đánh số, dấu và chữ này, văn bản sẽ in"
+                         " hai lần (kh writes it itself: it would be printed twice)",
+                         "bỏ phần gõ tay ở đầu (kh check --fix)", error=True, fix=text[m.end():])
 
     def bases(self) -> None:
         data = self.src.data
@@ -364,6 +392,7 @@ def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | 
         return []
     linter.prose()
     if kind == "plan":
+        linter.labels()
         linter.bases()
         linter.paragraphs()
         linter.recipients(unit_names or {})

@@ -145,3 +145,30 @@ def test_recipients_understand_abbreviations_and_groups() -> None:
               ("Các cơ quan chuyên môn thuộc quận", "Trung tâm Văn hóa - Thể thao Quận 3")]
     assert all(_covers(r, n) for r, n in covered)
     assert not any(_covers(r, n) for r, n in missed)
+
+
+def test_hand_typed_numbering_is_an_error_and_fixed(project: Path) -> None:
+    plan = project / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    text = text.replace("  - title: Mục đích, yêu cầu", "  - title: I. Mục đích, yêu cầu")
+    text = text.replace("          - Tuyên truyền các chủ trương", "          - '- Tuyên truyền các chủ trương'")
+    text = text.replace("points: [Điểm một,", "points: [a) Điểm một,")
+    text = text.replace("recipients: [Sở Nội vụ Thành phố,", "recipients: ['- Sở Nội vụ Thành phố',")
+    text = text.replace("archive: VT, NV", "archive: 'Lưu: VT, NV'   # nơi lưu")
+    plan.write_text(text, encoding="utf-8")
+    proc = run_kh("check", str(plan))
+    assert proc.returncode == 2
+    for fragment in ("title: I. Mục đích", "'- Tuyên truyền", "points: [a) Điểm", "recipients: ['-", "archive:"):
+        assert re.search(rf":{_line(text, fragment)}: \S+: lỗi \(error\) \[so-tay\]", proc.stderr), fragment
+    proc = run_kh("check", "--fix", str(plan))
+    assert "đã sửa (fixed) 5 chỗ" in proc.stdout
+    data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+    assert data["sections"][0]["title"] == "Mục đích, yêu cầu"
+    assert data["sections"][0]["sections"][0]["bullets"][0] == "Tuyên truyền các chủ trương"
+    assert data["sections"][0]["sections"][1]["points"][0] == "Điểm một"
+    assert data["recipients"][0] == "Sở Nội vụ Thành phố" and data["archive"] == "VT, NV"
+    assert "# nơi lưu" in plan.read_text(encoding="utf-8")
+    out = project / "plan.txt"
+    assert run_kh("build", str(plan), "-o", str(out)).returncode == 0
+    printed = out.read_text(encoding="utf-8")
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in printed and "- Lưu: VT, NV." in printed and "- - " not in printed
