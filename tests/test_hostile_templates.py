@@ -316,3 +316,14 @@ def test_default_lxml_parser_never_resolves_external_entities(tmp_path: Path) ->
     except etree.XMLSyntaxError:
         text = ""
     assert "TOP-SECRET" not in text
+
+
+def test_shared_structures_that_would_print_as_gigabytes_are_refused() -> None:
+    """`[a, a]` repeated doubles what `{{ a }}` prints; sizes count every place a value appears."""
+    env = make_env(autoescape=False)
+    doubling = "{% set a = ['x' * 1000] %}" + "{% set a = [a, a] %}" * 40 + "{{ a }}"
+    with pytest.raises(LimitError):
+        env.from_string(doubling).render()
+    with pytest.raises(LimitError):
+        env.from_string("{{ ([[1] * 1000000] * 1000000)|length }}").render()
+    assert env.from_string("{% set a = [1, 2] %}{{ [a, a]|length }} {{ {'k': a}.k }}").render() == "2 [1, 2]"
