@@ -28,7 +28,7 @@ def check_files(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Cảnh báo cũng là lỗi, thoát 1 (warnings fail: for CI, pre-commit).")
 @click.option("--fix", is_flag=True,
-              help="Sửa những chỗ chắc chắn (NFD, mã TCVN3, './.' và 'Căn cứ' gõ tay), giữ chú thích"
+              help="Sửa những chỗ chắc chắn (NFD, TCVN3, './.', 'Căn cứ', số thứ tự gõ tay), giữ chú thích"
               " (fix what is certain).")
 @click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi và cảnh báo (problems only).")
 def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None:
@@ -36,7 +36,7 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
 
     \b
     Làm mọi bước của 'kh build' trừ ghi tệp (dựng .docx trong bộ nhớ), rồi báo cảnh báo có
-    tệp:dòng và gợi ý: ngày sai quy tắc số 0, căn cứ gõ tự do, './.' gõ tay, đơn vị được giao
+    tệp:dòng và gợi ý: ngày sai quy tắc số 0, căn cứ gõ tự do, './.' và số thứ tự gõ tay, đơn vị được giao
     việc không có trong nơi nhận, căn cứ/đoạn văn lặp, dấu cách thừa, chữ NFD, mã TCVN3/VNI.
     Tệp trong thư mục orgs/ được kiểm tra như hồ sơ tổ chức. Thêm '# kh: ignore' cuối dòng để bỏ qua.
     Mã thoát: 0 ổn; 1 có cảnh báo khi --strict; 2 kế hoạch sai; 3 mẫu .docx hỏng.
