@@ -226,7 +226,7 @@ def _guard_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
             if w * lines + len(str(value)) > MAX_STR:
                 raise _too_long(w * lines)
         elif name == "wordwrap":
-            sep = kwargs.get("wrapstring", args[4] if len(args) > 4 else "\n")
+            sep = kwargs.get("wrapstring", args[3] if len(args) > 3 else "\n")
             if isinstance(sep, str) and len(str(value)) * max(len(sep), 1) > MAX_STR:
                 raise _too_long(len(str(value)) * len(sep))
         elif name == "replace" and len(args) >= 3:

@@ -75,6 +75,8 @@ ESCAPES = {
     "printf-width": "{{ '%999999999s' % 'a' }}",
     "center": "{{ 'a'|center(10**9) }}",
     "wordwrap": "{{ 'a'|wordwrap(10**9) }}",
+    "wordwrap-separator": "{{ ('a ' * 100000)|wordwrap(1, True, 'x' * 1000) }}",
+    "indent-amplifier": "{{ ('a\\n' * 100000)|indent(1000, true) }}",
     "replace-amplifier": "{{ ('a' * 1000000)|replace('a', 'bbbbbbbbbb') }}",
     "lipsum-huge": "{{ lipsum(1000000) }}",
     "random": "{{ [1, 2]|random }}",
