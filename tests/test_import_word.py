@@ -177,3 +177,44 @@ def test_odt_through_libreoffice(imported: dict[str, tuple[Path, dict]], tmp_pat
     for key in ("number", "date", "bases", "recipients", "archive", "tasks"):
         assert plan[key] == docx_plan[key], key
     assert [s["title"] for s in plan["sections"]] == [s["title"] for s in docx_plan["sections"]]
+
+
+def test_bold_headings_without_numbers_and_paragraph_layout(tmp_path: Path) -> None:
+    """A plainer Word file: header lines as paragraphs, headings only bold (no number), Nơi nhận and
+    signer as paragraphs, a basis joined with the lead-in, text in NFD."""
+    import unicodedata
+
+    from docx import Document
+
+    doc = Document()
+    lines = [("ỦY BAN NHÂN DÂN", True), ("PHƯỜNG 7", True), ("Số: 12/KH-UBND", False),
+             ("Phường 7, ngày 03 tháng 3 năm 2025", False), ("KẾ HOẠCH", True),
+             ("Tuyên truyền cải cách hành chính năm 2025", True),
+             ("Thực hiện Kế hoạch số 35/KH-UBND ngày 23 tháng 01 năm 2025 của Ủy ban nhân dân quận về cải cách"
+              " hành chính; Ủy ban nhân dân Phường 7 ban hành Kế hoạch như sau:", False),
+             ("MỤC ĐÍCH, YÊU CẦU", True), ("Mục đích", True), ("- Nâng cao nhận thức của người dân.", False),
+             ("Yêu cầu", True), ("- Thực hiện nghiêm túc.", False),
+             ("TỔ CHỨC THỰC HIỆN", True), ("Công chức Văn hóa - Xã hội phường", True),
+             ("- Theo dõi, báo cáo kết quả./.", False),
+             ("Nơi nhận:", True), ("- UBND quận;", False), ("- Lưu: VT.", False),
+             ("CHỦ TỊCH", True), ("Lê Văn Bình", True)]
+    for text, bold in lines:
+        doc.add_paragraph().add_run(unicodedata.normalize("NFD", text)).bold = bold or None
+    src = tmp_path / "p7.docx"
+    doc.save(str(src))
+    proc = run_kh("import", str(src), "-o", str(tmp_path / "plans" / "p7.yaml"), "--report", "json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    plan = load(tmp_path / "plans" / "p7.yaml")
+    org = load(tmp_path / "plans" / "orgs" / "phuong-7.yaml")
+    assert org["header"] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG 7"] and org["place"] == "Phường 7"
+    assert plan["number"] == 12 and plan["bases"][0]["with_intro"] is True
+    assert plan["intro"] == ["Ủy ban nhân dân Phường 7 ban hành Kế hoạch như sau:"]
+    assert [s["title"] for s in plan["sections"]] == ["Mục đích, yêu cầu", "Tổ chức thực hiện"]
+    assert [s["title"] for s in plan["sections"][0]["sections"]] == ["Mục đích", "Yêu cầu"]
+    assert plan["sections"][1]["assignments"][0]["tasks"] == ["Theo dõi, báo cáo kết quả"]
+    assert plan["recipients"] == ["UBND quận"] and plan["archive"] == "VT"
+    assert org["signers"][plan["signer"]] == {"position": "CHỦ TỊCH", "name": "Lê Văn Bình"}
+    assert any("NFD" in n for n in report["notes"])
+    assert sum("heading without a number" in c["why"] for c in report["corrections"]) == 5
+    assert run_kh("build", str(tmp_path / "plans" / "p7.yaml"), "-o", str(tmp_path / "p7-out.docx")).returncode == 0

@@ -11,7 +11,8 @@ UNIT_START = (
     "Liên đoàn", "Quận ủy", "Thành ủy", "Huyện ủy", "Đảng ủy", "Mặt trận", "Tổ", "Bản tin", "Hội đồng", "Cục",
     "Tổng cục", "Bộ", "Viện", "Trường", "Bệnh viện", "Kho bạc", "Thành viên", "Đội", "Ngân hàng", "Lãnh đạo",
     "Người đứng đầu", "Cơ quan", "Công ty", "Tòa án", "Thanh tra", "Chánh", "Trưởng", "Hiệu trưởng",
-    "Khối", "Liên minh", "Cục trưởng", "Tỉnh ủy", "Đảng đoàn", "Ban Chỉ đạo", "Cổng",
+    "Khối", "Liên minh", "Cục trưởng", "Tỉnh ủy", "Đảng đoàn", "Ban Chỉ đạo", "Cổng", "Công chức", "Cán bộ",
+    "Bộ phận",
 )
 REQUEST_WORDS = ("Kính đề nghị", "Đề nghị")
 _START = re.compile(r"^(?:" + "|".join(re.escape(w) for w in sorted(UNIT_START, key=len, reverse=True)) + r")\b")
