@@ -147,6 +147,20 @@ def test_git_difftool(project: Path) -> None:
     assert [p.name for p in project.iterdir() if p.name.startswith(".") and p.name != ".git"] == []
 
 
+def test_parts_added_removed_renumbered(project: Path) -> None:
+    plan = project / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    new = project / "moi.yaml"
+    new.write_text(text.replace("Điểm hai, ", "").replace(
+        "  - title: Tổ chức thực hiện\n",
+        "  - title: Kinh phí\n    text: Từ ngân sách quận.\n  - title: Tổ chức thực hiện\n"), encoding="utf-8")
+    got = blocks(run_kh("diff", str(plan), str(new)).stdout)
+    assert "- I. › 2. › b) — bỏ (removed) :: Điểm hai" in got
+    assert "+ II. — thêm (added) :: KINH PHÍ ¶ Từ ngân sách quận." in got
+    assert "# III. (II. → III.) — đánh số lại (renumbered) :: TỔ CHỨC THỰC HIỆN" in got
+    assert "# I. › 2. › b) (c) → b)) — đánh số lại (renumbered) :: Điểm ba" in got
+
+
 def test_invalid_plan_and_usage(project: Path) -> None:
     bad = project / "bad.yaml"
     bad.write_text((project / "plan.yaml").read_text(encoding="utf-8").replace("date: 2025-04-29", "date: 2025-02-30"),

@@ -89,10 +89,10 @@ def _body(change: Change, fmt: str) -> str:
     if change.words:
         return _words(change.words, fmt)
     if change.kind == "removed" or (change.new is None and change.old is not None):
-        text = _short(change.old or "")
+        text = change.old or ""
     else:
-        text = _short(change.new or change.old or "")
-    text = text.replace("\n", " ¶ ")
+        text = change.new or change.old or ""
+    text = _short(text.replace("\n", " ¶ "))
     return _md_escape(text) if fmt == "markdown" else text
 
 
