@@ -55,8 +55,8 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
             said.clear()
             notes: list[str] = []
             try:
+                src = load(path)   # first: refuses devices, FIFOs and oversized files before reading
                 text = yamlrt.read_text(path)
-                src = load(path)
                 kind = yamlrt.kind_of(path, src.data)
                 unit_names: dict[str, str] = {}
                 if kind == "org":
