@@ -291,3 +291,40 @@ def test_output_error_is_an_oserror_with_a_vietnamese_reason(tmp_path: Path) -> 
     with pytest.raises(OutputError) as info:
         write_atomic(fifo, b"x")
     assert isinstance(info.value, OSError) and "FIFO" in (info.value.strerror or "")
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc to list processes")
+def test_sigterm_during_a_parallel_batch_leaves_no_worker_behind(tmp_path: Path) -> None:
+    outdir = tmp_path / "parallel-out"
+    proc = _kh_with(SLOW_FSYNC, "build", str(PLANS), "--outdir", str(outdir), "-j", "2",
+                    env={**os.environ, "KH_TEST_FSYNC_SLEEP": "0.5"})
+    try:
+        assert "KH-TEST-FSYNC" in proc.stderr.readline()
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert not _temps(outdir) and all(_complete_docx(p) for p in outdir.glob("*.docx"))
+    import time
+
+    deadline = time.monotonic() + 30         # workers finish their plan, then exit
+    while _processes_mentioning(str(outdir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _processes_mentioning(str(outdir))
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"worker processes left running: {left}"

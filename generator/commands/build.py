@@ -100,6 +100,11 @@ def build(paths: tuple[Path, ...], output: Path | None, outdir: Path, fmt: str |
     job_list = [Job(p, output if output is not None else outdir / f"{p.stem}.{fmt}", fmt, template) for p in plans]
     _refuse_collisions(job_list)
     say = Say(quiet)
+    import signal
+
+    # SIGTERM unwinds like Ctrl-C (parallel workers shut down, no orphans); a write in progress
+    # finishes first (writers.package.write_atomic defers signals), so no half-written file remains.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     status = _run(job_list, say, check=check, force=force, stamped=output is None and not check, workers=jobs)
     if say.failed:
         status = max(status, 1)
