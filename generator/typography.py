@@ -1,7 +1,9 @@
 """Vietnamese typography rules applied to every text a user writes.
 
 - text is stored NFC (precomposed), the form Word and the decree's TCVN 6909 expect;
-- characters XML cannot hold (control characters pasted from Word) are dropped;
+- characters XML cannot hold (control characters pasted from Word) are dropped (the reader
+  reports each with its location); zero-width characters are kept (emoji and some scripts
+  need them);
 - spaces are collapsed, none before , . ; : ! ? ) and none after (;
 - straight double quotes become “typographic” quotes;
 - list items end with ";" and the last one with "." (bases, recipients).
@@ -20,7 +22,6 @@ from dataclasses import dataclass, field
 # cannot be encoded at all.
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)\]…])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
 _LIST_END = re.compile(r"[\s;,.:]+$")
@@ -30,7 +31,6 @@ def clean(text: str) -> str:
     """NFC, XML-safe, whitespace-normalised text of one paragraph (newlines kept)."""
     text = unicodedata.normalize("NFC", text)
     text = _XML_BAD.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _ZERO_WIDTH.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(line for line in lines)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)

@@ -7,9 +7,24 @@ from generator.typography import MarkupError, Span, clean, end_sentence, list_it
 
 def test_clean_makes_nfc_and_drops_xml_forbidden_characters():
     decomposed = unicodedata.normalize("NFD", "Hạnh phúc")
-    out = clean(f"a\x00b\x07c\x1f {decomposed}\ufeff")
+    out = clean(f"a\x00b\x07c\x1f {decomposed}")
     assert out == "abc Hạnh phúc"
     assert unicodedata.is_normalized("NFC", out)
+
+
+def test_clean_keeps_zero_width_characters():
+    """Nothing visible-or-meaningful is dropped silently: ZWJ joins emoji, ZWNJ matters in some scripts."""
+    family = "\U0001F468\u200d\U0001F469\u200d\U0001F467"
+    assert clean(f"gia đình {family} a\u200bb\u00adc\ufeff") == f"gia đình {family} a\u200bb\u00adc\ufeff"
+
+
+def test_unclosed_mark_reports_its_own_offset():
+    with pytest.raises(MarkupError) as info:
+        parse_inline("a *b* c **d")
+    assert (info.value.pos, info.value.mark) == (8, "**")
+    with pytest.raises(MarkupError) as info:
+        parse_inline("x ^[chú thích")
+    assert (info.value.pos, info.value.mark) == (2, "^[")
 
 
 def test_clean_spacing_and_quotes():

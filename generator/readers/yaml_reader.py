@@ -20,7 +20,7 @@ from typing import Any
 from .. import numbering
 from ..errors import PlanError, Problem, did_you_mean, shorten, warn
 from ..typography import MarkupError, clean, parse_inline
-from .yamlsource import Path_, Source, load, path_text
+from .yamlsource import Path_, Source, load, path_text, vi_number
 
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -117,6 +117,28 @@ _PLAIN_APPENDIX = {"title", "heading", "topic_header", "fields", "columns"}
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _JINJA = ("{{", "{%", "{#")
+_JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def _clean_prose(text: str) -> str:
+    """:func:`clean` outside {{ ... }} blocks: quotes inside an expression stay straight quotes."""
+    if not any(t in text for t in _JINJA):
+        return clean(text)
+    blocks: list[str] = []
+
+    def hold(m: re.Match[str]) -> str:
+        blocks.append(m.group())
+        return f"\ue000{len(blocks) - 1}\ue001"
+
+    out = clean(_JINJA_BLOCK.sub(hold, text))
+    return re.sub("\ue000(\\d+)\ue001", lambda m: blocks[int(m.group(1))], out)
+
+
+def _without_expressions(text: str) -> str:
+    """``text`` with each {{ ... }} / {% ... %} blanked out (same length): ``**`` in ``10**9`` is no mark."""
+    if not any(t in text for t in _JINJA):
+        return text
+    return _JINJA_BLOCK.sub(lambda m: " " * len(m.group()), text)
 
 
 def _kind(path: Path_, profile: bool) -> str:
@@ -168,8 +190,8 @@ def _bad_chars(text: str) -> str:
 
 
 def _too_long(src: Source, where: Path_, n: int, after: str = "") -> Problem:
-    return src.problem(where, f"văn bản quá dài{after}: {n:,} ký tự, giới hạn {MAX_TEXT:,} (text longer than"
-                       .replace(",", ".") + f" the limit of {MAX_TEXT:,} characters)",
+    return src.problem(where, f"văn bản quá dài{after}: {vi_number(n)} ký tự, giới hạn {vi_number(MAX_TEXT)}"
+                       f" (text longer than the limit of {MAX_TEXT:,} characters)",
                        hint="chia thành nhiều đoạn hoặc rút gọn (split it into paragraphs)")
 
 
@@ -209,9 +231,9 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
         if bad:
             src.warnings.append(src.problem(where, f"đã bỏ ký tự Word/XML không chứa được: {bad}"
                                             " (removed characters XML cannot hold)", found=repr(raw)[:60]))
-        text = clean(raw)
+        text = _clean_prose(raw)
         try:
-            parse_inline(text)
+            parse_inline(_without_expressions(text))
         except MarkupError as exc:
             problems.append(_markup_problem(src, where, text, exc, raw))
         return text

@@ -59,6 +59,11 @@ _UNPASTE_MAP = str.maketrans({_VT: "\n", _FF: "\n", _BOM: "\ufeff"})
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x1B: "ESC", 0x7F: "DEL"}
 
 
+def vi_number(n: int) -> str:
+    """1234567 → '1.234.567' (Vietnamese digit grouping)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def path_text(path: Path_) -> str:
     """('sections', 1, 'points', 0) → 'sections[1].points[0]'."""
     out = ""
@@ -180,8 +185,8 @@ def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def _size_message(size: int, limit: int) -> str:
-    return (f"tệp quá lớn: {size:,} byte, giới hạn {limit:,} byte (file too large: limit {limit:,} bytes)"
-            .replace(",", "."))
+    return (f"tệp quá lớn: {vi_number(size)} byte, giới hạn {vi_number(limit)} byte"
+            f" (file too large: limit {limit:,} bytes)")
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -232,7 +237,7 @@ def parse(text: str, name: str) -> Source:
     return src
 
 
-_RAW_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_RAW_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _check_controls(src: Source) -> None:
@@ -337,8 +342,7 @@ class _Builder:
     def _count(self, n: int, m: Any, path: Path_) -> None:
         self.total += n
         if self.total > MAX_VALUES:
-            self._stop(m, path, f"tệp có quá {MAX_VALUES:,} giá trị (more than {MAX_VALUES:,} values)"
-                       .replace(",", "."))
+            self._stop(m, path, f"tệp có quá {vi_number(MAX_VALUES)} giá trị (more than {MAX_VALUES:,} values)")
 
     # --- events
     def run(self, text: str) -> None:
@@ -495,8 +499,8 @@ class _Builder:
         self.alias_values += size
         if self.alias_values > MAX_ALIAS_VALUES:
             self._stop(ev.start_mark, path,
-                       f"bí danh (alias) lặp lại quá nhiều: quá {MAX_ALIAS_VALUES:,} giá trị sau khi mở rộng"
-                       .replace(",", ".") + f" (aliases expand to more than {MAX_ALIAS_VALUES:,} values)",
+                       f"bí danh (alias) lặp lại quá nhiều: quá {vi_number(MAX_ALIAS_VALUES)} giá trị sau khi mở"
+                       f" rộng (aliases expand to more than {MAX_ALIAS_VALUES:,} values)",
                        hint="viết thẳng nội dung thay vì lồng các bí danh *tên (write the content out)")
         self._count(size, ev.start_mark, path)
         value = copy.deepcopy(value) if isinstance(value, (dict, list)) else value
