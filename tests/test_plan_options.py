@@ -88,10 +88,21 @@ def test_text_after_the_end_mark(project):
 
 def test_text_after_the_end_mark_of_a_plan_issued_by_a_decision(project):
     ref = {"kind": "Quyết định", "number": "1963/QĐ-UBND", "date": "2021-05-28", "issuer": "Chủ tịch UBND"}
-    _edit(project, attached_to=ref, after_end="(Kèm theo mẫu báo cáo)")
+    _edit(project, attached_to=ref)
     path, _ = _build(project)
-    texts = [p.text for p in docx.Document(str(path)).paragraphs if p.text]
-    assert texts[-2:] == ["Trên đây là Kế hoạch năm 2025./.", "(Kèm theo mẫu báo cáo)"]
+    # nd30check mistakes "II. TỔ CHỨC ..." + "1. Phòng Nội vụ quận" of an attached plan (no Nơi nhận)
+    # for a signature block, with or without the line: the line must add no failure of its own
+    before = nd30check(path).failed
+    _edit(project, after_end="(Kèm theo mẫu báo cáo)")
+    path, _ = _build(project)
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[-1] == "Trên đây là Kế hoạch năm 2025./."           # no Nơi nhận: the line follows the content
+    assert document.tables[-1].rows[0].cells[0].text == "(Kèm theo mẫu báo cáo)"
+    body = document.element.body
+    assert body.index(document.tables[-1]._tbl) > body.index(document.paragraphs[-2]._p)
+    assert nd30check(path).failed == before
+    assert_word_clean(path)
 
 
 # ------------------------------------------------------------------ assignment headings

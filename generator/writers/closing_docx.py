@@ -4,7 +4,8 @@ They stand right under the last paragraph of the content and above "Nơi nhận"
 with the closing block (and outside the content, which must end with "./.", Phụ lục III), they
 go into a first row of the Nơi nhận | signature table, one cell across both columns, with no
 cell margins so the text lines up with the body. A plan issued by a decision has no closing
-block of its own: the lines then follow its content.
+block of its own: the lines then stand in a borderless one-cell table of their own after the
+content, the same block without the Nơi nhận row.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from docx.oxml.ns import qn
 from . import footnotes
 from .appendix_docx import _el, paragraph
 from .blocks import Para
+from .geometry import TEXT_WIDTH
 
 STYLE = "KH Body"
 
@@ -32,12 +34,26 @@ def place_after_end(document: Any, paras: list[Para], attached: bool,
     elements = [paragraph(STYLE, p.spans, notes=notes) for p in paras]
     tables = body.findall(qn("w:tbl"))
     if attached or not tables:
+        tbl = _el("w:tbl")
+        pr = _el("w:tblPr")
+        pr.append(_el("w:tblW", w=str(TEXT_WIDTH), type="dxa"))
+        pr.append(_el("w:tblLayout", type="fixed"))
+        tbl.append(pr)
+        grid = _el("w:tblGrid")
+        grid.append(_el("w:gridCol", w=str(TEXT_WIDTH)))
+        tbl.append(grid)
+        tbl.append(_row(elements, [TEXT_WIDTH]))
         final = body.find(qn("w:sectPr"))
-        for el in elements:
-            final.addprevious(el)
+        final.addprevious(tbl)
+        final.addprevious(_el("w:p"))      # a document's body does not end on a table
         return
     tbl = tables[-1]
     widths = [int(c.get(qn("w:w"))) for c in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol"))]
+    tbl.find(qn("w:tr")).addprevious(_row(elements, widths))
+
+
+def _row(elements: list[Any], widths: list[int]) -> Any:
+    """One row, one cell across all columns, no side margins (text lines up with the body)."""
     tr = _el("w:tr")
     trpr = _el("w:trPr")
     trpr.append(_el("w:cantSplit"))
@@ -55,4 +71,4 @@ def place_after_end(document: Any, paras: list[Para], attached: bool,
     for el in elements:
         tc.append(el)
     tr.append(tc)
-    tbl.find(qn("w:tr")).addprevious(tr)
+    return tr
