@@ -926,6 +926,12 @@ class Recogniser:
             if not pd:
                 self.report.notes.append("không thấy năm: dùng năm hiện tại (no year found: current year used)")
         self.report.recognised["mục (sections)"] = [_title_tree(s) for s in self.plan.get("sections", [])]
+        if self.org.header:
+            self.report.recognised = {"cơ quan (agency)": " / ".join(self.org.parent + self.org.header),
+                                      **self.report.recognised}
+        notes = sum(1 for p in self._paras_all() for r in p.runs if r.note is not None)
+        if notes:
+            self.report.recognised["chú thích cuối trang (footnotes)"] = notes
 
     def infer_header(self) -> None:
         """No header lines (lost in a text export): take the issuing body from the lead-in."""

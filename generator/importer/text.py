@@ -78,12 +78,14 @@ def strip_runs(runs: list[Run]) -> list[Run]:
     return runs
 
 
-def _escape(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("^[", "\\^[").replace("]", "\\]")
+def _escape(text: str, in_note: bool = False) -> str:
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("^[", "\\^[")
+    if in_note:   # "]" closes a footnote; elsewhere it is an ordinary character
+        text = text.replace("]", "\\]")
     return text.replace("{{", "{{ '{{' }}").replace("{%", "{{ '{%' }}")
 
 
-def markup(runs: list[Run], *, plain: bool = False, soft_breaks: str = " ") -> str:
+def markup(runs: list[Run], *, plain: bool = False, soft_breaks: str = " ", in_note: bool = False) -> str:
     """kh's inline markup for ``runs``: ``**bold**``, ``*italic*``, ``***both***``, ``^[note]``.
 
     ``plain`` drops emphasis (a heading's bold is the heading's, not the text's).
@@ -91,11 +93,11 @@ def markup(runs: list[Run], *, plain: bool = False, soft_breaks: str = " ") -> s
     out: list[str] = []
     for run in merge_runs(runs):
         if run.note is not None:
-            inner = markup(run.note, soft_breaks=" ")
+            inner = markup(run.note, soft_breaks=" ", in_note=True)
             if inner:
                 out.append(f"^[{inner}]")
             continue
-        text = _escape(run.text.replace("\n", soft_breaks))
+        text = _escape(run.text.replace("\n", soft_breaks), in_note)
         mark = "" if plain else "***" if run.bold and run.italic else "**" if run.bold else "*" if run.italic else ""
         core = text.strip()
         if not mark or not core:
