@@ -218,3 +218,30 @@ def test_bold_headings_without_numbers_and_paragraph_layout(tmp_path: Path) -> N
     assert any("NFD" in n for n in report["notes"])
     assert sum("heading without a number" in c["why"] for c in report["corrections"]) == 5
     assert run_kh("build", str(tmp_path / "plans" / "p7.yaml"), "-o", str(tmp_path / "p7-out.docx")).returncode == 0
+
+
+def test_header_laid_out_with_tabs(tmp_path: Path) -> None:
+    """No header table: agency and national name on one line, separated by tabs, as many offices type it."""
+    from docx import Document
+
+    doc = Document()
+    for text, bold in [("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+                       ("XÃ AN PHÚ\tĐộc lập - Tự do - Hạnh phúc", True),
+                       ("Số: 3/KH-UBND\t\tAn Phú, ngày 05 tháng 01 năm 2025", False), ("KẾ HOẠCH", True),
+                       ("Phòng, chống thiên tai năm 2025", True), ("I. NỘI DUNG", True), ("- Một ý./.", False),
+                       ("Nơi nhận:", True), ("- Lưu: VT.", False), ("CHỦ TỊCH", True), ("Trần Văn Cường", True)]:
+        p = doc.add_paragraph()
+        for i, part in enumerate(text.split("\t")):
+            if i:
+                p.add_run().add_tab()
+            if part:
+                p.add_run(part).bold = bold or None
+    doc.save(str(tmp_path / "an-phu.docx"))
+    proc = run_kh("import", str(tmp_path / "an-phu.docx"), "-o", str(tmp_path / "plans" / "p.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    org = load(tmp_path / "plans" / "orgs" / "xa-an-phu.yaml")
+    assert org["header"] == ["ỦY BAN NHÂN DÂN", "XÃ AN PHÚ"] and org["place"] == "An Phú"
+    assert org["name"] == "Ủy ban nhân dân xã An Phú"
+    plan = load(tmp_path / "plans" / "p.yaml")
+    assert plan["number"] == 3 and str(plan["date"]) == "2025-01-05"
+    assert plan["subject"] == "Phòng, chống thiên tai năm 2025"

@@ -82,6 +82,10 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
     else:
         key = key or orgs.default_key(info)
         profile = orgs.new_profile(info)
+        missing = [f for f, v in (("header", info.header), ("place", info.place), ("symbol", info.symbol)) if not v]
+        if missing:
+            report.notes.append(f"hồ sơ mới thiếu {', '.join(missing)}: đã ghi giá trị tạm, cần sửa trong"
+                                f" orgs/{key}.yaml (new profile lacks {', '.join(missing)}: placeholders written)")
         orgs.apply(plan, info, profile, add=True, report=report)
         report.recognised["hồ sơ tổ chức (profile)"] = f"tạo mới orgs/{key}.yaml (new)"
         org_text = dump_new(_fresh(_drop_empty(profile)), "org")

@@ -25,6 +25,7 @@ _NATIONAL = re.compile(r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG 
 _NUMBER = re.compile(r"^Số\s*:\s*(\d*)\s*/\s*([A-ZĐ]+)\s*-\s*([A-ZĐ0-9-]+)\s*$")
 _DATE = re.compile(r"^(?P<place>[^,]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
                    r"năm\s*(?P<y>\d{4})\s*$")
+_NUMBER_AND_DATE = re.compile(r"^(Số\s*:\s*\d*\s*/\s*\S+)\s+(\S.*,\s*ngày.*)$")
 _ATTACHED = re.compile(r"^\((?:Ban hành )?[Kk]èm theo\s+(?P<ref>.+?)\)?$", re.S)
 _AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[./]?\s+(.+)$")
 _APPENDIX = re.compile(r"^PHỤ LỤC(\s+[IVXLC]+|\s+\d+)?$", re.I)
@@ -167,7 +168,13 @@ class Recogniser:
                 return
 
     def header_para(self, para: Para, left: bool) -> None:
-        bold_lines: list[tuple[str, bool]] = [(ln, para.bold) for ln in self.lines(para)]
+        lines: list[tuple[str, bool]] = []
+        for ln in self.lines(para):   # two columns laid out with tabs/spaces in one paragraph
+            m = _NUMBER_AND_DATE.match(ln)
+            parts = [m.group(1), m.group(2)] if m else re.split(r"\s+(?=CỘNG HÒA|CỘNG HOÀ|Độc lập)", ln, maxsplit=1)
+            lines += [(part, k == 0) for k, part in enumerate(parts)]
+        bold_lines = [(ln, para.bold) for ln, _ in lines]
+        left_of = dict(lines)
         for line, bold in bold_lines:
             line = line.strip()
             if not line or _RULE.match(line):
@@ -189,7 +196,7 @@ class Recogniser:
                 self.place_date = (m.group("d"), m.group("m"), m.group("y"))
                 self.report.recognised["địa danh, ngày (place, date)"] = line
                 continue
-            if is_upper(line) and left:
+            if is_upper(line) and left and left_of.get(line, True):
                 self.mark(para)
                 if not self._collect_agency:
                     continue
@@ -965,6 +972,9 @@ class Recogniser:
             return max(found, key=found.get)
         first = self.casing.sentence(self.org.header[0])
         rest = " ".join(w[:1] + w[1:].lower() for line in self.org.header[1:] for w in line.split())
+        # "Xã An Phú" → "xã An Phú", but "Quận 3" stays (ND30 writes the unit type in lower case
+        # before a name, with a capital before a number)
+        rest = re.sub(r"^(Xã|Phường|Quận|Huyện|Thị trấn|Thị xã)(?= [^\d\s])", lambda m: m.group(1).lower(), rest)
         return f"{first} {rest}".strip()
 
 
