@@ -287,8 +287,7 @@ def _bases(report: Report, old: Plan, new: Plan) -> None:
                 report.add("bases", CHANGED, f"căn cứ {j + 1}", prose(olds[i]), prose(news[j]))
 
 
-def _header(report: Report, old: Plan, new: Plan) -> None:
-    lo, ln = blocks.layout(old), blocks.layout(new)
+def _header(report: Report, old: Plan, new: Plan, lo: blocks.Layout, ln: blocks.Layout) -> None:
     _value(report, "header", "số (number)", lo.number_line, ln.number_line)
     _value(report, "header", "địa danh, ngày (place and date)", lo.date_line, ln.date_line)
     _value(report, "header", "trích yếu (subject)", " ".join(lo.subject), " ".join(ln.subject))
@@ -316,8 +315,7 @@ def _header(report: Report, old: Plan, new: Plan) -> None:
         _value(report, "closing", "quyết định: người ký", do and do.signer_name, dn and dn.signer_name)
 
 
-def _appendices(report: Report, old: Plan, new: Plan) -> None:
-    lo, ln = blocks.layout(old), blocks.layout(new)
+def _appendices(report: Report, new: Plan, lo: blocks.Layout, ln: blocks.Layout) -> None:
 
     def rows(app: blocks.AppendixLayout) -> list[str]:
         return [" | ".join(" / ".join("".join(s.text for s in p) for p in c.paras) for c in r.cells)
@@ -341,11 +339,12 @@ def _appendices(report: Report, old: Plan, new: Plan) -> None:
 def compare(old: Plan, new: Plan, old_name: str = "OLD", new_name: str = "NEW") -> Report:
     """Everything a reviewer should see changed from ``old`` to ``new``."""
     report = Report(old_name, new_name)
-    _header(report, old, new)
+    lo, ln = blocks.layout(old), blocks.layout(new)
+    _header(report, old, new, lo, ln)
     _bases(report, old, new)
     _content(report, old, new)
     _tasks(report, old, new)
-    _appendices(report, old, new)
+    _appendices(report, new, lo, ln)
     order = list(GROUPS)
     report.changes.sort(key=lambda c: order.index(c.group))
     return report

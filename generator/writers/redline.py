@@ -439,8 +439,10 @@ def _pairs(olds: Sequence[etree._Element], news: Sequence[etree._Element],
            score: Callable[[etree._Element, etree._Element], float]) -> list[tuple[int, int]]:
     """Order-keeping pairs (i, j) of similar blocks, maximising the total similarity."""
     n, m = len(olds), len(news)
-    if not n or not m or n * m > _PAIRING_LIMIT:
+    if not n or not m:
         return []
+    if n * m > _PAIRING_LIMIT:
+        return _pairs_banded(olds, news, score)
     s = [[score(o, nw) for nw in news] for o in olds]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -492,6 +494,28 @@ def _notes_in_order(document: etree._Element, footnotes: etree._Element) -> None
             footnotes.append(note)
     for ref in refs:
         ref.set(w("id"), order[ref.get(w("id"), "")])
+
+
+def _pairs_banded(olds: Sequence[etree._Element], news: Sequence[etree._Element],
+                  score: Callable[[etree._Element, etree._Element], float], window: int = 8) -> list[tuple[int, int]]:
+    """Pairs for long changed stretches (a whole table whose year changed): walk both in step,
+    looking a few blocks ahead on either side when the two in front do not correspond."""
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(olds) and j < len(news):
+        if score(olds[i], news[j]):
+            out.append((i, j))
+            i, j = i + 1, j + 1
+            continue
+        ahead = next(((i + d, j) for d in range(1, window) if i + d < len(olds) and score(olds[i + d], news[j])),
+                     None) or next(((i, j + d) for d in range(1, window) if j + d < len(news)
+                                    and score(olds[i], news[j + d])), None)
+        if ahead is None:
+            i, j = i + 1, j + 1
+        else:
+            out.append(ahead)
+            i, j = ahead[0] + 1, ahead[1] + 1
+    return out
 
 
 def _track_revisions(settings: etree._Element) -> None:
