@@ -290,9 +290,12 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
     usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
     tbl = table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes)
     out.append(tbl)
-    out += [_para(p, notes, keep_next=bool(app.signatures)) for p in app.after]
-    if app.signatures:
+    # what follows the table (amount in words, notes, signature places) stays with its last row
+    out += [_para(p, notes, keep_next=bool(app.signatures) or i < len(app.after) - 1)
+            for i, p in enumerate(app.after)]
+    if app.after or app.signatures:
         _keep_last_row_with_next(tbl)
+    if app.signatures:
         out.append(_signatures(app.signatures, text_width))
     return out
 
