@@ -91,8 +91,23 @@ def apply(plan: dict[str, Any], info: OrgInfo, profile: dict[str, Any], *, add: 
             missing.append(name)
         return {"text": name}
 
+    def rejoin(names: list[str]) -> list[str]:
+        """Names split at a comma that the profile knows as one unit ("Thủ trưởng ..., Khối ... và ...")."""
+        out: list[str] = []
+        i = 0
+        while i < len(names):
+            for j in range(len(names), i + 1, -1):
+                if ", ".join(names[i:j]) in by_name:
+                    out.append(", ".join(names[i:j]))
+                    i = j
+                    break
+            else:
+                out.append(names[i])
+                i += 1
+        return out
+
     for asg in _assignments(plan.get("sections", [])):
-        asg["unit"] = [ref(n) for n in asg["unit"]]
+        asg["unit"] = [ref(n) for n in rejoin(asg["unit"])]
         requested = any(isinstance(u, str) and isinstance(units.get(u), dict) and units[u].get("request")
                         for u in asg["unit"])
         if asg.get("request") and requested:
@@ -104,7 +119,7 @@ def apply(plan: dict[str, Any], info: OrgInfo, profile: dict[str, Any], *, add: 
             for key in ("lead", "support"):
                 if key in task:
                     names = task[key] if isinstance(task[key], list) else [task[key]]
-                    refs = [ref(n) for n in names]
+                    refs = [ref(n) for n in rejoin(names)]
                     task[key] = refs[0] if len(refs) == 1 else refs
     signers: dict[str, Any] = profile.setdefault("signers", {}) or {}
     profile["signers"] = signers
