@@ -566,19 +566,17 @@ def column_warnings(table: Table, landscape: bool, name: str, columns: list[Colu
     text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
     headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
         if table.rows and table.rows[0].kind == "header" else [""] * len(table.widths)
-    longest: list[tuple[float, str]] = [(0.0, "")] * len(table.widths)
+    words: list[set[tuple[str, bool]]] = [set() for _ in table.widths]    # each word measured once
     for row in table.rows:
         if row.kind == "group" or len(row.cells) != len(table.widths):
             continue
         for col, cell in enumerate(row.cells):
             for spans in cell.paras:
                 for span in spans:
-                    if span.note is not None:
-                        continue
-                    for word in span.text.split():
-                        width = metrics.text_width_pt(word, 13, bold=span.bold or cell.bold)
-                        if width > longest[col][0]:
-                            longest[col] = (width, word)
+                    if span.note is None:
+                        words[col].update((w, span.bold or cell.bold) for w in span.text.split())
+    longest = [max(((metrics.text_width_pt(w, 13, bold=b), w) for w, b in col), default=(0.0, ""))
+               for col in words]
     sized = bool(columns) and all(c.width for c in columns or [])
     out = []
     for col, (frac, (need_pt, word)) in enumerate(zip(table.widths, longest, strict=True)):
