@@ -90,9 +90,64 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
         report.recognised["hồ sơ tổ chức (profile)"] = f"tạo mới orgs/{key}.yaml (new)"
         org_text = dump_new(_fresh(_drop_empty(profile)), "org")
     plan = _fresh({"org": key, **plan})
+    org_path = orgs_dir / f"{key}.yaml"
+    _prefer_task_assignments(plan, org_text if org_text is not None else _read(org_path), org_path.name, report)
     plan_text = dump_new(plan, "plan")
     plan_text = plan_text.replace("\n", f"\n# Nhập từ (imported from) {source.name} bằng kh import.\n", 1)
     return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report)
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _render_text(plan: dict[str, Any], org_text: str | None, org_file: str) -> str | None:
+    """kh's text rendering of plan data (with its profile), or None when it does not validate."""
+    import warnings
+
+    from ..errors import KhError
+    from ..readers.yaml_reader import read_plan
+    from ..writers.text_writer import render_text
+    from ..yamlrt import dump_new
+
+    with tempfile.TemporaryDirectory(prefix="kh-import-") as tmp:
+        (Path(tmp) / "orgs").mkdir()
+        if org_text is not None:
+            (Path(tmp) / "orgs" / org_file).write_text(org_text, encoding="utf-8")
+        (Path(tmp) / "p.yaml").write_text(dump_new(_fresh(plan), "plan"), encoding="utf-8")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return render_text(read_plan(Path(tmp) / "p.yaml"))
+        except (KhError, ValueError):
+            return None
+
+
+def _prefer_task_assignments(plan: dict[str, Any], org_text: str | None, org_file: str, report: Report) -> None:
+    """A section whose per-unit assignments are exactly what kh derives from the task table is written
+    ``assignments: tasks`` (the tasks are then written once), when the document text stays the same."""
+    if not plan.get("tasks"):
+        return
+    sections = [s for s in _walk_sections(plan.get("sections", [])) if isinstance(s.get("assignments"), list)]
+    if not sections:
+        return
+    before = _render_text(plan, org_text, org_file)
+    for sec in sections:
+        kept = sec["assignments"]
+        sec["assignments"] = "tasks"
+        if before is None or _render_text(plan, org_text, org_file) != before:
+            sec["assignments"] = kept
+        else:
+            report.recognised["phân công lập từ bảng nhiệm vụ (assignments from the task table)"] = \
+                sec.get("title", "")
+
+
+def _walk_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for sec in sections:
+        out.append(sec)
+        out += _walk_sections(sec.get("sections", []))
+    return out
 
 
 def _fresh(value: Any) -> Any:
