@@ -104,7 +104,10 @@ def test_bases_structured_only_when_kh_writes_the_same_words() -> None:
     data, how = parse_basis("Căn cứ Kế hoạch số 12/KH-UBND ngày 24/01/2025 của Ủy ban nhân dân Thành phố;")
     assert how == "structured" and data["date"] == "24/01/2025"
     data, how = parse_basis("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;")
-    assert how == "text" and data == {"text": "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015"}
+    assert how == "structured" and data["kind"] == "Luật" and data["subject"] == "Tổ chức chính quyền địa phương"
+    data, how = parse_basis("Căn cứ Nghị quyết Đại hội đại biểu Đảng bộ Thành phố lần thứ XI, nhiệm kỳ 2020 - 2025;")
+    assert how == "text" and data == {"text": "Nghị quyết Đại hội đại biểu Đảng bộ Thành phố lần thứ XI, nhiệm kỳ"
+                                              " 2020 - 2025"}
 
 
 def test_unit_names_split_at_bodies_only() -> None:

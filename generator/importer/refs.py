@@ -17,6 +17,10 @@ _REF = re.compile(
     r"(?:\s+của\s+(?P<issuer>.+?))?(?:\s+(?P<about>về việc|về)\s+(?P<subject>.+))?$", re.S)
 
 
+_LAW = re.compile(r"^(Luật|Bộ luật|Pháp lệnh|Hiến pháp)\s+(.+?)\s+"
+                  r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})$")
+
+
 def _date(m: re.Match[str]) -> dt.date | None:
     groups = [g for g in m.groups()[2:8] if g is not None][:3]
     try:
@@ -81,6 +85,16 @@ def parse_basis(text: str) -> tuple[dict[str, Any], str]:
             return data, "structured"
         if written is not None and written == short_dates_to_words(wanted):
             return data, "normalised"
+    law = _LAW.match(rest)
+    if law:   # "Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015": no number, no issuer
+        try:
+            date = dt.date(int(law.group(5)), int(law.group(4)), int(law.group(3)))
+        except ValueError:
+            date = None
+        data = ({"lead": lead} if lead != "Căn cứ" else {}) | {"kind": law.group(1), "subject": law.group(2),
+                                                                "date": date}
+        if date is not None and _written(data) == f"{lead} {rest}":
+            return data, "structured"
     if lead == "Căn cứ":
         return {"text": rest}, "text"
     return {"lead": lead, "text": rest}, "text"
