@@ -29,8 +29,8 @@ _LIST_END = re.compile(r"[\s;,.:]+$")
 
 def clean(text: str) -> str:
     """NFC, XML-safe, whitespace-normalised text of one paragraph (newlines kept)."""
-    text = unicodedata.normalize("NFC", text)
     text = _XML_BAD.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = unicodedata.normalize("NFC", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(line for line in lines)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)

@@ -128,10 +128,10 @@ def _clean_prose(text: str) -> str:
 
     def hold(m: re.Match[str]) -> str:
         blocks.append(m.group())
-        return f"\ue000{len(blocks) - 1}\ue001"
+        return f"\ufdd3{len(blocks) - 1}\ufdd4"
 
     out = clean(_JINJA_BLOCK.sub(hold, text))
-    return re.sub("\ue000(\\d+)\ue001", lambda m: blocks[int(m.group(1))], out)
+    return re.sub("\ufdd3(\\d+)\ufdd4", lambda m: blocks[int(m.group(1))], out)
 
 
 def _without_expressions(text: str) -> str:
@@ -300,7 +300,7 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
         from ..sandbox import explain
 
         try:
-            out = _sandbox().from_string(text).render(ctx)
+            out = _compiled(text).render(ctx)
         except Exception as exc:  # noqa: BLE001 - every Jinja failure becomes a located problem
             name = exc.message if hasattr(exc, "message") and type(exc).__name__ == "UndefinedError" else None
             problems.append(src.problem(where, f"biểu thức Jinja {{{{ }}}}: {explain(exc)}",
@@ -329,6 +329,17 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
 
 
 _SANDBOX = None
+_COMPILED: dict[str, Any] = {}
+
+
+def _compiled(text: str) -> Any:
+    """The sandbox's template for ``text`` (the same wording often recurs in a plan)."""
+    template = _COMPILED.get(text)
+    if template is None:
+        if len(_COMPILED) > 2048:
+            _COMPILED.clear()
+        template = _COMPILED[text] = _sandbox().from_string(text)
+    return template
 
 
 def _sandbox() -> Any:

@@ -237,7 +237,8 @@ def parse(text: str, name: str) -> Source:
     return src
 
 
-_RAW_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# C0/C1 controls (tab and line breaks aside), surrogates and noncharacters (kh uses U+FDD0-U+FDEF internally)
+_RAW_BAD = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def _check_controls(src: Source) -> None:
@@ -311,6 +312,7 @@ class _Builder:
         self.total = 0
         self.alias_values = 0
         self.done = False
+        self.pasted = False   # the file held VT, FF or a BOM, passed through as placeholders
 
     # --- helpers
     def _mark(self, m: Any) -> tuple[int, int]:
@@ -346,6 +348,7 @@ class _Builder:
 
     # --- events
     def run(self, text: str) -> None:
+        self.pasted = any(c in text for c in (_VT, _FF, _BOM))
         try:
             for event in yaml.parse(text, Loader=_Loader):
                 if self.done and not isinstance(event, (yaml.DocumentEndEvent, yaml.StreamEndEvent)):
@@ -446,7 +449,7 @@ class _Builder:
             path = self.stack[-1].path
         self._count(1, ev.start_mark, path)
         value = self._construct(ev, path)
-        if isinstance(value, str):
+        if self.pasted and isinstance(value, str):
             value = value.translate(_UNPASTE_MAP)
         if not as_key:
             self._record(path, "marks", self._mark(ev.start_mark))
@@ -458,8 +461,12 @@ class _Builder:
 
     def _construct(self, ev: Any, path: Path_) -> Any:
         tag = ev.tag
-        if tag is None or tag == "!":
-            tag = "tag:yaml.org,2002:str" if tag == "!" else _resolver.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+        if tag is None and not ev.implicit[0] or tag == "!":   # quoted or '!': a string, nothing to resolve
+            return ev.value
+        if tag is None:
+            tag = _resolver.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+        if tag == "tag:yaml.org,2002:str":
+            return ev.value
         if tag == "tag:yaml.org,2002:merge":
             return _MERGE
         if tag not in _SCALARS:
