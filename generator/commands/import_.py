@@ -36,12 +36,12 @@ def import_(source: Path, output: Path, org_key: str | None, update_org: bool, f
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise click.UsageError(f"-o phải là tệp .yaml (the output must be a .yaml file): {output}")
     if output.exists() and not force and not dry_run:
-        sys.exit(fail(pipeline.ImportError_(
+        sys.exit(fail(pipeline.ImportFailure(
             f"{output}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")))
     try:
         outcome = pipeline.build(source, output, org_key=org_key, update_org=update_org)
         if outcome.org_text is not None and outcome.org_path.exists() and not (force or update_org):
-            raise pipeline.ImportError_(f"{outcome.org_path}: hồ sơ đã có và khác; dùng --update-org hoặc --force"
+            raise pipeline.ImportFailure(f"{outcome.org_path}: hồ sơ đã có và khác; dùng --update-org hoặc --force"
                                         " (profile exists and differs)")
         pipeline.validate(outcome, output)
         if not dry_run:

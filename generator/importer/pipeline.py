@@ -20,7 +20,7 @@ from .source import SourceDoc
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 
 
-class ImportError_(KhError):
+class ImportFailure(KhError):
     """The document cannot be imported, or the result would overwrite a file."""
 
     exit_code = 1
@@ -53,10 +53,10 @@ def read_source(path: Path) -> SourceDoc:
         if suffix == ".docx":
             return read_docx(path)
     except ConvertError as exc:
-        raise ImportError_(str(exc)) from None
+        raise ImportFailure(str(exc)) from None
     except (DocxError, KeyError, ValueError) as exc:
-        raise ImportError_(f"{path}: không đọc được (cannot read): {exc}") from None
-    raise ImportError_(f"{path}: không biết đọc tệp '{suffix}' (unsupported file type);"
+        raise ImportFailure(f"{path}: không đọc được (cannot read): {exc}") from None
+    raise ImportFailure(f"{path}: không biết đọc tệp '{suffix}' (unsupported file type);"
                        " dùng .docx, .txt, hoặc .doc/.odt/.rtf khi có LibreOffice")
 
 
@@ -202,7 +202,7 @@ def write(outcome: Outcome, out: Path, *, force: bool = False) -> None:
     from ..yamlrt import write_text_atomic
 
     if out.exists() and not force:
-        raise ImportError_(f"{out}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")
+        raise ImportFailure(f"{out}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")
     org_new = outcome.org_text is not None and not outcome.org_path.exists()
     if outcome.org_text is not None:
         write_text_atomic(outcome.org_path, outcome.org_text)

@@ -217,7 +217,6 @@ class Recogniser:
         if isinstance(block, Para) and self.is_doc_type(block):
             self.mark(block)
             self.i += 1
-            self._header_done = True
             return re.sub(r"\s+", " ", block.text).strip().upper()
         return None
 
@@ -932,6 +931,11 @@ class Recogniser:
             self.plan["year"] = year or dt.date.today().year
             if not pd:
                 self.report.notes.append("không thấy năm: dùng năm hiện tại (no year found: current year used)")
+        colon = [s for s in _all_sections(self.plan.get("sections", [])) if s.get("assignments")]
+        if colon and all(s.get("assignment_colon") for s in colon):
+            for s in colon:
+                del s["assignment_colon"]
+            self.plan["assignment_colon"] = True
         self.report.recognised["mục (sections)"] = [_title_tree(s) for s in self.plan.get("sections", [])]
         if self.org.header:
             self.report.recognised = {"cơ quan (agency)": " / ".join(self.org.parent + self.org.header),
@@ -984,6 +988,10 @@ def _recipients_row(table: Table) -> int | None:
         if row.cells and row.cells[0].text.lstrip("*").startswith("Nơi nhận"):
             return k
     return None
+
+
+def _all_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [x for s in sections for x in [s, *_all_sections(s.get("sections", []))]]
 
 
 def _roman_value(value: str) -> int:
