@@ -27,8 +27,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 #: Most parts in the package.
 MAX_PARTS = 2000
 #: Highest compression ratio accepted for a part over :data:`RATIO_FLOOR` bytes.
-MAX_RATIO = 200
-RATIO_FLOOR = 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 10 * 1024 * 1024
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TAGGED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
