@@ -245,3 +245,12 @@ def test_header_laid_out_with_tabs(tmp_path: Path) -> None:
     plan = load(tmp_path / "plans" / "p.yaml")
     assert plan["number"] == 3 and str(plan["date"]) == "2025-01-05"
     assert plan["subject"] == "Phòng, chống thiên tai năm 2025"
+
+
+def test_document_without_a_plan_writes_nothing(tmp_path: Path) -> None:
+    from docx import Document
+
+    Document().save(str(tmp_path / "trong.docx"))
+    proc = run_kh("import", str(tmp_path / "trong.docx"), "-o", str(tmp_path / "plans" / "x.yaml"))
+    assert proc.returncode == 1 and "no plan content found" in proc.stderr
+    assert not (tmp_path / "plans").exists()

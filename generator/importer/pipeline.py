@@ -194,7 +194,11 @@ def validate(outcome: Outcome, out: Path) -> None:
         if org_text is not None:
             (Path(tmp) / "orgs" / outcome.org_path.name).write_text(org_text, encoding="utf-8")
         plan.write_text(outcome.plan_text, encoding="utf-8")
-        read_plan(plan)
+        try:
+            read_plan(plan)
+        except KhError as exc:
+            raise ImportFailure(f"{out}: kế hoạch nhập được chưa hợp lệ, không ghi gì (the imported plan does not"
+                                f" validate; nothing written):\n{str(exc).replace(str(plan), str(out))}") from None
 
 
 def write(outcome: Outcome, out: Path, *, force: bool = False) -> None:

@@ -128,7 +128,8 @@ class Recogniser:
             doc_type = self.doc_type()
         if doc_type is None:
             self.report.notes.append("không thấy dòng tên loại 'KẾ HOẠCH' (no 'KẾ HOẠCH' title line found)")
-        self.subject(self.plan, attached_ok=True)
+        else:
+            self.subject(self.plan, attached_ok=True)
         body_end = self.find_closing_block(self.i)
         self.bases_and_body(body_end)
         self.i = body_end
@@ -149,6 +150,17 @@ class Recogniser:
         """Agency lines, number/symbol, place/date — in a table or as paragraphs before the title."""
         start = self.i
         self._collect_agency = not self.org.header
+        saved = (len(self.report.unplaced), dict(self.status), list(self.org.header), list(self.org.parent),
+                 dict(self.report.recognised), self.org.symbol, self.org.place)
+
+        def undo() -> None:   # what was scanned was not a header after all
+            self.i = start
+            del self.report.unplaced[saved[0]:]
+            self.status = saved[1]
+            self.org.header, self.org.parent, self.report.recognised = saved[2], saved[3], saved[4]
+            self.org.symbol, self.org.place = saved[5], saved[6]
+            self.number_line = self.place_date = None
+
         while self.i < len(self.blocks):
             block = self.blocks[self.i]
             if isinstance(block, Para) and self.is_doc_type(block):
@@ -164,8 +176,9 @@ class Recogniser:
                 self.header_para(block, left=True)
             self.i += 1
             if self.i - start > 30:     # no title line near the top: not a header
-                self.i = start
+                undo()
                 return
+        undo()   # no title line at all: nothing here was a header
 
     def header_para(self, para: Para, left: bool) -> None:
         lines: list[tuple[str, bool]] = []
@@ -901,6 +914,12 @@ class Recogniser:
                     self.mark(p, "unplaced")
 
     def finish(self) -> None:
+        if not self.plan.get("sections") and not self.plan.get("intro") and "subject" not in self.plan \
+                and "decision" not in self.plan:
+            from .pipeline import ImportFailure
+
+            raise ImportFailure(f"{self.doc.path}: không thấy nội dung kế hoạch (tiêu đề, trích yếu, các mục)"
+                                " — không ghi gì (no plan content found; nothing written)")
         for p in self._paras_all():
             if not p.text or _RULE.match(p.text):
                 continue
@@ -920,7 +939,16 @@ class Recogniser:
                 self.report.notes.append(f"địa danh suy ra từ tên cơ quan: '{self.org.place}' — kiểm tra lại"
                                          " (place inferred from the agency's name: check it)")
         if "subject" not in self.plan:
-            self.plan["subject"] = ""
+            self.plan["subject"] = "(Trích yếu)"
+            self.report.notes.append("không thấy trích yếu: ghi tạm '(Trích yếu)' (no subject found: placeholder)")
+        if "decision" not in self.plan and "attached_to" not in self.plan:
+            if not self.plan.get("signer"):
+                self.plan["signer"] = {"position": "(CHỨC VỤ)", "name": "(Họ và tên)"}
+                self.report.notes.append("không thấy người ký: ghi tạm chức vụ, họ tên để điền"
+                                         " (no signer found: placeholders written)")
+            if not self.plan.get("recipients") and not self.plan.get("archive"):
+                self.plan["archive"] = "VT"
+                self.report.notes.append("không thấy nơi nhận: chỉ ghi 'Lưu: VT' (no recipients found)")
         if self.plan.get("intro") == []:
             del self.plan["intro"]
         date = self.plan.get("date")
