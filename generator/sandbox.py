@@ -119,11 +119,10 @@ _BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("kh_san
 
 
 def _budget() -> _Budget:
+    """The current render's budget; outside a render (Jinja folding constants while compiling,
+    a filter called directly) a fresh one that is not kept, so nothing accumulates between uses."""
     budget = _BUDGET.get()
-    if budget is None:            # called outside a render (e.g. a filter used directly)
-        budget = _Budget()
-        _BUDGET.set(budget)
-    return budget
+    return budget if budget is not None else _Budget()
 
 
 def _too_long(n: int, what: str = "chuỗi") -> LimitError:
