@@ -174,6 +174,10 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
             flush()
             continue
         table = None
+        stray = re.search(r"(?<=[.;:)])\s+\*[^\s*]\*$", stripped)   # "./. *Ư*": a mark left by an export
+        if stray:
+            notes.append(f"dòng {no}: bỏ ký tự lạ '{stray.group().strip()}' cuối dòng (stray export mark removed)")
+            stripped = stripped[: stray.start()]
         if re.fullmatch(r"[=_]{5,}", stripped):   # a part separator line (kh's text output): a new section
             flush()
             table = None
