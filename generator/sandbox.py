@@ -181,9 +181,9 @@ def _check_int(value: Any) -> Any:
     return value
 
 
-def _bounded_int(value: Any, cap: int, what: str) -> None:
+def _bounded_int(value: Any, cap: int, name: str) -> None:
     if _is_int(value) and abs(value) > cap:
-        raise LimitError(f"{what} quá lớn: {value} > {cap}", f"{what} too large")
+        raise LimitError(f"tham số của {name} quá lớn: {value} > {cap}", f"{name} argument too large")
 
 
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -217,7 +217,7 @@ def _guard_filter(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         rest = list(args[1:]) + list(kwargs.values())
         if name in ("center", "indent", "truncate", "wordwrap", "batch", "slice"):
             for arg in rest:
-                _bounded_int(arg, MAX_RANGE if name in ("batch", "slice") else MAX_STR, f"tham số {name}")
+                _bounded_int(arg, MAX_RANGE if name in ("batch", "slice") else MAX_STR, name)
         if name == "indent":
             width = rest[0] if rest else 4
             w = len(width) if isinstance(width, str) else (width if _is_int(width) else 0)
