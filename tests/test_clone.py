@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import docx
+import pytest
 import yaml
 
-from .conftest import PLANS, nd30check, run_kh
+from .conftest import EXAMPLES, PLANS, nd30check, run_kh
 
 
 def _plans_copy(tmp_path: Path) -> Path:
@@ -127,3 +128,18 @@ def test_clone_keeps_windows_line_endings(tmp_path: Path) -> None:
     before, after = old.read_bytes().split(b"\r\n"), new.read_bytes().split(b"\r\n")
     assert b"\n" not in b"".join(after)
     assert len(_changed(b"\n".join(before).decode(), b"\n".join(after).decode())) == 6
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_clone_every_example_changes_only_dates_and_builds(name: str, tmp_path: Path) -> None:
+    plans = _plans_copy(tmp_path)
+    old, new = plans / f"{name}.yaml", plans / f"{name}-next.yaml"
+    proc = run_kh("clone", str(old), str(new))
+    assert proc.returncode == 0, proc.stderr
+    changed = [c[2:] for c in _changed(old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8"))
+               if c.startswith("+ ")]
+    allowed = re.compile(r"^\s*(number|date|year|timing|before|-\s*\{?(date|before)):?\s")
+    assert changed and all(allowed.match(line + " ") for line in changed), changed
+    out = tmp_path / f"{name}.docx"
+    assert run_kh("build", str(new), "-o", str(out)).returncode == 0
+    assert not nd30check(out).unexpected_failures()
