@@ -331,3 +331,25 @@ def test_shared_structures_that_would_print_as_gigabytes_are_refused() -> None:
     with pytest.raises(LimitError):
         env.from_string("{{ ([[1] * 1000000] * 1000000)|length }}").render()
     assert env.from_string("{% set a = [1, 2] %}{{ [a, a]|length }} {{ {'k': a}.k }}").render() == "2 [1, 2]"
+
+
+def test_orgs_folder_symlinked_outside_is_refused(project: Path, outside: Path, tmp_path: Path) -> None:
+    """A shared repository cannot point its whole orgs/ folder somewhere else behind the user's back."""
+    import shutil
+
+    shutil.rmtree(project / "orgs")
+    (project / "orgs").symlink_to(outside)
+    _refused(run_kh("build", str(project / "plan.yaml"), "-o", str(tmp_path / "x.docx")), "org")
+    assert run_kh("--allow-outside", "build", str(project / "plan.yaml"), "-o", str(tmp_path / "x.docx")
+                  ).returncode == 0
+
+
+def test_plan_in_a_subfolder_uses_the_shared_orgs_and_templates(project: Path, tmp_path: Path) -> None:
+    """plans/2025/x.yaml with plans/orgs/ (the ../orgs layout): the plans folder is the parent."""
+    sub = project / "2025"
+    sub.mkdir()
+    (project / "plan.yaml").rename(sub / "plan.yaml")
+    _package(project, "mau.docx")
+    _add_line(sub / "plan.yaml", "template: ../mau.docx")
+    proc = run_kh("build", str(sub / "plan.yaml"), "-o", str(tmp_path / "x.docx"))
+    assert proc.returncode == 0, proc.stderr

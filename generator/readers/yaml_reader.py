@@ -67,10 +67,12 @@ def read_plan(path: str | Path) -> Plan:
 
 def _resolve_templates(plan: Plan, org: Org | None, path: Path, src: Source, org_src: Source | None) -> None:
     """Make ``template:`` paths absolute; refuse ones outside the plans folder (see generator.confine)."""
-    from ..confine import ALLOW_HINT, outside_message
+    from ..confine import ALLOW_HINT, is_inside, outside_message
 
-    # The plans folder: the one holding the profile's orgs/ folder, else the plan's own folder.
-    root = Path(org_src.file).resolve().parent.parent if org_src is not None else path.resolve().parent
+    # The plans folder: the plan's own, or its parent when the profile came from ../orgs.
+    root = path.resolve().parent
+    if org_src is not None and not is_inside(Path(org_src.file), root):
+        root = root.parent
     problems: list[Problem] = []
     owners = [(plan, path.parent, src)]
     if org is not None and org_src is not None:
@@ -378,7 +380,8 @@ def _resolve_org(data: dict[str, Any], plan_path: Path, src: Source,
     for folder in ORG_DIRS:
         cand = (plan_path.parent / folder / f"{ref}.yaml").resolve()
         if cand.is_file():
-            refused = outside_message(cand, plan_path.parent / folder, f"hồ sơ tổ chức {cand}")
+            # inside the plans folder (the plan's, or its parent for ../orgs), symlinks resolved
+            refused = outside_message(cand, (plan_path.parent / folder).parent, f"hồ sơ tổ chức {cand}")
             if refused:
                 problems.append(src.problem(("org",), refused, found=f"'{ref}'", hint=ALLOW_HINT))
                 return None, None
