@@ -39,7 +39,7 @@ PROFILE = settings.get_profile("kh-ci")
 
 #: Hypothesis examples of whole plans (every field filled at once) and mutated example plans.
 TEXT_EXAMPLES = 30
-MUTATIONS = 120
+MUTATIONS = 300
 
 XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SPECIALS = ["&", "<", ">", '"', "'", "]]>", "{%p", "{{r", "{#", "%}", "}}", "{%", "\x01", "\x0b", "\x0c", "\x1b",
