@@ -336,3 +336,14 @@ def test_mapping_where_text_is_expected(project: Path, field: str, old: str, new
     problems = _problems(_plan(project, BASE.replace(old, new)))
     assert [p.path for p in problems] == [field], problems
     assert "cần văn bản" in problems[0].message and problems[0].line > 1
+
+
+def test_longest_allowed_paragraph_is_printed_whole(project: Path, tmp_path: Path):
+    """Nothing is cut: a paragraph at the size limit reaches the .docx entire, and the rest follows it."""
+    words = " ".join(f"từ{i}" for i in range(yaml_reader.MAX_TEXT // 8))[: yaml_reader.MAX_TEXT - 10] + " HẾT"
+    path = _plan(project, BASE.replace("Nội dung", words))
+    proc = run_kh("build", str(path), "-o", str(tmp_path / "x.docx"))
+    assert proc.returncode == 0, proc.stderr
+    body = _body(tmp_path / "x.docx")
+    assert words in body and "Lưu: VT, NV." in "\n".join(
+        c.text for t in docx.Document(str(tmp_path / "x.docx")).tables for r in t.rows for c in r.cells)
