@@ -347,3 +347,18 @@ def test_longest_allowed_paragraph_is_printed_whole(project: Path, tmp_path: Pat
     body = _body(tmp_path / "x.docx")
     assert words in body and "Lưu: VT, NV." in "\n".join(
         c.text for t in docx.Document(str(tmp_path / "x.docx")).tables for r in t.rows for c in r.cells)
+
+
+def test_profile_unit_names_are_prose_and_checked(project: Path):
+    """A unit name in the profile is printed in headings and task cells: cleaned and its marks checked."""
+    orgs = project / "orgs" / "q3.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("noi-vu: Phòng Nội vụ quận",
+                                                             "noi-vu: Phòng  Nội vụ **quận"), encoding="utf-8")
+    [p] = _problems(_plan(project, BASE))
+    assert p.file.endswith("q3.yaml") and p.path == "units.noi-vu" and "chưa đóng" in p.message
+    line = orgs.read_text(encoding="utf-8").splitlines()[p.line - 1]
+    assert line[p.column - 1:].startswith("**quận")
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("**quận", "quận"), encoding="utf-8")
+    plan = read_plan(_plan(project, BASE.replace("archive: VT, NV", "archive: VT, NV\ntasks: [{tasks: [{task: a,"
+                                                                    " lead: noi-vu}]}]")))
+    assert plan.tasks[0].tasks[0].lead == ["Phòng Nội vụ quận"]

@@ -14,6 +14,7 @@ about a minute on CI.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import unicodedata
@@ -37,9 +38,11 @@ settings.register_profile("kh-ci", derandomize=True, deadline=None, database=Non
                                                  HealthCheck.function_scoped_fixture])
 PROFILE = settings.get_profile("kh-ci")
 
-#: Hypothesis examples of whole plans (every field filled at once) and mutated example plans.
-TEXT_EXAMPLES = 30
-MUTATIONS = 300
+#: Hypothesis examples of whole plans (every field filled at once) and mutated example plans;
+#: KH_PROP_EXAMPLES / KH_MUTATIONS / KH_FUZZ_SEED run a deeper search locally.
+TEXT_EXAMPLES = int(os.environ.get("KH_PROP_EXAMPLES", "30"))
+MUTATIONS = int(os.environ.get("KH_MUTATIONS", "300"))
+FUZZ_SEED = int(os.environ.get("KH_FUZZ_SEED", "2025"))
 
 XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SPECIALS = ["&", "<", ">", '"', "'", "]]>", "{%p", "{{r", "{#", "%}", "}}", "{%", "\x01", "\x0b", "\x0c", "\x1b",
@@ -205,5 +208,5 @@ def test_mutated_example_plans_never_crash_and_check_agrees_with_build(tmp_path:
     for org in (PLANS / "orgs").glob("*.yaml"):
         (tmp_path / "orgs" / org.name).write_text(org.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    counts = fuzz(tmp_path, MUTATIONS)
+    counts = fuzz(tmp_path, MUTATIONS, FUZZ_SEED)
     assert counts["document"] and counts["located error"], counts

@@ -151,7 +151,8 @@ def _kind(path: Path_, profile: bool) -> str:
     last = names[-1] if names else ""
     if profile:
         if names[:1] == ["units"]:
-            return "prose" if len(names) == 1 or last == "name" else "ident"
+            # "noi-vu: Phòng Nội vụ" or "noi-vu: {name: ...}": printed in headings and task cells
+            return "prose" if len(names) == 2 or (len(names) == 3 and last == "name") else "ident"
         return "ident" if last in ("symbol", "template") else "plain"
     if names[:1] == ["variables"]:
         return "skip"
