@@ -171,6 +171,12 @@ def read_appendix(rec: Recogniser, blocks: list[Para | Table], labelled: bool = 
         if main is not None and _GROUP.match(block.text) and block.text.upper() == block.text:
             main.rows.append(Row([Cell([block])]))    # a group row the text export took out of the table
             continue
+        names = {" ".join(" ".join(rec.org.header).split()), (rec.org.name or "").upper(),
+                 (getattr(rec, "appendix_org", None) or "").upper()} - {""}
+        if main is not None and block.text.upper() == block.text and " ".join(block.text.split()) in names:
+            rec.report.drop(block.where, block.text, "tên cơ quan sau bảng (the seal's text, not content)")
+            rec.mark(block, "unplaced")
+            continue
         (before if main is None else after).append(markup(strip_runs(block.runs)))
         rec.mark(block)
     if main is None:
