@@ -254,3 +254,31 @@ def test_document_without_a_plan_writes_nothing(tmp_path: Path) -> None:
     proc = run_kh("import", str(tmp_path / "trong.docx"), "-o", str(tmp_path / "plans" / "x.yaml"))
     assert proc.returncode == 1 and "no plan content found" in proc.stderr
     assert not (tmp_path / "plans").exists()
+
+
+def test_word_list_levels_and_restarts(tmp_path: Path) -> None:
+    """numbering.xml is counted like Word: deeper levels restart under a new parent item, and a list
+    instance with a startOverride starts again."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    from generator.importer.docx_reader import read_docx
+
+    from .fixtures.make_word_docs import NUMBERING, _numbered
+
+    doc = Document()
+    part = doc.part.numbering_part
+    new = parse_xml(NUMBERING)
+    part.element.clear()
+    for child in list(new):
+        part.element.append(child)
+    for num, level, text in [(1, 0, "A"), (1, 1, "a1"), (1, 2, "x"), (1, 2, "y"), (1, 1, "a2"), (1, 2, "z"),
+                             (1, 0, "B"), (1, 1, "b1"), (1, 2, "c1"), (3, 2, "restarted"), (3, 2, "next"),
+                             (2, 0, "dash"), (2, 1, "plus")]:
+        p = doc.add_paragraph(text)
+        _numbered(p, num, level)
+    doc.save(str(tmp_path / "lists.docx"))
+    labels = [(p.auto_label, p.text) for p in read_docx(tmp_path / "lists.docx").blocks]
+    assert labels == [("I.", "A"), ("1.", "a1"), ("a)", "x"), ("b)", "y"), ("2.", "a2"), ("a)", "z"),
+                      ("II.", "B"), ("1.", "b1"), ("a)", "c1"), ("a)", "restarted"), ("b)", "next"),
+                      ("-", "dash"), ("+", "plus")]
