@@ -163,11 +163,12 @@ def test_doc_formats_without_libreoffice_say_how_to_install(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_odt_through_libreoffice(imported: dict[str, tuple[Path, dict]], tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["odt", "doc", "rtf"])
+def test_older_formats_through_libreoffice(fmt: str, imported: dict[str, tuple[Path, dict]], tmp_path: Path) -> None:
     source = imported["auto"][0].parent / "ke-hoach-auto.docx"
     proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                           "odt", "--outdir", str(tmp_path), str(source)], capture_output=True, text=True, timeout=180)
-    odt = tmp_path / "ke-hoach-auto.odt"
+                           fmt, "--outdir", str(tmp_path), str(source)], capture_output=True, text=True, timeout=180)
+    odt = tmp_path / f"ke-hoach-auto.{fmt}"
     assert odt.is_file(), proc.stderr
     proc = run_kh("import", str(odt), "-o", str(tmp_path / "plans" / "p.yaml"), "--report", "json")
     assert proc.returncode == 0, proc.stderr
