@@ -80,8 +80,14 @@ def test_word_document_recognised(imported: dict[str, tuple[Path, dict]]) -> Non
     assert groups[0]["tasks"][0]["timing"] == {"quarter": 1}
     assert groups[0]["tasks"][1]["product"] == ["Lớp tập huấn", "Tài liệu"]
     assert str(groups[1]["tasks"][1]["timing"]["before"]) == "2025-06-30"
-    assert plan["appendices"] == [{"type": "tasks", "title": "Nhiệm vụ thông tin, tuyên truyền năm 2025",
+    assert plan["appendices"] == [{"type": "tasks", "title": "Nhiệm vụ thông tin, tuyên truyền năm {{ year }}",
                                    "landscape": True}]
+    # the plan's own year becomes {{ year }} where the text speaks of the plan (kh clone moves it);
+    # citations keep theirs
+    assert plan["subject"] == "Thông tin, tuyên truyền cải cách hành chính năm {{ year }}"
+    assert plan["bases"][0]["subject"] == "cải cách hành chính năm 2025"
+    assert plan["closing"] == ["Trên đây là Kế hoạch thông tin, tuyên truyền cải cách hành chính năm {{ year }}"
+                               " của Ủy ban nhân dân Quận 5"]
 
 
 def test_report_is_honest(imported: dict[str, tuple[Path, dict]]) -> None:
@@ -245,7 +251,7 @@ def test_header_laid_out_with_tabs(tmp_path: Path) -> None:
     assert org["name"] == "Ủy ban nhân dân xã An Phú"
     plan = load(tmp_path / "plans" / "p.yaml")
     assert plan["number"] == 3 and str(plan["date"]) == "2025-01-05"
-    assert plan["subject"] == "Phòng, chống thiên tai năm 2025"
+    assert plan["subject"] == "Phòng, chống thiên tai năm {{ year }}"
 
 
 def test_document_without_a_plan_writes_nothing(tmp_path: Path) -> None:
@@ -283,3 +289,19 @@ def test_word_list_levels_and_restarts(tmp_path: Path) -> None:
     assert labels == [("I.", "A"), ("1.", "a1"), ("a)", "x"), ("b)", "y"), ("2.", "a2"), ("a)", "z"),
                       ("II.", "B"), ("1.", "b1"), ("a)", "c1"), ("a)", "restarted"), ("b)", "next"),
                       ("-", "dash"), ("+", "plus")]
+
+
+def test_imported_plan_clones_to_next_year(imported: dict[str, tuple[Path, dict]], tmp_path: Path) -> None:
+    """import → kh clone → build: the plan's own year moves, the cited documents keep theirs."""
+    import shutil
+
+    shutil.copytree(imported["auto"][0], tmp_path / "plans")
+    proc = run_kh("clone", str(tmp_path / "plans" / "plan.yaml"), str(tmp_path / "plans" / "next.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    proc = run_kh("build", str(tmp_path / "plans" / "next.yaml"), "-o", str(tmp_path / "next.txt"))
+    assert proc.returncode == 0, proc.stderr
+    text = (tmp_path / "next.txt").read_text(encoding="utf-8")
+    assert "Thông tin, tuyên truyền cải cách hành chính năm 2026" in text
+    assert "NHIỆM VỤ THÔNG TIN, TUYÊN TRUYỀN NĂM 2026" in text
+    assert "Kế hoạch số 12/KH-UBND ngày 24/01/2025 của Ủy ban nhân dân Thành phố về cải cách hành chính năm 2025" \
+        in text

@@ -89,12 +89,63 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
         orgs.apply(plan, info, profile, add=True, report=report)
         report.recognised["hồ sơ tổ chức (profile)"] = f"tạo mới orgs/{key}.yaml (new)"
         org_text = dump_new(_fresh(_drop_empty(profile)), "org")
+    _template_year(plan, report)
     plan = _fresh({"org": key, **plan})
     org_path = orgs_dir / f"{key}.yaml"
     _prefer_task_assignments(plan, org_text if org_text is not None else _read(org_path), org_path.name, report)
     plan_text = dump_new(plan, "plan")
     plan_text = plan_text.replace("\n", f"\n# Nhập từ (imported from) {source.name} bằng kh import.\n", 1)
     return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report)
+
+
+def _template_year(plan: dict[str, Any], report: Report) -> None:
+    """Write the plan's own year as ``{{ year }}`` where the text speaks of the plan itself (subject,
+    lead-in, closing, titles, the decision's subject and articles), so ``kh clone`` moves it to next
+    year; citations (bases, footnotes, dates) keep their years."""
+    import re
+
+    date = plan.get("date")
+    year = plan.get("year") or (date.year if isinstance(date, dt.date) else None)
+    if not isinstance(year, int):
+        return
+    pattern = re.compile(rf"(?<!tháng )(?<!tháng \d )(?<!tháng \d\d )\bnăm {year}\b")
+    count = 0
+
+    def sub(text: Any) -> Any:
+        nonlocal count
+        if not isinstance(text, str):
+            return text
+        parts = re.split(r"(\^\[[^\]]*\])", text)     # not inside footnotes
+        out = []
+        for part in parts:
+            if not part.startswith("^["):
+                part, n = pattern.subn("năm {{ year }}", part)
+                count += n
+            out.append(part)
+        return "".join(out)
+
+    def each(value: Any) -> Any:
+        return [sub(v) for v in value] if isinstance(value, list) else sub(value)
+
+    for key in ("subject", "intro", "closing"):
+        if key in plan:
+            plan[key] = each(plan[key])
+    decision = plan.get("decision")
+    if isinstance(decision, dict):
+        decision["subject"] = sub(decision.get("subject"))
+        decision["articles"] = [a if isinstance(a, dict) else sub(a) for a in decision.get("articles", [])]
+
+    def titles(sections: list[dict[str, Any]]) -> None:
+        for sec in sections:
+            if "title" in sec:
+                sec["title"] = sub(sec["title"])
+            titles(sec.get("sections", []))
+
+    titles(plan.get("sections", []))
+    for app in plan.get("appendices", []):
+        app["title"] = sub(app["title"])
+    if count:
+        report.recognised["năm của kế hoạch (plan year)"] = f"{year} → {{{{ year }}}} ở {count} chỗ (places)"
 
 
 def _read(path: Path) -> str | None:
