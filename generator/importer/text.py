@@ -109,6 +109,11 @@ def markup(runs: list[Run], *, plain: bool = False, soft_breaks: str = " ", in_n
     return tidy("".join(out).replace("\n", " ") if soft_breaks == " " else "".join(out))
 
 
+def is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and text == text.upper()
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"[\wÀ-ỹ]+", text)
 
