@@ -248,8 +248,9 @@ class _Reader:
         p_italic = self._style_attr(style_id, "italic")
         p_font = self._style_attr(style_id, "font")
         for r in p.iter(f"{W}r"):
-            if any(a.tag in (f"{W}del", f"{W}moveFrom") for a in r.iterancestors()):
-                continue
+            if any(a.tag in (f"{W}del", f"{W}moveFrom") or str(a.tag).endswith("}Fallback")
+                   or a.tag == f"{W}txbxContent" for a in r.iterancestors()):
+                continue   # deleted text, and text boxes (shown once, as their own drawing)
             if r.getparent() is not None and r.getparent().tag == f"{W}ruby":
                 continue
             rpr = r.find(f"{W}rPr")
