@@ -123,6 +123,7 @@ class _Reader:
         self.numbering = self._numbering(xml("word/numbering.xml"))
         self.footnotes = self._footnote_map(xml("word/footnotes.xml"))
         self.legacy_runs = 0
+        self.text_boxes: list[str] = []
         self.nfd = False
         self.section = 0
         self.landscape: dict[int, bool] = {}
@@ -248,9 +249,12 @@ class _Reader:
         p_italic = self._style_attr(style_id, "italic")
         p_font = self._style_attr(style_id, "font")
         for r in p.iter(f"{W}r"):
-            if any(a.tag in (f"{W}del", f"{W}moveFrom") or str(a.tag).endswith("}Fallback")
-                   or a.tag == f"{W}txbxContent" for a in r.iterancestors()):
-                continue   # deleted text, and text boxes (shown once, as their own drawing)
+            ancestors = list(r.iterancestors())
+            if any(a.tag in (f"{W}del", f"{W}moveFrom") or str(a.tag).endswith("}Fallback") for a in ancestors):
+                continue   # deleted text; the fallback copy of a drawing
+            if any(a.tag == f"{W}txbxContent" for a in ancestors):
+                self.text_boxes.append("".join(t.text or "" for t in r.iter(f"{W}t")))
+                continue   # a text box (a stamp, a seal): not part of the paragraph's text
             if r.getparent() is not None and r.getparent().tag == f"{W}ruby":
                 continue
             rpr = r.find(f"{W}rPr")
@@ -354,6 +358,10 @@ def read_docx(path: str | Path) -> SourceDoc:
     if reader.legacy_runs:
         doc.notes.append(f"đã chuyển {reader.legacy_runs} đoạn chữ phông cũ (TCVN3/VNI) sang Unicode"
                          " (legacy-encoded runs converted to Unicode)")
+    boxes = " ".join(" ".join(reader.text_boxes).split())
+    if boxes:
+        doc.notes.append("chữ trong khung (text box) không đưa vào kế hoạch (text-box text not imported): "
+                         + boxes[:120])
     if reader.nfd:
         doc.notes.append("văn bản có chữ tổ hợp (NFD), đã chuẩn hóa NFC (decomposed text normalised to NFC)")
     return doc
