@@ -13,7 +13,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,6 +203,7 @@ def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[Outcome]:
             yield build_job(job)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     _warm_up()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None

@@ -47,7 +47,9 @@ def watch(plan: Path, outdir: Path, port: int, dpi: int, template: Path | None) 
     try:
         with Converter(note=lambda msg: click.echo(msg, err=True)) as conv:
             builder = _Builder(plan, outdir / f"{plan.stem}.docx", template, dpi, preview, conv)
+            builder.watched = inputs
             inputs |= builder.rebuild()
+            builder.watched = inputs
             _loop(builder, inputs)
     except KeyboardInterrupt:
         pass
@@ -64,17 +66,26 @@ class _Builder:
     def __init__(self, plan: Path, out: Path, template: Path | None, dpi: int, preview: Any, conv: Any) -> None:
         self.plan, self.out, self.template, self.dpi = plan, out, template, dpi
         self.preview, self.conv, self.version = preview, conv, 0
+        self.watched: set[Path] = {plan.resolve()}
+        self.seen: dict[Path, str | None] = {}
+
+    def changed(self) -> bool:
+        """True when a watched file differs from what the last build read (a save the watcher missed)."""
+        from ..service import file_digest
+
+        return any(file_digest(p) != d for p, d in self.seen.items())
 
     def rebuild(self) -> set[Path]:
         """Build once; return the files this build depended on (to be watched)."""
         import time
 
         from ..errors import KhError
-        from ..service import org_candidates, page_images, render_with_inputs
+        from ..service import file_digest, org_candidates, page_images, render_with_inputs
         from ..writers.package import write_atomic
 
         self.version += 1
         start = time.perf_counter()
+        self.seen = {p: file_digest(p) for p in self.watched}
         try:
             docx, deps = render_with_inputs(self.plan, "docx", self.template)
             write_atomic(self.out, docx)
@@ -103,7 +114,12 @@ def _loop(builder: _Builder, inputs: set[Path]) -> None:
 
     while True:
         folders = sorted({p.parent for p in watched["files"] if p.parent.is_dir()})
-        for _changes in watch_files(*folders, watch_filter=relevant, debounce=400, step=60, recursive=False):
-            watched["files"] = builder.rebuild() | {builder.plan.resolve()}
+        # yield_on_timeout: every second, also compare contents, so a save made while a build ran
+        # (before the watcher was listening) is not lost.
+        for changes in watch_files(*folders, watch_filter=relevant, debounce=400, step=60, recursive=False,
+                                   yield_on_timeout=True, rust_timeout=1000):
+            if not changes and not builder.changed():
+                continue
+            builder.watched = watched["files"] = builder.rebuild() | {builder.plan.resolve()}
             if sorted({p.parent for p in watched["files"] if p.parent.is_dir()}) != folders:
                 break
