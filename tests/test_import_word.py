@@ -305,3 +305,22 @@ def test_imported_plan_clones_to_next_year(imported: dict[str, tuple[Path, dict]
     assert "NHIỆM VỤ THÔNG TIN, TUYÊN TRUYỀN NĂM 2026" in text
     assert "Kế hoạch số 12/KH-UBND ngày 24/01/2025 của Ủy ban nhân dân Thành phố về cải cách hành chính năm 2025" \
         in text
+
+
+def test_bullets_from_list_styles_nest_by_indent(tmp_path: Path) -> None:
+    """Word's "List Bullet" / "List Bullet 2" styles are separate lists, all at level 0: the deeper
+    indent is the nested bullet."""
+    from docx import Document
+
+    doc = Document()
+    for text, style in [("KẾ HOẠCH", None), ("Thử danh sách theo kiểu đoạn", None), ("I. NỘI DUNG", None),
+                        ("Ý lớn thứ nhất", "List Bullet"), ("Ý nhỏ", "List Bullet 2"),
+                        ("Ý lớn thứ hai./.", "List Bullet"), ("Nơi nhận:", None), ("- Lưu: VT.", None),
+                        ("CHỦ TỊCH", None), ("Lê Văn Bình", None)]:
+        p = doc.add_paragraph(text, style=style)
+        p.runs[0].bold = text.isupper() or text in ("Thử danh sách theo kiểu đoạn", "Lê Văn Bình") or None
+    doc.save(str(tmp_path / "ds.docx"))
+    proc = run_kh("import", str(tmp_path / "ds.docx"), "-o", str(tmp_path / "plans" / "p.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    plan = load(tmp_path / "plans" / "p.yaml")
+    assert plan["sections"][0]["bullets"] == [{"text": "Ý lớn thứ nhất", "bullets": ["Ý nhỏ"]}, "Ý lớn thứ hai"]

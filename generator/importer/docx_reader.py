@@ -48,6 +48,7 @@ class _Level:
     fmt: str = "decimal"
     text: str = "%1."
     start: int = 1
+    indent: int | None = None
 
 
 @dataclass
@@ -56,6 +57,13 @@ class _Numbering:
     nums: dict[str, tuple[str, dict[int, int]]] = field(default_factory=dict)
     counters: dict[str, list[int | None]] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
+
+    def indent(self, num_id: str, ilvl: int) -> int | None:
+        """The left indent a list level gives its paragraphs."""
+        if num_id not in self.nums:
+            return None
+        level = self.abstract.get(self.nums[num_id][0], {}).get(max(0, min(ilvl, 8)))
+        return level.indent if level else None
 
     def label(self, num_id: str, ilvl: int) -> str | None:
         if num_id not in self.nums:
@@ -171,7 +179,8 @@ class _Reader:
                 levels[int(lvl.get(f"{W}ilvl"))] = _Level(
                     fmt=fmt.get(f"{W}val") if fmt is not None else "decimal",
                     text=text.get(f"{W}val") if text is not None else "",
-                    start=int(start.get(f"{W}val")) if start is not None else 1)
+                    start=int(start.get(f"{W}val")) if start is not None else 1,
+                    indent=_indent(lvl.find(f"{W}pPr")))
             n.abstract[ab.get(f"{W}abstractNumId")] = levels
         for num in root.iter(f"{W}num"):
             aid = num.find(f"{W}abstractNumId").get(f"{W}val")
@@ -237,11 +246,15 @@ class _Reader:
             num = self._style_attr(style_id, "num")
         runs = self._runs(p, style_id)
         label = None
+        indent = _indent(ppr)
         if num is not None and num[0] != "0" and "".join(r.text for r in runs).strip():
             label = self.numbering.label(num[0], num[1])
+            if indent is None:
+                indent = self.numbering.indent(num[0], num[1])
         where = cell or f"đoạn {self.count['p']}"
         style = self.styles[style_id].name if style_id in self.styles else ""
-        return Para(merge_runs(runs), where, align, style, label, num[1] if num else 0, self.section)
+        return Para(merge_runs(runs), where, align, style, label, num[1] if num else 0,
+                    indent if label else None, self.section)
 
     def _runs(self, p: Any, style_id: str | None, note_ok: bool = True) -> list[Run]:
         runs: list[Run] = []
@@ -330,6 +343,18 @@ class _Reader:
             vals = [b.get(f"{W}val") for b in borders]
             visible = any(v not in ("none", "nil") for v in vals)
         return Table(rows, f"bảng {t}", self.section, visible)
+
+
+def _indent(ppr: Any) -> int | None:
+    """Left indent of a paragraph or list level, in twips, when given."""
+    ind = ppr.find(f"{W}ind") if ppr is not None else None
+    if ind is None:
+        return None
+    value = ind.get(f"{W}left") or ind.get(f"{W}start")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _is_landscape(sect: Any) -> bool:

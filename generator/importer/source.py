@@ -32,6 +32,7 @@ class Para:
     style: str = ""
     auto_label: str | None = None    # label made by Word's list numbering (numbering.xml)
     auto_level: int = 0              # list level (ilvl) of that label
+    indent: int | None = None        # left indent (twips) of a Word list item, when set
     section: int = 0                 # index of the document section (page orientation) it is in
 
     @property

@@ -46,10 +46,21 @@ class SectionTree:
                     self.report.fix(para.where, para.text, f"số gõ tay '{text[:typed.length].strip()}' sau số tự"
                                     f" động '{para.auto_label}' bị bỏ (typed number after an automatic one)")
                     drop = lead + typed.length
-                return Label(auto.kind, auto.value, -1 - para.auto_level if auto.kind == "dash" else 0), drop
+                return Label(auto.kind, auto.value, -1 - self.bullet_depth(para) if auto.kind == "dash" else 0), drop
         if typed:
             return typed, lead + typed.length
         return None
+
+    def bullet_depth(self, para: Para) -> int:
+        """Nesting of a Word bullet: its list level, or its place among the bullets' indents (bullets
+        from different lists, e.g. styles "List Bullet" and "List Bullet 2", all at level 0)."""
+        if not hasattr(self, "_bullet_indents"):
+            self._bullet_indents = sorted({p.indent for p in self._paras_all()
+                                           if p.auto_label and p.indent is not None
+                                           and find_label(p.auto_label + " x") is not None
+                                           and find_label(p.auto_label + " x").kind == "dash"})
+        by_indent = self._bullet_indents.index(para.indent) if para.indent in self._bullet_indents else 0
+        return max(para.auto_level, min(by_indent, 2))
 
     def rank(self, label: Label, stack: list[_Node]) -> int:
         if label.kind == "roman":
