@@ -324,3 +324,19 @@ def test_bullets_from_list_styles_nest_by_indent(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     plan = load(tmp_path / "plans" / "p.yaml")
     assert plan["sections"][0]["bullets"] == [{"text": "Ý lớn thứ nhất", "bullets": ["Ý nhỏ"]}, "Ý lớn thứ hai"]
+
+
+def test_a_different_profile_under_the_same_name_is_not_overwritten(imported: dict[str, tuple[Path, dict]],
+                                                                    tmp_path: Path) -> None:
+    source = imported["typed"][0].parent / "ke-hoach-typed.docx"
+    (tmp_path / "orgs").mkdir()
+    other = tmp_path / "orgs" / "quan-5.yaml"
+    other.write_text("name: Phòng Nội vụ Quận 5\nheader: [ỦY BAN NHÂN DÂN QUẬN 5, PHÒNG NỘI VỤ]\nsymbol: PNV\n"
+                     "place: Quận 5\n", encoding="utf-8")
+    before = other.read_bytes()
+    proc = run_kh("import", str(source), "-o", str(tmp_path / "p.yaml"))
+    assert proc.returncode == 1 and "quan-5.yaml" in proc.stderr and "--force" in proc.stderr
+    assert other.read_bytes() == before and not (tmp_path / "p.yaml").exists()
+    proc = run_kh("import", str(source), "-o", str(tmp_path / "p.yaml"), "--org", "q5-ubnd")
+    assert proc.returncode == 0, proc.stderr
+    assert other.read_bytes() == before and (tmp_path / "orgs" / "q5-ubnd.yaml").is_file()
