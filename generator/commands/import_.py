@@ -41,8 +41,9 @@ def import_(source: Path, output: Path, org_key: str | None, update_org: bool, f
     try:
         outcome = pipeline.build(source, output, org_key=org_key, update_org=update_org)
         if outcome.org_text is not None and outcome.org_path.exists() and not (force or update_org):
-            raise pipeline.ImportFailure(f"{outcome.org_path}: hồ sơ đã có và khác; dùng --update-org hoặc --force"
-                                        " (profile exists and differs)")
+            raise pipeline.ImportFailure(
+                f"{outcome.org_path}: đã có hồ sơ cùng tên của cơ quan khác; chọn mã khác bằng --org, hoặc --force"
+                " để ghi đè (a different profile has this name; pick another key with --org, or --force)")
         pipeline.validate(outcome, output)
         if not dry_run:
             pipeline.write(outcome, output, force=force)
