@@ -337,6 +337,8 @@ def test_a_different_profile_under_the_same_name_is_not_overwritten(imported: di
     proc = run_kh("import", str(source), "-o", str(tmp_path / "p.yaml"))
     assert proc.returncode == 1 and "quan-5.yaml" in proc.stderr and "--force" in proc.stderr
     assert other.read_bytes() == before and not (tmp_path / "p.yaml").exists()
+    proc = run_kh("import", str(source), "-o", str(tmp_path / "p.yaml"), "--update-org")
+    assert proc.returncode == 1 and other.read_bytes() == before and not (tmp_path / "p.yaml").exists()
     proc = run_kh("import", str(source), "-o", str(tmp_path / "p.yaml"), "--org", "q5-ubnd")
     assert proc.returncode == 0, proc.stderr
     assert other.read_bytes() == before and (tmp_path / "orgs" / "q5-ubnd.yaml").is_file()

@@ -40,7 +40,7 @@ def import_(source: Path, output: Path, org_key: str | None, update_org: bool, f
             f"{output}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")))
     try:
         outcome = pipeline.build(source, output, org_key=org_key, update_org=update_org)
-        if outcome.org_text is not None and outcome.org_path.exists() and not (force or update_org):
+        if outcome.org_text is not None and outcome.org_path.exists() and not (force or outcome.reused):
             raise pipeline.ImportFailure(
                 f"{outcome.org_path}: đã có hồ sơ cùng tên của cơ quan khác; chọn mã khác bằng --org, hoặc --force"
                 " để ghi đè (a different profile has this name; pick another key with --org, or --force)")

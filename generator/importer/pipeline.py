@@ -33,6 +33,7 @@ class Outcome:
     org_key: str
     org_path: Path
     report: Report
+    reused: bool = False      # org_text, if any, is the matching profile with additions (--update-org)
 
 
 def read_source(path: Path) -> SourceDoc:
@@ -95,7 +96,7 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
     _prefer_task_assignments(plan, org_text if org_text is not None else _read(org_path), org_path.name, report)
     plan_text = dump_new(plan, "plan")
     plan_text = plan_text.replace("\n", f"\n# Nhập từ (imported from) {source.name} bằng kh import.\n", 1)
-    return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report)
+    return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report, reused)
 
 
 def _template_year(plan: dict[str, Any], report: Report) -> None:
