@@ -107,7 +107,18 @@ def guess_indent(text: str) -> tuple[int, int, int]:
 
 
 def load_text(text: str, name: str = "<yaml>") -> Any:
-    """Parse ``text`` round-trip (CommentedMap/CommentedSeq keeping comments, order, quoting)."""
+    """Parse ``text`` round-trip (CommentedMap/CommentedSeq keeping comments, order, quoting).
+
+    The text first goes through kh's own reader, which refuses hostile YAML (alias bombs, deep
+    nesting, huge numbers, control characters) with located messages, before ruamel sees it.
+    """
+    from .errors import PlanError
+    from .readers.yamlsource import parse
+
+    try:
+        parse(text, name)
+    except PlanError as exc:
+        raise YamlRtError(exc.format()) from None
     try:
         return make_yaml().load(text)
     except Exception as exc:  # ruamel raises many error types; all mean "not valid YAML"
@@ -179,9 +190,12 @@ def kind_of(path: str | Path, data: Any = None) -> Kind:
     return "plan"
 
 
-def format_text(text: str, kind: Kind = "plan") -> str:
-    """The canonical layout of a plan (``kind="plan"``) or profile (``"org"``) file. Idempotent."""
-    data = load_text(text)
+def format_text(text: str, kind: Kind = "plan", name: str = "<yaml>") -> str:
+    """The canonical layout of a plan (``kind="plan"``) or profile (``"org"``) file. Idempotent.
+
+    ``name`` is the file name used in error messages.
+    """
+    data = load_text(text, name)
     if data is None:
         return text
     canonicalise(data, kind)

@@ -126,3 +126,17 @@ def test_reordered_keys_take_their_comments_along() -> None:
         "number: 5   # số\nsubject: S  # eol s\n\n# trước bases\nbases:\n  - text: x   # eol x\n\n"
         "# trước intro\nintro: I\n# trước sections\nsections:\n  - title: T\n    numbering: decimal  # kiểu\n"
         "    bullets: [a]\n\n# cuối\n")
+
+
+def test_fmt_refuses_an_alias_bomb_quickly(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdef", "bcdefg", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+    bomb.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = bomb.read_bytes()
+    proc = run_kh("fmt", str(bomb))
+    assert proc.returncode == 2 and f"{bomb}:" in proc.stderr and "alias" in proc.stderr
+    assert bomb.read_bytes() == before
+    proc = run_kh("clone", str(bomb), str(tmp_path / "new.yaml"))
+    assert proc.returncode != 0 and not (tmp_path / "new.yaml").exists()

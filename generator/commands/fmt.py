@@ -23,6 +23,13 @@ def yaml_files(paths: tuple[Path, ...]) -> list[Path]:
     return out
 
 
+def _peek(text: str) -> object:
+    """The top-level keys of a file (to tell a profile from a plan), or None when unreadable."""
+    import re
+
+    return {m.group(1): None for m in re.finditer(r"(?m)^([A-Za-z_]+):", text)}
+
+
 @click.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--check", is_flag=True,
@@ -43,8 +50,12 @@ def fmt(paths: tuple[Path, ...], check: bool, quiet: bool) -> None:
     for path in yaml_files(paths):
         try:
             text = yamlrt.read_text(path)
-            new = yamlrt.format_text(text, yamlrt.kind_of(path, yamlrt.plain_data(text)))
-        except (yamlrt.YamlRtError, UnicodeDecodeError, OSError) as exc:
+            new = yamlrt.format_text(text, yamlrt.kind_of(path, _peek(text)), str(path))
+        except yamlrt.YamlRtError as exc:
+            click.secho(str(exc), fg="red", err=True)
+            status = 2
+            continue
+        except (UnicodeDecodeError, OSError) as exc:
             click.secho(f"{path}: {exc}", fg="red", err=True)
             status = 2
             continue
