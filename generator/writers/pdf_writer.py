@@ -1,11 +1,18 @@
 """Writer: .docx → PDF through LibreOffice (headless), and PDF pages → PNG images (poppler).
 
-One :class:`Converter` serves a whole run. It prefers a *warm* LibreOffice: ``soffice`` started
-once in the background, listening on a private named pipe, driven by ``lo_bridge.py`` under a
-Python that has LibreOffice's ``uno`` module (Debian: python3-uno); each conversion then costs
-~0.15 s instead of ~1.6 s. Without ``uno`` it falls back to one ``soffice --convert-to pdf`` call
-for all files of the run. Either way LibreOffice runs with its own temporary profile and is
-stopped when the converter closes (also on Ctrl-C). ``KH_PDF_MODE=server|batch`` forces a mode.
+One :class:`Converter` serves a whole run, in one of two ways (both measured in bench/RESULTS.md):
+
+- ``batch``: one ``soffice --convert-to pdf`` call for all files handed over together (a folder
+  build); the faster way when every file is known up front;
+- ``server``: a *warm* LibreOffice, started once in the background, listening on a private named
+  pipe, driven by ``lo_bridge.py`` under a Python that has LibreOffice's ``uno`` module (Debian:
+  python3-uno); each conversion then costs ~0.2 s instead of ~1.6 s: the way for documents that
+  come one at a time (``kh watch``, ``kh preview``).
+
+By default (``auto``) a batch of files goes the first way and single files the second (when
+``uno`` is there); a failing server falls back to the one-call way. LibreOffice runs with its own
+temporary profile and is stopped when the converter closes (also on Ctrl-C).
+``KH_PDF_MODE=server|batch`` forces a mode.
 """
 
 from __future__ import annotations
@@ -81,7 +88,7 @@ class Converter:
     def __init__(self, *, note: Callable[[str], None] | None = None, mode: str | None = None,
                  timeout: float = 120.0) -> None:
         self.note = note
-        self.mode = mode or os.environ.get("KH_PDF_MODE") or ("server" if uno_python() else "batch")
+        self.mode = mode or os.environ.get("KH_PDF_MODE") or "auto"
         self.timeout = timeout
         self._tmp: Path | None = None
         self._office: subprocess.Popen[bytes] | None = None
@@ -207,7 +214,10 @@ class Converter:
         if not docs:
             return []
         done: list[bytes | KhError] = []
-        if self.mode == "server":
+        mode = self.mode
+        if mode == "auto":   # measured (bench/RESULTS.md (d)): one call wins for a batch, warm for one at a time
+            mode = "batch" if len(docs) > 1 and self._bridge is None else ("server" if uno_python() else "batch")
+        if mode == "server":
             try:
                 for doc in docs:
                     done.append(self._convert_server(doc))
