@@ -262,11 +262,18 @@ class Converter:
         for name, data in zip(names, docs, strict=True):
             name.write_bytes(data)
         cmd = [*self._office_cmd(tmp / "profile"), "--convert-to", "pdf", "--outdir", str(batch), *map(str, names)]
+        office = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, env=self._env(), start_new_session=True)
         try:
-            subprocess.run(cmd, capture_output=True, timeout=self.timeout * len(docs), env=self._env(),
-                           start_new_session=True)
+            office.wait(timeout=self.timeout * len(docs))
         except subprocess.TimeoutExpired:
             pass
+        finally:   # also on Ctrl-C: LibreOffice (its whole process group) goes with us
+            try:
+                os.killpg(office.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            office.wait()
         out: list[bytes | KhError] = []
         for name in names:
             pdf = name.with_suffix(".pdf")
