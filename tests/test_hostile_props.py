@@ -44,7 +44,7 @@ TEXT_EXAMPLES = int(os.environ.get("KH_PROP_EXAMPLES", "30"))
 MUTATIONS = int(os.environ.get("KH_MUTATIONS", "300"))
 FUZZ_SEED = int(os.environ.get("KH_FUZZ_SEED", "2025"))
 
-XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 SPECIALS = ["&", "<", ">", '"', "'", "]]>", "{%p", "{{r", "{#", "%}", "}}", "{%", "\x01", "\x0b", "\x0c", "\x1b",
             "\x7f", "\u200b", "\u200d", "\u200e", "\u202e", "\u2066", "\ufeff", "\u00ad", "\U0001F468\u200d\U0001F469",
             "\U0001F600", "\u0301", unicodedata.normalize("NFD", "Nghệ Tĩnh"), "*", "**", "^[", "]", "[", "\\",
@@ -55,10 +55,11 @@ _PIECE = st.one_of(st.sampled_from(SPECIALS), st.text(_CHAR, min_size=1, max_siz
 TEXT = st.lists(_PIECE, max_size=8).map("".join)
 
 
-def escape(text: str) -> str:
-    """What a user writes to get ``text`` printed literally: marks escaped, Jinja braces as expressions."""
+def escape(text: str, expressions: bool = True) -> str:
+    """What a user writes to get ``text`` printed literally: marks escaped, and in plan text (where
+    ``{{ }}`` is an expression; a profile's text is literal) each brace written as an expression."""
     text = re.sub(r"([\\*^\[\]])", r"\\\1", text)
-    return text.replace("{", "{{ '{' }}")
+    return text.replace("{", "{{ '{' }}") if expressions else text
 
 
 #: field → where it sits in the plan; every value is wrapped "A … Z" so edges are never trimmed.
@@ -88,6 +89,15 @@ def make_plan(v: dict[str, str]) -> dict:
             {"type": "budget", "title": "Dự toán", "items": [{"item": v["item"], "unit": v["measure"],
                                                               "quantity": 2, "price": 1000}]}],
     }
+
+
+def dump(plan: dict) -> str:
+    """The plan as YAML a user could have saved: UTF-8, except that PyYAML writes NEL, LS and PS raw,
+    which YAML reads back as line breaks (kh refuses a raw NEL), so such a plan is written escaped."""
+    source = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=100)
+    if any(c in source for c in "\x85\u2028\u2029"):
+        source = yaml.safe_dump(plan, allow_unicode=False, sort_keys=False, width=100)
+    return source
 
 
 def squash(text: str) -> str:
@@ -129,7 +139,7 @@ def test_any_text_in_every_field_builds_a_clean_document_with_that_text(tmp_path
     def check(raw: dict[str, str]) -> None:
         values = {f: f"A{raw[f]}Z" for f in FIELDS}
         plan = make_plan({f: escape(t) for f, t in values.items()})
-        source = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False, width=100)
+        source = dump(plan)
         n = len(built)
         path = tmp_path / f"p{n}.yaml"
         path.write_text(source, encoding="utf-8")
@@ -146,6 +156,52 @@ def test_any_text_in_every_field_builds_a_clean_document_with_that_text(tmp_path
             assert re.search(rf"{path.name}:\d+:\d+: .*U\+00", output), (field, output)
         if not removed:
             assert "U+00" not in output
+
+    check()
+    assert_word_clean(*built)
+
+
+DECISION_FIELDS = ["d_subject", "d_basis", "article", "d_recipient", "d_archive", "d_authority", "short_name",
+                   "header", "parent", "place", "unit", "position", "signer_name", "subject", "title"]
+
+
+PROFILE_FIELDS = {"short_name", "header", "parent", "place", "unit", "d_authority"}
+
+
+def make_decision_plan(v: dict[str, str]) -> dict:
+    """A plan issued by a decision, with its organisation profile and signer written inline."""
+    return {
+        "org": {"name": "Ủy ban nhân dân xã", "short_name": v["short_name"], "header": [v["header"]],
+                "parent": [v["parent"]], "symbol": "UBND", "place": v["place"], "authority": v["d_authority"],
+                "units": {"u": v["unit"]}},
+        "year": 2025, "subject": v["subject"],
+        "decision": {"number": 12, "date": "2025-03-01", "subject": v["d_subject"], "bases": [{"text": v["d_basis"]}],
+                     "articles": [v["article"]], "recipients": [v["d_recipient"]], "archive": v["d_archive"],
+                     "signer": {"authority": ["KT. CHỦ TỊCH"], "position": v["position"], "name": v["signer_name"]}},
+        "sections": [{"title": v["title"], "assignments": [{"unit": "u", "tasks": ["Việc một"]}]}],
+    }
+
+
+def test_any_text_in_a_decision_and_an_inline_profile(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    built: list[Path] = []
+
+    @settings(PROFILE, max_examples=max(TEXT_EXAMPLES // 3, 5))
+    @given(st.fixed_dictionaries({f: TEXT for f in DECISION_FIELDS}))
+    def check(raw: dict[str, str]) -> None:
+        values = {f: f"A{raw[f]}Z" for f in DECISION_FIELDS}
+        source = dump(make_decision_plan({f: escape(t, f not in PROFILE_FIELDS) for f, t in values.items()}))
+        path = tmp_path / f"d{len(built)}.yaml"
+        path.write_text(source, encoding="utf-8")
+        out = path.with_suffix(".docx")
+        code, output = _run("build", path.name, "-o", out.name)
+        assert code == 0, output
+        built.append(out)
+        document = squash(docx_text(out))
+        for field, text in values.items():
+            assert squash(XML_BAD.sub("", text)) in document, (field, text)
+            if XML_BAD.search(text):
+                assert re.search(rf"{path.name}:\d+:\d+: .*U\+00", output), (field, output)
 
     check()
     assert_word_clean(*built)

@@ -117,7 +117,7 @@ _PLAIN_TOP = {"subject", "recipients", "archive", "attached_to", "org", "signer"
 _PLAIN_DECISION = {"subject", "recipients", "archive", "authority", "issuer", "signer"}
 _PLAIN_APPENDIX = {"title", "heading", "topic_header", "fields", "columns"}
 
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _JINJA = ("{{", "{%", "{#")
 _JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
@@ -244,11 +244,17 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
     return _walk(value, path, tidy)
 
 
-def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False) -> None:
-    """Fields printed as plain text: refuse emphasis and footnotes there, turn escapes (\\*) into the mark."""
+def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False,
+                  prefix: Path_ = ()) -> None:
+    """Fields printed as plain text: refuse emphasis and footnotes there, turn escapes (\\*) into the mark.
+
+    ``prefix``: where ``value`` sits in the file (an inline profile is ``("org",)``).
+    """
 
     def check(text: str, where: Path_) -> str:
-        if _kind(where, profile) != "plain":
+        if not prefix and not profile and where[:1] == ("org",):
+            return text        # an inline profile: done by _resolve_org before it is validated
+        if _kind(where[len(prefix):], profile) != "plain":
             return text
         try:
             spans = parse_inline(text)
@@ -262,7 +268,7 @@ def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: 
             return text
         return "".join(s.text for s in spans)
 
-    _walk(value, (), check)
+    _walk(value, prefix, check)
 
 
 def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
@@ -298,8 +304,9 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
     """
 
     def expand(text: str, where: Path_) -> str:
-        if _kind(where, False) not in ("prose", "plain") or not any(t in text for t in _JINJA):
-            return text
+        if where[:1] == ("org",) or _kind(where, False) not in ("prose", "plain") \
+                or not any(t in text for t in _JINJA):
+            return text        # a profile's text (inline too) is literal: no expressions there
         from ..sandbox import explain
 
         try:
@@ -360,6 +367,10 @@ def _resolve_org(data: dict[str, Any], plan_path: Path, src: Source,
                  problems: list[Problem]) -> tuple[Org | None, Source | None]:
     ref = data.get("org")
     if isinstance(ref, dict):
+        before = len(problems)
+        _plain_fields(ref, src, problems, profile=True, prefix=("org",))
+        if len(problems) > before:
+            return None, None
         try:
             return _validate(_model("Org"), ref, src, prefix=("org",)), None
         except PlanError as exc:
