@@ -362,3 +362,21 @@ def test_profile_unit_names_are_prose_and_checked(project: Path):
     plan = read_plan(_plan(project, BASE.replace("archive: VT, NV", "archive: VT, NV\ntasks: [{tasks: [{task: a,"
                                                                     " lead: noi-vu}]}]")))
     assert plan.tasks[0].tasks[0].lead == ["Phòng Nội vụ quận"]
+
+
+def test_c1_controls_are_removed_with_a_warning(project: Path, capsys):
+    """U+0080-U+009F are legal XML but Word refuses them: removed, and said where."""
+    plan = read_plan(_plan(project, BASE.replace("Nội dung", '"Nội\\x8e dung\\N"')))
+    assert plan.sections[0].text == ["Nội dung"]
+    err = capsys.readouterr().err
+    assert "x.yaml:7:11: sections[0].text" in err and "U+008E" in err and "U+0085" in err
+
+
+def test_profile_text_is_literal(project: Path):
+    """No expressions in a profile (shared between plans): braces there are printed as written."""
+    orgs = project / "orgs" / "q3.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("noi-vu: Phòng Nội vụ quận",
+                                                             "noi-vu: 'Phòng {{ year }} {%p'"), encoding="utf-8")
+    plan = read_plan(_plan(project, BASE.replace("archive: VT, NV", "archive: VT, NV\ntasks: [{tasks: [{task: a,"
+                                                                    " lead: noi-vu}]}]")))
+    assert plan.tasks[0].tasks[0].lead == ["Phòng {{ year }} {%p"]
