@@ -448,7 +448,7 @@ class _Builder:
         if as_key:
             path = self.stack[-1].path
         self._count(1, ev.start_mark, path)
-        value = self._construct(ev, path)
+        value = self._construct(ev, path, as_key)
         if self.pasted and isinstance(value, str):
             value = value.translate(_UNPASTE_MAP)
         if not as_key:
@@ -459,7 +459,7 @@ class _Builder:
             self.anchors[ev.anchor] = (value, 1, [], path)
         self._place(value, 1, ev.start_mark)
 
-    def _construct(self, ev: Any, path: Path_) -> Any:
+    def _construct(self, ev: Any, path: Path_, as_key: bool = False) -> Any:
         tag = ev.tag
         if tag is None and not ev.implicit[0] or tag == "!":   # quoted or '!': a string, nothing to resolve
             return ev.value
@@ -481,7 +481,8 @@ class _Builder:
             value = _constructor.yaml_constructors[tag](_constructor, node)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
             is_date = tag.endswith("timestamp")
-            self._fail(ev.start_mark, path, f"giá trị không hợp lệ (invalid value) '{ev.value}'"
+            what = "khóa không hợp lệ (invalid key)" if as_key else "giá trị không hợp lệ (invalid value)"
+            self._fail(ev.start_mark, path, f"{what} '{ev.value}'"
                        + (": ngày không có thật (no such date)" if is_date else f": {exc}"),
                        expected="ngày có thật dạng YYYY-MM-DD, ví dụ 2025-04-29" if is_date else None)
             return _INVALID
