@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextvars
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -303,6 +304,13 @@ def _env_call(name: str, args: list[nodes.Expr], lineno: int) -> nodes.Call:
 
 
 # ------------------------------------------------------------------ environment
+#: Compiled code by (environment class, autoescape, source, name, filename, defer_init); LRU.
+_CODE_CACHE: dict[tuple[Any, ...], Any] = {}
+_CODE_CACHE_SIZE = 256
+_CODE_CACHE_MAX_SOURCE = 4_000_000     # characters; a larger source is compiled every time
+_CODE_LOCK = threading.Lock()
+
+
 class _BoundedTemplate(Template):
     """A template whose render stops at the environment's output cap and budgets."""
 
@@ -344,6 +352,29 @@ class BoundedEnvironment(SandboxedEnvironment):
             self.filters[name] = _guard_filter(name, fn)
 
     # --- parse-time checks
+    def compile(self, source: Any, name: str | None = None, filename: str | None = None,  # type: ignore[override]
+                raw: bool = False, defer_init: bool = False) -> Any:
+        """Jinja's compile, its code object kept per source text (parse checks run on a miss).
+
+        The code depends only on the source and this environment's class and escaping, never on a
+        render's data, so one template's code is reused for every plan (folder builds, watch).
+        Errors are not kept: a broken source raises again on every compile.
+        """
+        if not isinstance(source, str) or raw or len(source) > _CODE_CACHE_MAX_SOURCE:
+            return super().compile(source, name, filename, raw, defer_init)
+        key = (type(self), self.autoescape, source, name, filename, defer_init)
+        with _CODE_LOCK:
+            code = _CODE_CACHE.pop(key, None)
+            if code is not None:
+                _CODE_CACHE[key] = code          # most recently used last
+                return code
+        code = super().compile(source, name, filename, raw, defer_init)
+        with _CODE_LOCK:
+            _CODE_CACHE[key] = code
+            while len(_CODE_CACHE) > _CODE_CACHE_SIZE:
+                _CODE_CACHE.pop(next(iter(_CODE_CACHE)))
+        return code
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
         guarded = _Guard(name, filename).visit(tree)
