@@ -8,7 +8,6 @@ reproducibly. Undefined template variables are errors, text is XML-escaped.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from ..resources import templates_dir
 from ..typography import Span
 from . import appendix_docx, closing_docx, footnotes, geometry, metrics
 from .blocks import Layout, layout
-from .package import normalise_zip
+from .package import package_bytes
 
 TEMPLATES_DIR = templates_dir()  # repo templates/, or package data in an installed wheel
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
@@ -144,9 +143,7 @@ def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return normalise_zip(buf.getvalue())
+    return package_bytes(tpl.docx)      # zipped once, fixed timestamps (as save + normalise_zip)
 
 
 _STRICT: dict[type, type] = {}

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import zipfile
 from pathlib import Path
+from typing import Any
 
 #: Every zip entry gets this timestamp, so identical input gives identical bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -20,7 +21,48 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 def normalise_zip(data: bytes) -> bytes:
     """Re-pack a .docx with fixed timestamps, attributes and a stable entry order."""
     src = zipfile.ZipFile(io.BytesIO(data))
-    order = {name: i for i, name in enumerate(src.namelist())}
+    entries = _Entries()
+    for name in src.namelist():
+        entries.add(name, src.read(name))
+    return _pack(entries.blobs)
+
+
+def package_bytes(document: Any) -> bytes:
+    """A python-docx document as reproducible .docx bytes, compressed once.
+
+    The same bytes as ``document.save()`` followed by :func:`normalise_zip`: python-docx's own
+    package writer lists the entries, and the zip is written once with fixed timestamps.
+    """
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = package.parts
+    entries = _Entries()
+    PackageWriter._write_content_types_stream(entries, parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, parts)
+    return _pack(entries.blobs)
+
+
+class _Entries:
+    """Stands in for python-docx's zip writer: keeps each entry's bytes, in writing order."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.add(pack_uri.membername, blob)
+
+    def add(self, name: str, blob: bytes) -> None:
+        self.blobs.pop(name, None)      # a name written again counts where it was written last
+        self.blobs[name] = blob
+
+
+def _pack(blobs: dict[str, bytes]) -> bytes:
+    """Entries (in order) zipped: content types and package rels first, fixed time and attributes."""
+    order = {name: i for i, name in enumerate(blobs)}
     names = sorted(order, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", order[n]))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -29,7 +71,7 @@ def normalise_zip(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, blobs[name])
     return out.getvalue()
 
 
