@@ -105,6 +105,8 @@ def parse_inline(text: str) -> list[Span]:
     >>> parse_inline("a **b** *c*")
     [Span(text='a '...), Span(text='b', bold=True...), Span(text=' '...), Span(text='c'...italic=True...)]
     """
+    if _TOKEN.search(text) is None:     # no marks at all (most task-table cells): one plain span
+        return [Span(text)] if text else []
     spans, pos = _parse(text, 0, nested=False)
     return spans
 
