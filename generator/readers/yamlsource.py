@@ -223,7 +223,8 @@ def parse(text: str, name: str) -> Source:
     _check_controls(src)
     builder = _Builder(src)
     try:
-        builder.run(text.translate(_PASTE_MAP))
+        # translate() looks up every character: only a file holding VT, FF or a BOM needs it
+        builder.run(text.translate(_PASTE_MAP) if any(c in text for c in "\x0b\x0c\ufeff") else text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
