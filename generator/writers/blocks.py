@@ -566,7 +566,7 @@ def column_warnings(table: Table, landscape: bool, name: str, columns: list[Colu
     text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
     headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
         if table.rows and table.rows[0].kind == "header" else [""] * len(table.widths)
-    words: list[set[tuple[str, bool]]] = [set() for _ in table.widths]    # each word measured once
+    texts: list[set[tuple[str, bool]]] = [set() for _ in table.widths]    # each text split once
     for row in table.rows:
         if row.kind == "group" or len(row.cells) != len(table.widths):
             continue
@@ -574,7 +574,8 @@ def column_warnings(table: Table, landscape: bool, name: str, columns: list[Colu
             for spans in cell.paras:
                 for span in spans:
                     if span.note is None:
-                        words[col].update((w, span.bold or cell.bold) for w in span.text.split())
+                        texts[col].add((span.text, span.bold or cell.bold))
+    words = [{(w, b) for text, b in col for w in text.split()} for col in texts]   # each word measured once
     longest = [max(((metrics.text_width_pt(w, 13, bold=b), w) for w, b in col), default=(0.0, ""))
                for col in words]
     sized = bool(columns) and all(c.width for c in columns or [])
