@@ -140,3 +140,8 @@ def test_fmt_refuses_an_alias_bomb_quickly(tmp_path: Path) -> None:
     assert bomb.read_bytes() == before
     proc = run_kh("clone", str(bomb), str(tmp_path / "new.yaml"))
     assert proc.returncode != 0 and not (tmp_path / "new.yaml").exists()
+
+
+def test_example_plans_and_profiles_are_fmt_clean() -> None:
+    proc = run_kh("fmt", "--check", "plans")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
