@@ -51,14 +51,30 @@ _PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, load_dtd=False
 _JC = {"left": "left", "right": "right", "center": "center"}
 
 
-def _parse(xml: str) -> Any:
+_T = f"{{{_W}}}t"
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _parse(xml: str, *, space: bool = True) -> Any:
     """The element ``xml`` (``w:`` markup, no namespace declaration, its first tag not empty).
 
     The declaration goes on the element itself: moved into the document it is dropped as
     redundant (a declaration on a wrapper would be re-resolved for every element, far slower).
+    Text elements get ``xml:space="preserve"`` here, or (``space=False``) from
+    :func:`_preserve_space` once in the document: lxml moves ``xml:`` attributes between
+    documents in quadratic time (a 10,000-row table: seconds).
     """
     end = xml.index(">")
-    return etree.fromstring(f'{xml[:end]} xmlns:w="{_W}"{xml[end:]}', _PARSER)
+    el = etree.fromstring(f'{xml[:end]} xmlns:w="{_W}"{xml[end:]}', _PARSER)
+    if space:
+        _preserve_space(el)
+    return el
+
+
+def _preserve_space(el: Any) -> None:
+    """``xml:space="preserve"`` on every ``w:t`` in ``el`` (their only attribute)."""
+    for t in el.iter(_T):
+        t.set(_SPACE, "preserve")
 
 
 def _text(text: str) -> str:
@@ -82,7 +98,7 @@ def _runs_xml(spans: list[Span], notes: list[list[footnotes.Run]] | None = None)
             if i:
                 out.append("<w:br/>")
             if line:
-                out.append(f'<w:t xml:space="preserve">{_text(line)}</w:t>')
+                out.append(f"<w:t>{_text(line)}</w:t>")       # xml:space set by _parse
         out.append("</w:r>")
     return "".join(out)
 
@@ -131,10 +147,11 @@ _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="0000
 
 
 def table(tbl: Table, text_width: int, page_height_pt: float = 482.0,
-          notes: list[list[footnotes.Run]] | None = None) -> Any:
+          notes: list[list[footnotes.Run]] | None = None, *, space: bool = True) -> Any:
     """A bordered table; its header row repeats on every page, rows do not split across pages.
 
-    Built as XML text and parsed once (one lxml element per tag made from Python is ~5× slower).
+    Built as XML text and parsed once (one lxml element per tag made from Python is ~5× slower);
+    ``space=False``: see :func:`_parse`.
     """
     widths = [int(round(f * text_width)) for f in tbl.widths]
     widths[-1] += text_width - sum(widths)
@@ -150,7 +167,7 @@ def table(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     ]
     out += [_row_xml(row, widths, page_height_pt, notes) for row in tbl.rows]
     out.append("</w:tbl>")
-    return _parse("".join(out))
+    return _parse("".join(out), space=space)
 
 
 def row_height_pt(row: Row, widths: list[int], size_pt: float = 13.0) -> float:
@@ -276,6 +293,7 @@ def append_appendices(document: Any, appendices: list[AppendixLayout],
         text_width = LANDSCAPE_TEXT_WIDTH if app.landscape else TEXT_WIDTH
         for el in _appendix_elements(app, text_width, notes):
             final.addprevious(el)
+            _preserve_space(el)         # once in the document (see _parse)
         previous = _section_props(final, app.landscape, restart=True)
     last = previous
     final.getparent().replace(final, last)
@@ -294,7 +312,7 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
     ]
     out += [_para(p, notes) for p in app.before]
     usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
-    tbl = table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes)
+    tbl = table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes, space=False)
     out.append(tbl)
     # what follows the table (amount in words, notes, signature places) stays with its last row
     out += [_para(p, notes, keep_next=bool(app.signatures) or i < len(app.after) - 1)
