@@ -10,6 +10,7 @@ document python-docx holds. Styles come from the template (``KH Appendix ...``, 
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from typing import Any
 
@@ -83,6 +84,10 @@ def _text(text: str) -> str:
 
 
 def _runs_xml(spans: list[Span], notes: list[list[footnotes.Run]] | None = None) -> str:
+    if len(spans) == 1:                 # most table cells: one plain line
+        span = spans[0]
+        if span.note is None and not span.bold and not span.italic and "\n" not in span.text:
+            return f"<w:r><w:t>{_text(span.text)}</w:t></w:r>" if span.text else ""
     out = []
     for span in spans:
         if span.note is not None and notes is not None:
@@ -103,14 +108,19 @@ def _runs_xml(spans: list[Span], notes: list[list[footnotes.Run]] | None = None)
     return "".join(out)
 
 
-def _paragraph_xml(style: str, spans: list[Span], *, align: str | None = None, keep_next: bool = False,
-                   notes: list[list[footnotes.Run]] | None = None) -> str:
+@functools.lru_cache(maxsize=64)
+def _ppr(style: str, align: str | None, keep_next: bool) -> str:
     ppr = f'<w:pStyle w:val="{style.replace(" ", "")}"/>'
     if keep_next:
         ppr += "<w:keepNext/>"
     if align:
         ppr += f'<w:jc w:val="{_JC[align]}"/>'
-    return f"<w:p><w:pPr>{ppr}</w:pPr>{_runs_xml(spans, notes)}</w:p>"
+    return f"<w:p><w:pPr>{ppr}</w:pPr>"
+
+
+def _paragraph_xml(style: str, spans: list[Span], *, align: str | None = None, keep_next: bool = False,
+                   notes: list[list[footnotes.Run]] | None = None) -> str:
+    return f"{_ppr(style, align, keep_next)}{_runs_xml(spans, notes)}</w:p>"
 
 
 def paragraph(style: str, spans: list[Span], *, align: str | None = None, keep_next: bool = False,
