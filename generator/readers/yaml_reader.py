@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import numbering
 from ..errors import PlanError, Problem, did_you_mean, shorten, warn
+from ..gcpause import gc_paused
 from ..typography import MarkupError, clean, parse_inline
 from .yamlsource import Path_, Source, load, path_text, vi_number
 
@@ -34,7 +35,11 @@ ORG_DIRS = ("orgs", "../orgs")
 
 def read_plan(path: str | Path) -> Plan:
     """Read, resolve and validate the plan at ``path``."""
-    path = Path(path)
+    with gc_paused():          # see generator/gcpause.py
+        return _read_plan(Path(path))
+
+
+def _read_plan(path: Path) -> Plan:
     src = load(path)
     problems: list[Problem] = []
     data = src.data

@@ -7,15 +7,13 @@ reproducibly. Undefined template variables are errors, text is XML-escaped.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import KhError, TemplateError
+from ..gcpause import gc_paused
 from ..model import Plan
 from ..resources import templates_dir
 from ..typography import Span
@@ -110,25 +108,8 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
 
 def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     """Render ``plan`` into .docx bytes (byte-identical for identical input)."""
-    with _gc_paused():
+    with gc_paused():          # see generator/gcpause.py
         return _render_docx(plan, template)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cycle collector held off for one render, then back as it was.
-
-    A render makes hundreds of thousands of small objects that are all still alive, so the
-    collector's full passes would rescan them again and again (a 10,000-row table: 0.4 s, growing
-    faster than the table). Nothing a render makes needs the cycle collector to be freed in time.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _render_docx(plan: Plan, template: Path | None) -> bytes:
