@@ -58,11 +58,23 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
                 src = load(path)   # first: refuses devices, FIFOs and oversized files before reading
                 text = yamlrt.read_text(path)
                 kind = yamlrt.kind_of(path, src.data)
+                if fix:   # before validating: the errors --fix repairs are ones the reader refuses too
+                    fixed = lint.apply_fixes(path, lint.lint_source(src, text, kind))
+                    if fixed:
+                        click.echo(f"đã sửa (fixed) {fixed} chỗ: {path}")
+                        src, text = load(path), yamlrt.read_text(path)
                 unit_names: dict[str, str] = {}
                 if kind == "org":
                     read_org(path)
                 else:
-                    plan = read_plan(path)
+                    try:
+                        plan = read_plan(path)
+                    except errors.PlanError:   # still show the lint warnings (its errors are in the exception)
+                        extra = [f for f in lint.lint_source(src, text, kind) if not f.error]
+                        for finding in extra:
+                            click.secho(finding.problem(str(path)).format(), fg="yellow", err=True)
+                        warnings += len(extra)
+                        raise
                     unit_names = {code: unit.name for code, unit in plan.organisation.units.items()}
                     outcome = build_job(Job(path, path.with_suffix(".docx"), "docx"))   # rendered, not written
                     if outcome.error is not None:
@@ -73,15 +85,11 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
                 findings = lint.lint_source(src, text, kind, unit_names)
             except errors.KhError as exc:
                 status = max(status, fail(exc))
+                n_errors += len(getattr(exc, "problems", None) or [exc])
                 continue
             except (OSError, UnicodeDecodeError, yamlrt.YamlRtError) as exc:
                 status = max(status, fail(Exception(f"{path}: không đọc được (cannot read): {exc}")))
                 continue
-            if fix:
-                fixed = lint.apply_fixes(path, findings)
-                if fixed:
-                    click.echo(f"đã sửa (fixed) {fixed} chỗ: {path}")
-                    findings = lint.lint_source(load(path), yamlrt.read_text(path), kind, unit_names)
             reader = list(dict.fromkeys(p.format() for p in said))
             for line in [*reader, *notes]:
                 click.secho(line, fg="yellow", err=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import numbering
+from .. import lint, numbering
 from ..errors import PlanError, Problem, did_you_mean, shorten, warn
 from ..gcpause import gc_paused
 from ..typography import MarkupError, clean, parse_inline
@@ -46,6 +46,9 @@ def _read_plan(path: Path) -> Plan:
     if not isinstance(data, dict):
         raise PlanError([src.problem((), "tệp kế hoạch phải là một bảng khóa: giá trị (a plan is a mapping)",
                                      found=type(data).__name__)])
+    # What `kh check` calls an error (text kh adds typed by hand: the document would print it twice)
+    # stops the build too, so check and build always agree.
+    problems.extend(f.problem(src.file) for f in lint.error_findings(src))
     _tidy(data, (), src, problems)
     org, org_src = _resolve_org(data, path, src, problems)
     if org is not None:
