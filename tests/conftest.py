@@ -138,3 +138,15 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "orgs" / "q3.yaml").write_text(ORG, encoding="utf-8")
     (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")
     return tmp_path
+
+
+def git_commit_all(folder: Path) -> None:
+    """Make ``folder`` a git repository with everything in it committed (skips when git is missing)."""
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
+    subprocess.run([*git, "add", "."], cwd=folder, check=True)
+    subprocess.run([*git, "commit", "-qm", "plan"], cwd=folder, check=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PLANS, run_kh
+from .conftest import PLANS, git_commit_all, run_kh
 from .plan_edits import make_clone
 
 
@@ -108,12 +108,7 @@ def test_markdown_and_colour(clone: tuple[Path, Path]) -> None:
 
 
 def test_rev_compares_with_git(project: Path) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    subprocess.run([*git, "add", "."], cwd=project, check=True)
-    subprocess.run([*git, "commit", "-qm", "plan"], cwd=project, check=True)
+    git_commit_all(project)
     plan = project / "plan.yaml"
     assert run_kh("diff", str(plan), "--rev", "HEAD").returncode == 0
     text = plan.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .conftest import PLANS, ROOT, nd30check, run_kh
+from .conftest import PLANS, ROOT, git_commit_all, nd30check, run_kh
 from .plan_edits import make_clone
 from .wordclean import assert_word_clean
 
@@ -221,12 +221,7 @@ def test_errors(tmp_path: Path, project: Path) -> None:
 
 
 def test_rev_against_git(project: Path) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    subprocess.run([*git, "add", "."], cwd=project, check=True)
-    subprocess.run([*git, "commit", "-qm", "plan"], cwd=project, check=True)
+    git_commit_all(project)
     plan = project / "plan.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Điểm ba", "Điểm ba đã sửa"), encoding="utf-8")
     out = project / "r.docx"

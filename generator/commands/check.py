@@ -7,21 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT, fail
-
-
-def check_files(paths: tuple[Path, ...]) -> list[Path]:
-    """Files named; a folder stands for its *.yaml/*.yml files (schema files are not plans)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-            if not found:
-                raise click.UsageError(f"thư mục '{path}' không có tệp .yaml nào (no plan files in folder)")
-            out += found
-        else:
-            out.append(path)
-    return out
+from .common import CONTEXT, fail, plan_files
 
 
 @click.command(context_settings=CONTEXT)
@@ -51,7 +37,7 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
     said: list[errors.Problem] = []
     sink, errors.warning_sink = errors.warning_sink, said.append   # reader warnings count as warnings
     try:
-        for path in check_files(paths):
+        for path in plan_files(paths):
             said.clear()
             notes: list[str] = []
             try:
