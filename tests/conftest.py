@@ -36,12 +36,9 @@ def other_plans(folder: Path = PLANS) -> list[str]:
 
 OTHER_PLANS = other_plans()
 
-# nd30check.py requires the place name's last word to start with a capital letter, which
-# rejects the decree's own spelling of numbered districts ("Quận 3", Phụ lục I §II.4.a and
-# Phụ lục II: "Quận 1"). Reported in the issue note; this is the only failure tolerated.
-KNOWN_CHECKER_FALSE_POSITIVES = {
-    "HDR-DATE": re.compile(r"^place '[^']*\d' must start with capitals$"),
-}
+# Checker rules known to be wrong, with the exact message tolerated (rule id → pattern). Empty:
+# the one we reported (HDR-DATE rejecting "Quận 3") has been fixed in nd30check.py.
+KNOWN_CHECKER_FALSE_POSITIVES: dict[str, re.Pattern[str]] = {}
 
 
 @dataclass
