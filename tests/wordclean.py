@@ -19,15 +19,20 @@ OOXMLCHECK = OOXML / "ooxmlcheck.py"
 PKGCHECK = OOXML / "pkgcheck.py"
 
 
-def ooxmlcheck_errors(paths: list[Path]) -> list[str]:
-    """Schema errors from ooxmlcheck.py, as ``file part path: message`` lines."""
+def _json_report(script: Path, paths: list[Path]) -> list[dict]:
+    """Run one of the shared checkers with ``--json`` and return its report."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "o.json"
-        proc = subprocess.run([sys.executable, str(OOXMLCHECK), "--json", str(out), *map(str, paths)],
+        out = Path(tmp) / "report.json"
+        proc = subprocess.run([sys.executable, str(script), "--json", str(out), *map(str, paths)],
                               capture_output=True, text=True, timeout=300)
         if not out.exists():
-            raise AssertionError(f"ooxmlcheck.py failed to run:\n{proc.stdout}\n{proc.stderr}")
-        report = json.loads(out.read_text(encoding="utf-8"))
+            raise AssertionError(f"{script.name} failed to run:\n{proc.stdout}\n{proc.stderr}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def ooxmlcheck_errors(paths: list[Path]) -> list[str]:
+    """Schema errors from ooxmlcheck.py, as ``file part path: message`` lines."""
+    report = _json_report(OOXMLCHECK, paths)
     found = []
     for result in report:
         for part, info in result.get("parts", {}).items():
@@ -40,13 +45,7 @@ def ooxmlcheck_errors(paths: list[Path]) -> list[str]:
 
 def pkgcheck_findings(paths: list[Path]) -> list[str]:
     """ERROR and WARN findings from pkgcheck.py."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "p.json"
-        proc = subprocess.run([sys.executable, str(PKGCHECK), "--json", str(out), *map(str, paths)],
-                              capture_output=True, text=True, timeout=300)
-        if not out.exists():
-            raise AssertionError(f"pkgcheck.py failed to run:\n{proc.stdout}\n{proc.stderr}")
-        report = json.loads(out.read_text(encoding="utf-8"))
+    report = _json_report(PKGCHECK, paths)
     return [f"pkgcheck {p.name} {f['severity']} {f['part']} {f['path']}: {f['msg']}"
             for p, result in zip(paths, report, strict=True)
             for f in result["findings"] if f["severity"] in ("ERROR", "WARN")]

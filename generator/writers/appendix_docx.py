@@ -212,18 +212,25 @@ def _row_xml(row: Row, widths: list[int], page_height_pt: float,
     return f"<w:tr><w:trPr>{pr}</w:trPr>{cells}</w:tr>"
 
 
-def _signatures(places: list[list[tuple[str, str]]], text_width: int) -> Any:
-    """Two signature places side by side in a borderless table (report forms)."""
-    half = text_width // len(places)
+def fixed_table(widths: list[int]) -> Any:
+    """An empty borderless table with fixed layout and these column widths (twips), rows to be added."""
     t = _el("w:tbl")
     pr = _el("w:tblPr")
-    pr.append(_el("w:tblW", w=str(text_width), type="dxa"))
+    pr.append(_el("w:tblW", w=str(sum(widths)), type="dxa"))
     pr.append(_el("w:tblLayout", type="fixed"))
     t.append(pr)
     grid = _el("w:tblGrid")
-    for _ in places:
-        grid.append(_el("w:gridCol", w=str(half)))
+    for width in widths:
+        grid.append(_el("w:gridCol", w=str(width)))
     t.append(grid)
+    return t
+
+
+def _signatures(places: list[list[tuple[str, str]]], text_width: int) -> Any:
+    """Two signature places side by side in a borderless table (report forms)."""
+    half = text_width // len(places)
+    t = fixed_table([half] * len(places))
+    t.find(qn("w:tblPr")).find(qn("w:tblW")).set(qn("w:w"), str(text_width))
     tr = _el("w:tr")
     trpr = _el("w:trPr")
     trpr.append(_el("w:cantSplit"))   # the signature places never split across pages

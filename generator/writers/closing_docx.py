@@ -15,7 +15,7 @@ from typing import Any
 from docx.oxml.ns import qn
 
 from . import footnotes
-from .appendix_docx import _el, paragraph
+from .appendix_docx import _el, fixed_table, paragraph
 from .blocks import Para
 from .geometry import TEXT_WIDTH
 
@@ -34,14 +34,7 @@ def place_after_end(document: Any, paras: list[Para], attached: bool,
     elements = [paragraph(STYLE, p.spans, notes=notes) for p in paras]
     tables = body.findall(qn("w:tbl"))
     if attached or not tables:
-        tbl = _el("w:tbl")
-        pr = _el("w:tblPr")
-        pr.append(_el("w:tblW", w=str(TEXT_WIDTH), type="dxa"))
-        pr.append(_el("w:tblLayout", type="fixed"))
-        tbl.append(pr)
-        grid = _el("w:tblGrid")
-        grid.append(_el("w:gridCol", w=str(TEXT_WIDTH)))
-        tbl.append(grid)
+        tbl = fixed_table([TEXT_WIDTH])
         tbl.append(_row(elements, [TEXT_WIDTH]))
         final = body.find(qn("w:sectPr"))
         final.addprevious(tbl)
