@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "diff": "diff:diff",
     "redline": "redline:redline",
     "import": "import_:import_",
+    "server": "server:server",
 }
 
 
