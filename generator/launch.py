@@ -6,7 +6,8 @@ over a Unix socket together with this process's standard input, output and error
 folder, environment and umask; a copy of the warm server runs the command exactly as here and
 writes straight to this terminal. This module imports only the standard library, so that hand-off
 costs little more than starting Python. Anything unusual (no server, an old server, Windows,
-``KH_SERVER=off``) runs the command in this process, as before.
+``KH_SERVER=off``) runs the command in this process, as before. ``KH_SERVER=auto`` starts a
+server on first use.
 """
 
 from __future__ import annotations
@@ -151,12 +152,21 @@ def _follow(sock: socket.socket) -> int | None:
 
 
 def main() -> None:
-    """Entry point of the ``kh`` program."""
+    """Entry point of the ``kh`` program.
+
+    ``KH_SERVER=off`` runs every command here; ``KH_SERVER=auto`` also starts a server in the
+    background when none answers, for the commands that follow (this one runs here).
+    """
     argv = sys.argv[1:]
-    if supported() and routable(argv) and os.environ.get("KH_SERVER", "").lower() not in ("off", "0", "no"):
+    mode = os.environ.get("KH_SERVER", "").lower()
+    if supported() and routable(argv) and mode not in ("off", "0", "no"):
         code = delegate(argv)
         if code is not None:
             sys.exit(code)
+        if mode == "auto":
+            from .server_control import spawn_quietly
+
+            spawn_quietly()
     from .cli import main as cli_main
 
     cli_main(prog_name="kh")

@@ -61,6 +61,20 @@ def private_dir() -> str:
     return folder
 
 
+def take_lock() -> int | None:
+    """The server's lock, held for its whole life (before the warm-up, so racing starts cost nothing)."""
+    import fcntl
+
+    private_dir()
+    fd = os.open(lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def watched_files() -> list[str]:
     """kh's code and templates, and the package files of the libraries it renders with."""
     from .resources import templates_dir
@@ -104,16 +118,10 @@ class Server:
         self.lock_fd = -1
 
     # -- lifetime
-    def run(self) -> int:
-        import fcntl
-
-        folder = private_dir()
-        self.lock_fd = os.open(lock_path(), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log("một máy chủ kh khác đang chạy (another kh server is running); thoát (exiting)")
-            return 0
+    def run(self, lock_fd: int) -> int:
+        """Serve while holding ``lock_fd`` (see :func:`take_lock`); the lock is released on return."""
+        self.lock_fd = lock_fd
+        folder = runtime_dir()
         path = socket_path()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)       # left by a server that died: the lock proves nobody listens on it
@@ -376,13 +384,17 @@ def warm_up() -> None:
 
 def serve(idle_minutes: float = IDLE_MINUTES) -> int:
     """Warm up, then serve until stopped, idle or stale (the body of ``python -m generator.server``)."""
+    lock_fd = take_lock()
+    if lock_fd is None:
+        log("một máy chủ kh khác đang chạy (another kh server is running); thoát (exiting)")
+        return 0
     started = time.perf_counter()
     try:
         warm_up()
     except Exception:  # noqa: BLE001 - a failed warm-up only costs speed; say so in the log
         log("khởi động nóng lỗi (warm-up failed):\n" + traceback.format_exc())
     log(f"khởi động nóng xong (warmed up) trong {time.perf_counter() - started:.2f} s")
-    return Server(idle_minutes).run()
+    return Server(idle_minutes).run(lock_fd)
 
 
 if __name__ == "__main__":  # pragma: no cover

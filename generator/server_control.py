@@ -10,8 +10,9 @@ import sys
 import time
 from typing import Any
 
+from .errors import KhError
 from .launch import is_private, runtime_dir, socket_path, supported
-from .server import ServerError, log_path, private_dir
+from .server import IDLE_MINUTES, ServerError, log_path, private_dir
 
 #: How long ``kh server start`` waits for the warm-up before giving up, seconds.
 START_TIMEOUT = 60.0
@@ -56,25 +57,37 @@ def start(idle_minutes: float) -> tuple[dict[str, Any], bool]:
     running = status()
     if running is not None:
         return running, True
-    private_dir()
-    with open(log_path(), "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "generator.server", "--idle", repr(idle_minutes)],
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/",
-                                start_new_session=True, env={**os.environ, "PYTHONPATH": _import_path()})
+    proc = spawn(idle_minutes)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         info = status()
         if info is not None:
             return info, False
-        if proc.poll() is not None:
-            info = status()       # lost a race with another `kh server start`: that one serves
-            if info is not None:
-                return info, True
+        if proc.poll() not in (None, 0):     # 0: another start won the race; wait for that one
             raise ServerError(f"máy chủ kh không chạy được (the server exited with {proc.returncode}); "
                               f"xem nhật ký (see the log): {log_path()}")
         time.sleep(0.05)
     proc.terminate()
     raise ServerError(f"máy chủ kh không sẵn sàng sau {START_TIMEOUT:.0f} s (not ready); xem (see) {log_path()}")
+
+
+def spawn(idle_minutes: float) -> subprocess.Popen[bytes]:
+    """A detached ``python -m generator.server`` (its own session, working folder /, log file)."""
+    private_dir()
+    env = {**os.environ, "PYTHONPATH": _import_path()}
+    env.pop("KH_SERVER", None)
+    with open(log_path(), "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "generator.server", "--idle", repr(idle_minutes)],
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=log, cwd="/",
+                                start_new_session=True, env=env)
+
+
+def spawn_quietly() -> None:
+    """For ``KH_SERVER=auto``: start a server for later commands; never delay or fail this one."""
+    try:
+        spawn(IDLE_MINUTES)
+    except (OSError, KhError):
+        pass
 
 
 def stop(timeout: float = 10.0) -> int | None:

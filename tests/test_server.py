@@ -192,3 +192,17 @@ def test_a_folder_others_can_enter_is_never_used(kh: Kh, tmp_path: Path) -> None
     finally:
         kh.folder.chmod(0o700)
     assert kh.served() == 0           # the build above ran in the caller
+
+
+def test_auto_starts_a_server_for_the_next_commands(kh: Kh, tmp_path: Path) -> None:
+    out = tmp_path / "a.docx"
+    first = kh("build", str(PLANS / "quan3-2025.yaml"), "-o", str(out), KH_SERVER="auto")
+    assert first.returncode == 0, first.stderr
+    assert out.is_file()
+    deadline = time.monotonic() + 60
+    while kh.served() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert kh.served() == 0                       # the first command ran in the caller
+    again = kh("check", str(PLANS / "quan3-2025.yaml"), KH_SERVER="auto")
+    assert again.returncode == 0, again.stderr
+    assert kh.served() == 1
