@@ -83,11 +83,16 @@ def _text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-def _runs_xml(spans: list[Span], notes: list[list[footnotes.Run]] | None = None) -> str:
+_T_OPEN = "<w:t>"
+#: A text element as lxml writes it once ``xml:space`` is set (see :func:`_preserve_space`).
+_T_KEEP = '<w:t xml:space="preserve">'
+
+
+def _runs_xml(spans: list[Span], notes: list[list[footnotes.Run]] | None = None, t_open: str = _T_OPEN) -> str:
     if len(spans) == 1:                 # most table cells: one plain line
         span = spans[0]
         if span.note is None and not span.bold and not span.italic and "\n" not in span.text:
-            return f"<w:r><w:t>{_text(span.text)}</w:t></w:r>" if span.text else ""
+            return f"<w:r>{t_open}{_text(span.text)}</w:t></w:r>" if span.text else ""
     out = []
     for span in spans:
         if span.note is not None and notes is not None:
@@ -103,7 +108,7 @@ def _runs_xml(spans: list[Span], notes: list[list[footnotes.Run]] | None = None)
             if i:
                 out.append("<w:br/>")
             if line:
-                out.append(f"<w:t>{_text(line)}</w:t>")       # xml:space set by _parse
+                out.append(f"{t_open}{_text(line)}</w:t>")    # xml:space set by _parse unless given
         out.append("</w:r>")
     return "".join(out)
 
@@ -142,29 +147,38 @@ def _rule(width_twips: int, ratio: float, text_width_twips: int) -> Any:
     return p
 
 
-def _cell_xml(cell: Cell, width: int, span: int = 1, notes: list[list[footnotes.Run]] | None = None) -> str:
-    pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if span > 1:
-        pr += f'<w:gridSpan w:val="{span}"/>'
-    style = "KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text"
-    align = cell.align if cell.align != "left" else None
-    paras = "".join(_paragraph_xml(style, spans, align=align, notes=notes) for spans in cell.paras)
-    return f"<w:tc><w:tcPr>{pr}</w:tcPr>{paras}</w:tc>"
-
-
 _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+
+
+def column_widths(tbl: Table, text_width: int) -> list[int]:
+    """The columns' widths in twips, summing to ``text_width``."""
+    widths = [int(round(f * text_width)) for f in tbl.widths]
+    widths[-1] += text_width - sum(widths)
+    return widths
 
 
 def table(tbl: Table, text_width: int, page_height_pt: float = 482.0,
           notes: list[list[footnotes.Run]] | None = None, *, space: bool = True) -> Any:
     """A bordered table; its header row repeats on every page, rows do not split across pages.
 
-    Built as XML text and parsed once (one lxml element per tag made from Python is ~5× slower);
-    ``space=False``: see :func:`_parse`.
+    Built as XML text (:func:`table_xml`) and parsed once; ``space=False``: see :func:`_parse`.
     """
-    widths = [int(round(f * text_width)) for f in tbl.widths]
-    widths[-1] += text_width - sum(widths)
+    return _parse(table_xml(tbl, text_width, page_height_pt, notes, preserve=False), space=space)
+
+
+def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
+              notes: list[list[footnotes.Run]] | None = None, *, keep_last_with_next: bool = False,
+              preserve: bool = True) -> str:
+    """:func:`table` as XML text, exactly as lxml serialises it inside the document.
+
+    No namespace declaration (``w:`` is bound by the document). ``preserve``: text elements carry
+    ``xml:space="preserve"`` (else :func:`_parse` or :func:`_preserve_space` set it).
+    ``keep_last_with_next``: the last row's paragraphs are kept with what follows the table.
+    One string per table, made with as few Python calls per cell as possible (a 10,000-row
+    table has 60,000 cells).
+    """
+    widths = column_widths(tbl, text_width)
     out = [
         f'<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
@@ -175,9 +189,96 @@ def table(tbl: Table, text_width: int, page_height_pt: float = 482.0,
         *(f'<w:gridCol w:w="{w}"/>' for w in widths),
         "</w:tblGrid>",
     ]
-    out += [_row_xml(row, widths, page_height_pt, notes) for row in tbl.rows]
-    out.append("</w:tbl>")
-    return _parse("".join(out), space=space)
+    rows = tbl.rows
+    fits = _RowFit(widths, page_height_pt / 3)
+    t_open = _T_KEEP if preserve else _T_OPEN
+    opens = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
+    group_open = f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/></w:tcPr>'
+    last = len(rows) - 1
+    append = out.append
+    for i, row in enumerate(rows):
+        kind = row.kind
+        keep = keep_last_with_next and i == last
+        # Keep a row on one page where that is possible; a row taller than a third of the page may
+        # split, or it would leave large gaps (and LibreOffice may clip a row taller than a page).
+        if kind == "data":
+            append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" if fits(row) else "<w:tr><w:trPr/>")
+        elif kind == "header":
+            append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+        elif kind == "form":     # room to write in
+            append('<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>')
+        else:
+            append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+        if kind == "group":
+            append(_cell_xml(row.cells[0], group_open, notes, t_open, keep))
+        else:
+            for cell, tc in zip(row.cells, opens, strict=True):
+                append(_cell_xml(cell, tc, notes, t_open, keep))
+        append("</w:tr>")
+    append("</w:tbl>")
+    return "".join(out)
+
+
+def _cell_xml(cell: Cell, tc: str, notes: list[list[footnotes.Run]] | None, t_open: str, keep: bool) -> str:
+    """A ``w:tc``; ``tc`` is its opening tag and properties."""
+    ppr = _ppr("KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text",
+               cell.align if cell.align != "left" else None, keep)
+    paras = cell.paras
+    if len(paras) == 1:
+        spans = paras[0]
+        if len(spans) == 1:          # most cells: one plain line
+            span = spans[0]
+            text = span.text
+            if span.note is None and not span.bold and not span.italic and "\n" not in text:
+                if not text:
+                    return f"{tc}{ppr}</w:p></w:tc>"
+                if "&" in text or "<" in text or ">" in text or "\r" in text:
+                    text = _text(text)
+                return f"{tc}{ppr}<w:r>{t_open}{text}</w:t></w:r></w:p></w:tc>"
+    return tc + "".join(f"{ppr}{_runs_xml(spans, notes, t_open)}</w:p>" for spans in paras) + "</w:tc>"
+
+
+class _RowFit:
+    """Whether a data row is no taller than ``limit`` points (:func:`row_height_pt`), measured lazily.
+
+    Same answer as ``row_height_pt(row, widths) <= limit``; a cell whose height is settled by
+    its length alone (every character at least the narrowest, at most the widest advance) is
+    not measured character by character.
+    """
+
+    def __init__(self, widths: list[int], limit: float, size_pt: float = 13.0):
+        self.usable = [max(1.0, (w - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT) for w in widths]
+        self.limit = limit
+        self.size = size_pt
+
+    def __call__(self, row: Row) -> bool:
+        size, limit = self.size, self.limit
+        low, high = metrics.NARROWEST * size, metrics.WIDEST * size
+        unsure = []
+        for cell, usable in zip(row.cells, self.usable, strict=False):
+            paras = cell.paras
+            least = most = 0
+            for spans in paras:
+                n = len(spans[0].text) if len(spans) == 1 else sum(len(s.text) for s in spans)
+                least += max(1, math.ceil(n * low / 1000.0 / usable))
+                most += max(1, math.ceil(n * high / 1000.0 / usable))
+            extra = len(paras) * 6        # 3 pt before and after each paragraph
+            if least * size * 1.15 + extra > limit:      # as _cell_height computes it, bit for bit
+                return False
+            if most * size * 1.15 + extra > limit:
+                unsure.append((cell, usable))
+        for cell, usable in unsure:
+            if _cell_height(cell, usable, size) > limit:
+                return False
+        return True
+
+
+def _cell_height(cell: Cell, usable: float, size_pt: float) -> float:
+    lines = 0
+    for spans in cell.paras:
+        text = spans[0].text if len(spans) == 1 else "".join(s.text for s in spans)
+        lines += max(1, math.ceil(metrics.text_width_pt(text, size_pt) / usable))
+    return lines * size_pt * 1.15 + len(cell.paras) * 6     # 3 pt before and after each paragraph
 
 
 def row_height_pt(row: Row, widths: list[int], size_pt: float = 13.0) -> float:
@@ -185,31 +286,8 @@ def row_height_pt(row: Row, widths: list[int], size_pt: float = 13.0) -> float:
     tallest = 0.0
     for cell, width in zip(row.cells, widths, strict=False):
         usable = max(1.0, (width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT)
-        lines = 0
-        for spans in cell.paras:
-            text = "".join(s.text for s in spans)
-            lines += max(1, math.ceil(metrics.text_width_pt(text, size_pt) / usable))
-        height = lines * size_pt * 1.15 + len(cell.paras) * 6     # 3 pt before and after each paragraph
-        tallest = max(tallest, height)
+        tallest = max(tallest, _cell_height(cell, usable, size_pt))
     return tallest
-
-
-def _row_xml(row: Row, widths: list[int], page_height_pt: float,
-             notes: list[list[footnotes.Run]] | None) -> str:
-    pr = ""
-    # Keep a row on one page where that is possible; a row taller than a third of the page may
-    # split, or it would leave large gaps (and LibreOffice may clip a row taller than a page).
-    if row.kind != "data" or row_height_pt(row, widths) <= page_height_pt / 3:
-        pr += "<w:cantSplit/>"
-    if row.kind == "header":
-        pr += "<w:tblHeader/>"
-    if row.kind == "form":   # room to write in
-        pr += '<w:trHeight w:val="567" w:hRule="atLeast"/>'
-    if row.kind == "group":
-        cells = _cell_xml(row.cells[0], sum(widths), span=len(widths), notes=notes)
-    else:
-        cells = "".join(_cell_xml(cell, w, notes=notes) for cell, w in zip(row.cells, widths, strict=True))
-    return f"<w:tr><w:trPr>{pr}</w:trPr>{cells}</w:tr>"
 
 
 def fixed_table(widths: list[int]) -> Any:
@@ -290,14 +368,37 @@ def _reorder_title_pg(sect: Any) -> None:
             return
 
 
+class TableText:
+    """An appendix table kept as XML text: a placeholder stands in the document tree.
+
+    Parsing a large table into lxml only for python-docx to serialise it again costs more than
+    building it; :func:`~.package.package_bytes` puts :attr:`xml` in place of :attr:`marker` in
+    the serialised document part, the bytes lxml would have written for the table, or calls
+    :meth:`materialise` where it cannot (the marker not found exactly once, text XML forbids).
+    """
+
+    def __init__(self, xml: str, index: int) -> None:
+        self.xml = xml
+        self.placeholder = etree.ProcessingInstruction("kh-table", str(index))
+        self.marker: bytes = etree.tostring(self.placeholder)
+
+    def materialise(self) -> None:
+        """Parse the table into the tree in place of its placeholder."""
+        el = _parse(self.xml.replace(_T_KEEP, _T_OPEN), space=False)
+        self.placeholder.getparent().replace(self.placeholder, el)
+        _preserve_space(el)         # once in the document (see _parse)
+
+
 def append_appendices(document: Any, appendices: list[AppendixLayout],
-                      notes: list[list[footnotes.Run]] | None = None) -> None:
+                      notes: list[list[footnotes.Run]] | None = None) -> list[TableText]:
     """Append each appendix in its own section after the content of ``document``.
 
     Footnotes in the appendices' text are added to ``notes`` (numbered after the body's).
+    Returns the tables left as text, for :func:`~.package.package_bytes` to write.
     """
     if not appendices:
-        return
+        return []
+    tables: list[TableText] = []
     body = document.element.body
     final = body.find(qn("w:sectPr"))
     previous = copy.deepcopy(final)        # the section the plan itself ends
@@ -309,15 +410,21 @@ def append_appendices(document: Any, appendices: list[AppendixLayout],
         final.addprevious(brk)
         text_width = LANDSCAPE_TEXT_WIDTH if app.landscape else TEXT_WIDTH
         for el in _appendix_elements(app, text_width, notes):
-            final.addprevious(el)
-            _preserve_space(el)         # once in the document (see _parse)
+            if isinstance(el, str):
+                tables.append(TableText(el, len(tables)))
+                final.addprevious(tables[-1].placeholder)
+            else:
+                final.addprevious(el)
+                _preserve_space(el)         # once in the document (see _parse)
         previous = _section_props(final, app.landscape, restart=True)
     last = previous
     final.getparent().replace(final, last)
+    return tables
 
 
 def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[footnotes.Run]] | None) -> list[Any]:
-    out = [_para(p, notes, keep_next=True) for p in app.top]
+    """The appendix's elements in order; its table as XML text (see :class:`TableText`)."""
+    out: list[Any] = [_para(p, notes, keep_next=True) for p in app.top]
     if app.label:
         out.append(paragraph("KH Appendix Label", [Span(app.label, bold=True)], keep_next=True))
     if app.heading:
@@ -329,29 +436,16 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
     ]
     out += [_para(p, notes) for p in app.before]
     usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
-    tbl = table(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes, space=False)
-    out.append(tbl)
-    # what follows the table (amount in words, notes, signature places) stays with its last row
+    # what follows the table (amount in words, notes, signature places) stays with its last row:
+    # with the notes also kept with the next paragraph, the signature places never stand alone
+    # on a page; if they do not fit under the table, the last row moves over with them
+    out.append(table_xml(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes,
+                         keep_last_with_next=bool(app.after or app.signatures)))
     out += [_para(p, notes, keep_next=bool(app.signatures) or i < len(app.after) - 1)
             for i, p in enumerate(app.after)]
-    if app.after or app.signatures:
-        _keep_last_row_with_next(tbl)
     if app.signatures:
         out.append(_signatures(app.signatures, text_width))
     return out
-
-
-def _keep_last_row_with_next(tbl: Any) -> None:
-    """Keep the table's last row on the page of what follows (notes, signature places).
-
-    With the notes also kept with the next paragraph, the signature places never stand alone
-    on a page: if they do not fit under the table, the last row moves over with them.
-    """
-    rows = tbl.findall(qn("w:tr"))
-    for p in rows[-1].iter(qn("w:p")):
-        ppr = p.find(qn("w:pPr"))
-        if ppr.find(qn("w:keepNext")) is None:
-            ppr.find(qn("w:pStyle")).addnext(_el("w:keepNext"))
 
 
 def _para(p: Para, notes: list[list[footnotes.Run]] | None = None, keep_next: bool = False) -> Any:

@@ -146,10 +146,11 @@ def _render_docx(plan: Plan, template: Path | None) -> bytes:
     except XMLSyntaxError as exc:
         raise TemplateError(f"{template}: mẫu dựng ra XML hỏng (template produced malformed XML): {exc}") from None
     closing_docx.place_after_end(tpl.docx, doc.after_end, doc.attached, notes)
-    appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
+    tables = appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
-    return package_bytes(tpl.docx)      # zipped once, fixed timestamps (as save + normalise_zip)
+    # zipped once, fixed timestamps (as save + normalise_zip); appendix tables written as text
+    return package_bytes(tpl.docx, tables)
 
 
 _STRICT: dict[type, type] = {}

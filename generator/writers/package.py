@@ -11,8 +11,9 @@ import stat
 import tempfile
 import threading
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 #: Every zip entry gets this timestamp, so identical input gives identical bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -27,11 +28,22 @@ def normalise_zip(data: bytes) -> bytes:
     return _pack(entries.blobs)
 
 
-def package_bytes(document: Any) -> bytes:
+class SplicedText(Protocol):
+    """XML text that stands for a placeholder in a part's tree (e.g. ``appendix_docx.TableText``)."""
+
+    marker: bytes     # the placeholder as serialised
+    xml: str          # what lxml would write in its place
+
+    def materialise(self) -> None:
+        """Put the real elements in the tree in place of the placeholder."""
+
+
+def package_bytes(document: Any, texts: Sequence[SplicedText] = ()) -> bytes:
     """A python-docx document as reproducible .docx bytes, compressed once.
 
     The same bytes as ``document.save()`` followed by :func:`normalise_zip`: python-docx's own
     package writer lists the entries, and the zip is written once with fixed timestamps.
+    ``texts``: XML text written into the main document part in place of their placeholders.
     """
     from docx.opc.pkgwriter import PackageWriter
 
@@ -39,7 +51,7 @@ def package_bytes(document: Any) -> bytes:
     for part in package.parts:
         part.before_marshal()
     parts = package.parts
-    entries = _Entries()
+    entries = _Entries(document.part if texts else None, texts)
     PackageWriter._write_content_types_stream(entries, parts)
     PackageWriter._write_pkg_rels(entries, package.rels)
     PackageWriter._write_parts(entries, parts)
@@ -49,15 +61,51 @@ def package_bytes(document: Any) -> bytes:
 class _Entries:
     """Stands in for python-docx's zip writer: keeps each entry's bytes, in writing order."""
 
-    def __init__(self) -> None:
+    def __init__(self, main: Any = None, texts: Sequence[SplicedText] = ()) -> None:
         self.blobs: dict[str, bytes] = {}
+        self.main = main
+        self.texts = texts
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
+        if self.main is not None and pack_uri == self.main.partname:
+            blob = _spliced(blob, self.texts) or _materialised(self.main, self.texts)
         self.add(pack_uri.membername, blob)
 
     def add(self, name: str, blob: bytes) -> None:
         self.blobs.pop(name, None)      # a name written again counts where it was written last
         self.blobs[name] = blob
+
+
+#: UTF-8 bytes XML 1.0 allows: all but the C0 controls other than tab, LF and CR.
+_XML_BYTES = bytes([9, 10, 13, *range(32, 256)])
+
+
+def _spliced(blob: bytes, texts: Sequence[SplicedText]) -> bytes | None:
+    """``blob`` with each text in place of its marker; None if a marker is not there exactly once
+    (in order) or a text holds what XML forbids (lxml would refuse it: see :func:`_materialised`)."""
+    pieces: list[bytes] = []
+    pos = 0
+    for text in texts:
+        at = blob.find(text.marker, pos)
+        if at < 0 or blob.count(text.marker) != 1 or "\ufffe" in text.xml or "\uffff" in text.xml:
+            return None
+        try:
+            data = text.xml.encode("utf-8")          # lone surrogates fail here
+        except UnicodeEncodeError:
+            return None
+        if data.translate(None, _XML_BYTES):
+            return None
+        pieces += [blob[pos:at], data]
+        pos = at + len(text.marker)
+    pieces.append(blob[pos:])
+    return b"".join(pieces)
+
+
+def _materialised(part: Any, texts: Sequence[SplicedText]) -> bytes:
+    """The part serialised after parsing every text into its tree."""
+    for text in texts:
+        text.materialise()
+    return part.blob
 
 
 def _pack(blobs: dict[str, bytes]) -> bytes:
