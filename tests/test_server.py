@@ -206,3 +206,30 @@ def test_auto_starts_a_server_for_the_next_commands(kh: Kh, tmp_path: Path) -> N
     again = kh("check", str(PLANS / "quan3-2025.yaml"), KH_SERVER="auto")
     assert again.returncode == 0, again.stderr
     assert kh.served() == 1
+
+
+def test_ctrl_c_stops_the_served_command(kh: Kh, tmp_path: Path) -> None:
+    """SIGINT to the caller reaches the server's copy: it stops at once and writes nothing."""
+    import signal
+
+    import yaml
+
+    plans = tmp_path / "plans"
+    shutil.copytree(PLANS / "orgs", plans / "orgs")
+    data = yaml.safe_load((PLANS / "binhtan-2021.yaml").read_text(encoding="utf-8"))
+    tasks = [t for g in data["tasks"] for t in g["tasks"]]
+    data["tasks"] = [{"group": f"Nhóm {g + 1}", "tasks": [dict(tasks[(g * 50 + i) % len(tasks)],
+                                                               task=f"Việc số {g * 50 + i + 1}")
+                                                          for i in range(50)]} for g in range(200)]
+    (plans / "big.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert kh("server", "start").returncode == 0
+    out = tmp_path / "big.docx"
+    proc = subprocess.Popen([sys.executable, "-m", "generator.launch", "build", str(plans / "big.yaml"),
+                             "-o", str(out)], cwd=ROOT, env=kh.env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(0.6)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "Aborted!" in err, err
+    assert not out.exists()
+    assert kh.served() == 1
