@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 from docx.oxml.ns import qn
@@ -194,6 +195,7 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     t_open = _T_KEEP if preserve else _T_OPEN
     opens = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
     group_open = f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/></w:tcPr>'
+    pprs: dict[tuple[bool, str, bool], str] = {}
     last = len(rows) - 1
     append = out.append
     for i, row in enumerate(rows):
@@ -209,68 +211,91 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
             append('<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>')
         else:
             append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        if kind == "group":
-            append(_cell_xml(row.cells[0], group_open, notes, t_open, keep))
-        else:
-            for cell, tc in zip(row.cells, opens, strict=True):
-                append(_cell_xml(cell, tc, notes, t_open, keep))
+        for cell, tc in zip(row.cells, [group_open] if kind == "group" else opens, strict=True):
+            key = (cell.bold, cell.align, keep)
+            ppr = pprs.get(key)
+            if ppr is None:
+                ppr = pprs[key] = _ppr("KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text",
+                                       cell.align if cell.align != "left" else None, keep)
+            paras = cell.paras
+            if len(paras) == 1 and len(paras[0]) == 1:
+                span = paras[0][0]
+                text = span.text
+                if span.note is None and not span.bold and not span.italic and "\n" not in text:   # most cells
+                    if not text:
+                        append(f"{tc}{ppr}</w:p></w:tc>")
+                        continue
+                    if "&" in text or "<" in text or ">" in text or "\r" in text:
+                        text = _text(text)
+                    append(f"{tc}{ppr}<w:r>{t_open}{text}</w:t></w:r></w:p></w:tc>")
+                    continue
+            append(tc + "".join(f"{ppr}{_runs_xml(spans, notes, t_open)}</w:p>" for spans in paras) + "</w:tc>")
         append("</w:tr>")
     append("</w:tbl>")
     return "".join(out)
 
 
-def _cell_xml(cell: Cell, tc: str, notes: list[list[footnotes.Run]] | None, t_open: str, keep: bool) -> str:
-    """A ``w:tc``; ``tc`` is its opening tag and properties."""
-    ppr = _ppr("KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text",
-               cell.align if cell.align != "left" else None, keep)
-    paras = cell.paras
-    if len(paras) == 1:
-        spans = paras[0]
-        if len(spans) == 1:          # most cells: one plain line
-            span = spans[0]
-            text = span.text
-            if span.note is None and not span.bold and not span.italic and "\n" not in text:
-                if not text:
-                    return f"{tc}{ppr}</w:p></w:tc>"
-                if "&" in text or "<" in text or ">" in text or "\r" in text:
-                    text = _text(text)
-                return f"{tc}{ppr}<w:r>{t_open}{text}</w:t></w:r></w:p></w:tc>"
-    return tc + "".join(f"{ppr}{_runs_xml(spans, notes, t_open)}</w:p>" for spans in paras) + "</w:tc>"
-
-
 class _RowFit:
-    """Whether a data row is no taller than ``limit`` points (:func:`row_height_pt`), measured lazily.
+    """Whether a data row is no taller than ``limit`` points: ``row_height_pt(row, widths) <= limit``.
 
-    Same answer as ``row_height_pt(row, widths) <= limit``; a cell whose height is settled by
-    its length alone (every character at least the narrowest, at most the widest advance) is
-    not measured character by character.
+    The same answer, with most cells settled by their length alone: every character is at
+    least :data:`~.metrics.NARROWEST` and at most :data:`~.metrics.WIDEST` wide, and the
+    height grows with the width, so a one-line cell of ``n`` characters surely fits when
+    ``n <= fit`` and surely does not when ``n >= over`` (both found once per column with the
+    very arithmetic :func:`_cell_height` does). Only the cells in between are measured.
     """
 
     def __init__(self, widths: list[int], limit: float, size_pt: float = 13.0):
-        self.usable = [max(1.0, (w - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT) for w in widths]
         self.limit = limit
         self.size = size_pt
+        self.usable = [max(1.0, (w - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT) for w in widths]
+        self.fit = [_last(lambda n, u=u: self._height(n, metrics.WIDEST, u, 1) <= limit) for u in self.usable]
+        self.over = [_last(lambda n, u=u: self._height(n, metrics.NARROWEST, u, 1) <= limit) + 1
+                     for u in self.usable]
+
+    def _height(self, chars: int, advance: int, usable: float, paras: int) -> float:
+        """:func:`_cell_height` of one paragraph of ``chars`` characters of this ``advance`` each."""
+        lines = max(1, math.ceil(chars * advance * self.size / 1000.0 / usable))
+        return lines * self.size * 1.15 + paras * 6
 
     def __call__(self, row: Row) -> bool:
-        size, limit = self.size, self.limit
-        low, high = metrics.NARROWEST * size, metrics.WIDEST * size
         unsure = []
-        for cell, usable in zip(row.cells, self.usable, strict=False):
+        for cell, fit, over, usable in zip(row.cells, self.fit, self.over, self.usable, strict=False):
             paras = cell.paras
-            least = most = 0
-            for spans in paras:
-                n = len(spans[0].text) if len(spans) == 1 else sum(len(s.text) for s in spans)
-                least += max(1, math.ceil(n * low / 1000.0 / usable))
-                most += max(1, math.ceil(n * high / 1000.0 / usable))
-            extra = len(paras) * 6        # 3 pt before and after each paragraph
-            if least * size * 1.15 + extra > limit:      # as _cell_height computes it, bit for bit
-                return False
-            if most * size * 1.15 + extra > limit:
-                unsure.append((cell, usable))
-        for cell, usable in unsure:
-            if _cell_height(cell, usable, size) > limit:
-                return False
-        return True
+            if len(paras) == 1 and len(paras[0]) == 1:
+                n = len(paras[0][0].text)
+                if n <= fit:
+                    continue
+                if n >= over:
+                    return False
+            else:
+                least = most = 0
+                for spans in paras:
+                    n = sum(len(s.text) for s in spans)
+                    least += max(1, math.ceil(n * metrics.NARROWEST * self.size / 1000.0 / usable))
+                    most += max(1, math.ceil(n * metrics.WIDEST * self.size / 1000.0 / usable))
+                extra = len(paras) * 6        # as _cell_height computes it, bit for bit
+                if least * self.size * 1.15 + extra > self.limit:
+                    return False
+                if most * self.size * 1.15 + extra <= self.limit:
+                    continue
+            unsure.append((cell, usable))
+        return all(_cell_height(cell, usable, self.size) <= self.limit for cell, usable in unsure)
+
+
+def _last(ok: Callable[[int], bool], cap: int = 1 << 40) -> int:
+    """The largest ``n >= 0`` with ``ok(n)`` for a predicate true up to some point (-1: none; ``cap``: all)."""
+    if not ok(0):
+        return -1
+    low, high = 0, 1
+    while ok(high):
+        if high >= cap:
+            return cap
+        low, high = high, high * 2
+    while high - low > 1:             # ok(low), not ok(high)
+        mid = (low + high) // 2
+        low, high = (mid, high) if ok(mid) else (low, mid)
+    return low
 
 
 def _cell_height(cell: Cell, usable: float, size_pt: float) -> float:
