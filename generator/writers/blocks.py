@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import datewords, numbering, vnwords
@@ -24,6 +25,7 @@ from ..model import (
     Plan,
     Point,
     Section,
+    Task,
     Timing,
 )
 from ..typography import Span, end_sentence, list_item, parse_inline, upper_vi
@@ -465,19 +467,42 @@ def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
         raw = [shares[k] for k in keys]
         widths = [w / sum(raw) for w in raw]
     rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
+    cells = [_TASK_CELL[k] for k in keys]
     for g, group in enumerate(plan.tasks, start=1):
         if group.group:
             title = f"{numbering.roman(g)}. {upper_vi(group.group)}"
             rows.append(Row("group", [Cell([[Span(title, bold=True)]], "left", True)]))
         for n, task in enumerate(group.tasks, start=1):
-            values = {
-                "stt": [str(n)], "task": task.task, "lead": [", ".join(task.lead)] if task.lead else [],
-                "support": [", ".join(task.support)] if task.support else [],
-                "timing": [timing_text(t, year) for t in task.timing], "product": task.product,
-            }
-            rows.append(Row("data", [_cell(values[k], "center" if k == "stt" or (k == "timing" and len(
-                values[k]) == 1) else "left") for k in keys]))
+            rows.append(Row("data", [cell(task, n, year) for cell in cells]))
     return Table(widths, rows)
+
+
+def _lines_cell(lines: list[str], align: str = "left") -> Cell:
+    """:func:`_cell` (one line: the common case, made directly)."""
+    if len(lines) == 1:
+        return Cell([parse_inline(lines[0])], align)
+    return _cell(lines, align)
+
+
+def _joined_cell(names: list[str]) -> Cell:
+    return Cell([parse_inline(", ".join(names))] if names else [[]])
+
+
+def _timing_cell(task: Task, n: int, year: int) -> Cell:
+    lines = [timing_text(t, year) for t in task.timing]
+    return _lines_cell(lines, "center" if len(lines) == 1 else "left")
+
+
+#: Each task-table column's cell from a task, its number in its group and the plan's year;
+#: STT and a single timing line centred.
+_TASK_CELL: dict[str, Callable[[Task, int, int], Cell]] = {
+    "stt": lambda task, n, year: Cell([[Span(str(n))]], "center"),
+    "task": lambda task, n, year: _lines_cell(task.task),
+    "lead": lambda task, n, year: _joined_cell(task.lead),
+    "support": lambda task, n, year: _joined_cell(task.support),
+    "timing": _timing_cell,
+    "product": lambda task, n, year: _lines_cell(task.product),
+}
 
 
 def _report_table(app: Appendix) -> Table:
@@ -566,18 +591,18 @@ def column_warnings(table: Table, landscape: bool, name: str, columns: list[Colu
     text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
     headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
         if table.rows and table.rows[0].kind == "header" else [""] * len(table.widths)
-    texts: list[set[tuple[str, bool]]] = [set() for _ in table.widths]    # each text split once
+    width = len(table.widths)
+    plain: list[set[str]] = [set() for _ in table.widths]     # each text split once
+    bold: list[set[str]] = [set() for _ in table.widths]
     for row in table.rows:
-        if row.kind == "group" or len(row.cells) != len(table.widths):
+        if row.kind == "group" or len(row.cells) != width:
             continue
-        for col, cell in enumerate(row.cells):
+        for cell, texts, bold_texts in zip(row.cells, plain, bold, strict=True):
             for spans in cell.paras:
                 for span in spans:
                     if span.note is None:
-                        texts[col].add((span.text, span.bold or cell.bold))
-    words = [{(w, b) for text, b in col for w in text.split()} for col in texts]   # each word measured once
-    longest = [max(((metrics.text_width_pt(w, 13, bold=b), w) for w, b in col), default=(0.0, ""))
-               for col in words]
+                        (bold_texts if span.bold or cell.bold else texts).add(span.text)
+    longest = [max(_longest_word(p, False), _longest_word(b, True)) for p, b in zip(plain, bold, strict=True)]
     sized = bool(columns) and all(c.width for c in columns or [])
     out = []
     for col, (frac, (need_pt, word)) in enumerate(zip(table.widths, longest, strict=True)):
@@ -603,6 +628,18 @@ def column_warnings(table: Table, landscape: bool, name: str, columns: list[Colu
             f" cho từ '{word}' — chữ sẽ bị ngắt giữa từ; sửa: {fix}"
             " (column too narrow for its longest word)")
     return out
+
+
+def _longest_word(texts: set[str], bold: bool) -> tuple[float, str]:
+    """(width in points at 13 pt, word) of the widest word in ``texts``, ties to the greatest
+    word; (0.0, "") for none. Longest words first, stopping where no shorter one can be wider."""
+    best = (0.0, "")
+    widest = metrics.WIDEST_BOLD if bold else metrics.WIDEST
+    for word in sorted({w for text in texts for w in text.split()}, key=len, reverse=True):  # each word once
+        if len(word) * widest * 13 / 1000.0 < best[0]:      # an upper bound, rounded as text_width_pt rounds
+            break
+        best = max(best, (metrics.text_width_pt(word, 13, bold=bold), word))
+    return best
 
 
 def _cm(twips: float) -> str:

@@ -28,6 +28,7 @@ TWIPS_PER_PT = 20
 #: Narrowest and widest advance (1/1000 em) of any character in roman text (unknown ones: 500).
 NARROWEST = min(*_ROMAN.values(), 500)
 WIDEST = max(*_ROMAN.values(), 500)
+WIDEST_BOLD = max(*_BOLD.values(), 500)
 
 
 def _base(ch: str) -> str:
