@@ -286,22 +286,58 @@ class _Limit(Exception):
     """A limit was hit: the problem is already recorded; stop parsing."""
 
 
-@dataclass
 class _Frame:
-    kind: str                     # "map" or "seq"
-    path: Path_
-    anchor: str | None
-    value: Any
-    size: int = 1                 # values in this collection, itself included
-    key: Any = None               # map: the key waiting for its value
-    key_pending: bool = False
-    key_mark: tuple[int, int] | None = None
-    key_ok: bool = True
-    log_start: int = 0
+    """An open mapping or list: its path, value and, for a mapping, the key waiting for its value."""
+
+    __slots__ = ("is_map", "path", "anchor", "value", "size", "key", "key_pending", "key_ok", "kpath", "log_start")
+
+    def __init__(self, is_map: bool, path: Path_, anchor: str | None, value: Any, log_start: int = 0):
+        self.is_map = is_map
+        self.path = path
+        self.anchor = anchor
+        self.value = value
+        self.size = 1                 # values in this collection, itself included
+        self.key: Any = None          # map: the key waiting for its value
+        self.key_pending = False
+        self.key_ok = True
+        self.kpath: Path_ = ()        # map: path of the accepted key waiting for its value
+        self.log_start = log_start
+
+
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MapStart, _SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_DocStart, _DocEnd, _StreamEnd = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent
+#: The live table of PyYAML's implicit resolvers (first character → [(tag, regex)]).
+_IMPLICIT = _resolver.yaml_implicit_resolvers
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _plain_is_str(value: str) -> bool:
+    """True when a plain (unquoted, untagged) scalar resolves to a string.
+
+    The same answer as ``_resolver.resolve(yaml.ScalarNode, value, (True, False)) == str``,
+    without the call for the many texts whose first character no resolver looks at.
+    """
+    if _resolver.yaml_path_resolvers:            # pragma: no cover - never set by kh
+        return _resolver.resolve(yaml.ScalarNode, value, (True, False)) == _STR_TAG
+    resolvers = _IMPLICIT.get(value[0] if value else "")
+    wildcard = _IMPLICIT.get(None)
+    if resolvers is None and wildcard is None:
+        return True
+    for _tag, regexp in (resolvers or []) + (wildcard or []):
+        if regexp.match(value):
+            return _tag == _STR_TAG
+    return True
 
 
 class _Builder:
-    """Data from the parser's events, with an explicit stack (no recursion) and limits."""
+    """Data from the parser's events, with an explicit stack (no recursion) and limits.
+
+    :meth:`_loop` handles the common events (untagged, unanchored scalars that are strings,
+    plain lists and mappings) inline; everything else goes through the general methods
+    (:meth:`_event`), which hold every check. Both keep the same state.
+    """
 
     def __init__(self, src: Source):
         self.src = src
@@ -309,7 +345,10 @@ class _Builder:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, list[tuple[Path_, str, Any]], Path_]] = {}
         self.open_anchors: set[str] = set()
-        self.log: list[tuple[Path_, str, Any]] = []   # (path, table, entry) for anchored copies
+        # (path, table, entry) of positions recorded while an anchored collection is open, so its
+        # aliases can copy them; empty (nothing logged) while no anchored collection is open
+        self.log: list[tuple[Path_, str, Any]] = []
+        self.anchored = 0                             # anchored collections open
         self.total = 0
         self.alias_values = 0
         self.done = False
@@ -329,18 +368,19 @@ class _Builder:
 
     def _record(self, path: Path_, table: str, entry: Any) -> None:
         getattr(self.src, table)[path] = entry
-        self.log.append((path, table, entry))
+        if self.anchored:
+            self.log.append((path, table, entry))
 
     def _child_path(self) -> Path_ | None:
         """Path of the next value, or None when the next value is a mapping key."""
         if not self.stack:
             return ()
         top = self.stack[-1]
-        if top.kind == "seq":
+        if not top.is_map:
             return top.path + (len(top.value),)
         if not top.key_pending:
             return None
-        return top.path + (top.key,) if top.key_ok else top.path + ("?",)
+        return top.kpath if top.key_ok else top.path + ("?",)
 
     def _count(self, n: int, m: Any, path: Path_) -> None:
         self.total += n
@@ -350,19 +390,113 @@ class _Builder:
     # --- events
     def run(self, text: str) -> None:
         self.pasted = any(c in text for c in (_VT, _FF, _BOM))
+        loader = _Loader(text)
         try:
-            for event in yaml.parse(text, Loader=_Loader):
-                if self.done and not isinstance(event, (yaml.DocumentEndEvent, yaml.StreamEndEvent)):
-                    if isinstance(event, yaml.DocumentStartEvent):
-                        self._stop(event.start_mark, (), "tệp chỉ được có một tài liệu YAML, gặp dấu '---' thứ hai"
-                                   " (one YAML document per file)")
-                    continue
-                self._event(event)
+            self._loop(loader.get_event)
         except _Limit:
             return
+        finally:
+            loader.dispose()
         if self.src.data is None and not self.done:
             self.src.marks[()] = (1, 1)
             self.src.data = {}
+
+    def _loop(self, get_event: Any) -> None:
+        """Handle every event of the stream; the common ones inline (see the class docstring)."""
+        stack = self.stack
+        src = self.src
+        marks, spans, key_marks = src.marks, src.spans, src.key_marks
+        pasted = self.pasted
+        limit = MAX_VALUES - 1
+        while True:
+            ev = get_event()
+            if ev is None:
+                return
+            kind = type(ev)
+            if self.done:
+                if kind is _DocStart:
+                    self._stop(ev.start_mark, (), "tệp chỉ được có một tài liệu YAML, gặp dấu '---' thứ hai"
+                               " (one YAML document per file)")
+                continue
+            if kind is _ScalarEvent:
+                value = ev.value
+                if (ev.anchor is not None or ev.tag is not None or not stack or self.total >= limit
+                        or ev.implicit[0] and not _plain_is_str(value)):
+                    self._scalar(ev)
+                    continue
+                # an untagged, unanchored string
+                self.total += 1
+                if pasted:
+                    value = value.translate(_UNPASTE_MAP)
+                top = stack[-1]
+                m = ev.start_mark
+                top.size += 1
+                if top.is_map and not top.key_pending:       # a key
+                    if value in top.value:
+                        self._key(top, value, m)             # duplicate: reported there
+                        continue
+                    kpath = top.path + (value,)
+                    top.key, top.key_ok, top.key_pending, top.kpath = value, True, True, kpath
+                    entry = (m.line + 1, m.column + 1)
+                    key_marks[kpath] = entry
+                    if self.anchored:
+                        self.log.append((kpath, "key_marks", entry))
+                    continue
+                if not top.is_map:
+                    path = top.path + (len(top.value),)
+                    top.value.append(value)
+                else:
+                    if top.key_ok:
+                        path = top.kpath
+                        top.value[top.key] = value
+                    else:
+                        path = top.path + ("?",)
+                    top.key_pending = False
+                entry = (m.line + 1, m.column + 1)
+                span = (m.index, ev.end_mark.index)
+                marks[path] = entry
+                spans[path] = span
+                if self.anchored:
+                    self.log.append((path, "marks", entry))
+                    self.log.append((path, "spans", span))
+            elif kind is _MapStart or kind is _SeqStart:
+                if not stack or ev.anchor is not None or ev.tag is not None or self.total >= limit \
+                        or len(stack) >= MAX_DEPTH:
+                    self._start(ev)
+                    continue
+                top = stack[-1]
+                if not top.is_map:
+                    path = top.path + (len(top.value),)
+                elif not top.key_pending:
+                    self._start(ev)                          # a collection used as a key
+                    continue
+                else:
+                    path = top.kpath if top.key_ok else top.path + ("?",)
+                self.total += 1
+                m = ev.start_mark
+                entry = (m.line + 1, m.column + 1)
+                marks[path] = entry
+                if self.anchored:
+                    self.log.append((path, "marks", entry))
+                is_map = kind is _MapStart
+                stack.append(_Frame(is_map, path, None, {} if is_map else []))
+            elif kind is _MapEnd or kind is _SeqEnd:
+                if stack[-1].anchor is not None or len(stack) < 2:
+                    self._end(ev)
+                    continue
+                frame = stack.pop()
+                top = stack[-1]
+                top.size += frame.size
+                if not top.is_map:
+                    top.value.append(frame.value)
+                elif top.key_pending:
+                    if top.key_ok:
+                        top.value[top.key] = frame.value
+                    top.key_pending = False
+                else:
+                    self._key(top, frame.value, ev.start_mark)   # a collection used as a key
+            else:
+                self._event(ev)
 
     def _event(self, ev: Any) -> None:
         if isinstance(ev, yaml.ScalarEvent):
@@ -391,15 +525,18 @@ class _Builder:
         self._count(1, ev.start_mark, path)
         if ev.anchor:
             self.open_anchors.add(ev.anchor)
+            self.anchored += 1
         self._record(path, "marks", self._mark(ev.start_mark))
-        self.stack.append(_Frame("map" if is_map else "seq", path, ev.anchor, {} if is_map else [],
-                                 log_start=len(self.log) - 1))
+        self.stack.append(_Frame(is_map, path, ev.anchor, {} if is_map else [], log_start=len(self.log) - 1))
 
     def _end(self, ev: Any) -> None:
         frame = self.stack.pop()
         if frame.anchor:
             self.open_anchors.discard(frame.anchor)
             self.anchors[frame.anchor] = (frame.value, frame.size, self.log[frame.log_start:], frame.path)
+            self.anchored -= 1
+            if not self.anchored:
+                self.log.clear()
         self._place(frame.value, frame.size, ev.start_mark)
 
     def _place(self, value: Any, size: int, m: Any) -> None:
@@ -410,7 +547,7 @@ class _Builder:
             return
         top = self.stack[-1]
         top.size += size
-        if top.kind == "seq":
+        if not top.is_map:
             top.value.append(value)
         elif not top.key_pending:
             self._key(top, value, m)
@@ -440,7 +577,7 @@ class _Builder:
                        hint="gộp hai phần lại hoặc đổi tên một khóa: YAML chỉ giữ một (merge them: YAML keeps"
                        " only one)")
             return
-        top.key, top.key_ok = key, True
+        top.key, top.key_ok, top.kpath = key, True, kpath
         self._record(kpath, "key_marks", mark)
 
     def _scalar(self, ev: Any) -> None:
