@@ -191,10 +191,12 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
         "</w:tblGrid>",
     ]
     rows = tbl.rows
-    fits = _RowFit(widths, page_height_pt / 3)
+    fit = _RowFit(widths, page_height_pt / 3)
     t_open = _T_KEEP if preserve else _T_OPEN
-    opens = [f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
-    group_open = f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/></w:tcPr>'
+    columns = [(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>', short, long, usable)
+               for w, short, long, usable in zip(widths, fit.short, fit.long, fit.usable, strict=True)]
+    group = [(f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
+              "</w:tcPr>", 0, 0, 0.0)]
     pprs: dict[tuple[bool, str, bool], str] = {}
     last = len(rows) - 1
     append = out.append
@@ -203,15 +205,18 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
         keep = keep_last_with_next and i == last
         # Keep a row on one page where that is possible; a row taller than a third of the page may
         # split, or it would leave large gaps (and LibreOffice may clip a row taller than a page).
-        if kind == "data":
-            append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" if fits(row) else "<w:tr><w:trPr/>")
+        measure = kind == "data"
+        if measure:
+            start = len(out)
+            append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")     # until a cell is too tall
+            unsure = []
         elif kind == "header":
             append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
         elif kind == "form":     # room to write in
             append('<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>')
         else:
             append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        for cell, tc in zip(row.cells, [group_open] if kind == "group" else opens, strict=True):
+        for cell, (tc, short, long, usable) in zip(row.cells, group if kind == "group" else columns, strict=True):
             key = (cell.bold, cell.align, keep)
             ppr = pprs.get(key)
             if ppr is None:
@@ -221,6 +226,12 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
             if len(paras) == 1 and len(paras[0]) == 1:
                 span = paras[0][0]
                 text = span.text
+                if measure and len(text) > short:
+                    if len(text) >= long:
+                        measure = False
+                        out[start] = "<w:tr><w:trPr/>"
+                    else:
+                        unsure.append((cell, usable))
                 if span.note is None and not span.bold and not span.italic and "\n" not in text:   # most cells
                     if not text:
                         append(f"{tc}{ppr}</w:p></w:tc>")
@@ -229,7 +240,16 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
                         text = _text(text)
                     append(f"{tc}{ppr}<w:r>{t_open}{text}</w:t></w:r></w:p></w:tc>")
                     continue
+            elif measure:
+                settled = fit.settle(paras, usable)
+                if settled is False:
+                    measure = False
+                    out[start] = "<w:tr><w:trPr/>"
+                elif settled is None:
+                    unsure.append((cell, usable))
             append(tc + "".join(f"{ppr}{_runs_xml(spans, notes, t_open)}</w:p>" for spans in paras) + "</w:tc>")
+        if measure and unsure and not all(_cell_height(c, u, fit.size) <= fit.limit for c, u in unsure):
+            out[start] = "<w:tr><w:trPr/>"
         append("</w:tr>")
     append("</w:tbl>")
     return "".join(out)
@@ -241,7 +261,7 @@ class _RowFit:
     The same answer, with most cells settled by their length alone: every character is at
     least :data:`~.metrics.NARROWEST` and at most :data:`~.metrics.WIDEST` wide, and the
     height grows with the width, so a one-line cell of ``n`` characters surely fits when
-    ``n <= fit`` and surely does not when ``n >= over`` (both found once per column with the
+    ``n <= short`` and surely does not when ``n >= long`` (both found once per column with the
     very arithmetic :func:`_cell_height` does). Only the cells in between are measured.
     """
 
@@ -249,36 +269,44 @@ class _RowFit:
         self.limit = limit
         self.size = size_pt
         self.usable = [max(1.0, (w - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT) for w in widths]
-        self.fit = [_last(lambda n, u=u: self._height(n, metrics.WIDEST, u, 1) <= limit) for u in self.usable]
-        self.over = [_last(lambda n, u=u: self._height(n, metrics.NARROWEST, u, 1) <= limit) + 1
-                     for u in self.usable]
+        self.short = [_last(lambda n, u=u: self._height(n, metrics.WIDEST, u) <= limit) for u in self.usable]
+        self.long = [_last(lambda n, u=u: self._height(n, metrics.NARROWEST, u) <= limit) + 1 for u in self.usable]
 
-    def _height(self, chars: int, advance: int, usable: float, paras: int) -> float:
+    def _height(self, chars: int, advance: int, usable: float) -> float:
         """:func:`_cell_height` of one paragraph of ``chars`` characters of this ``advance`` each."""
         lines = max(1, math.ceil(chars * advance * self.size / 1000.0 / usable))
-        return lines * self.size * 1.15 + paras * 6
+        return lines * self.size * 1.15 + 6
+
+    def settle(self, paras: list[list[Span]], usable: float) -> bool | None:
+        """Whether a cell of these paragraphs fits (None: cannot tell without measuring)."""
+        least = most = 0
+        for spans in paras:
+            n = sum(len(s.text) for s in spans)
+            least += max(1, math.ceil(n * metrics.NARROWEST * self.size / 1000.0 / usable))
+            most += max(1, math.ceil(n * metrics.WIDEST * self.size / 1000.0 / usable))
+        extra = len(paras) * 6        # as _cell_height computes it, bit for bit
+        if least * self.size * 1.15 + extra > self.limit:
+            return False
+        if most * self.size * 1.15 + extra <= self.limit:
+            return True
+        return None
 
     def __call__(self, row: Row) -> bool:
         unsure = []
-        for cell, fit, over, usable in zip(row.cells, self.fit, self.over, self.usable, strict=False):
+        for cell, short, long, usable in zip(row.cells, self.short, self.long, self.usable, strict=False):
             paras = cell.paras
             if len(paras) == 1 and len(paras[0]) == 1:
                 n = len(paras[0][0].text)
-                if n <= fit:
+                if n <= short:
                     continue
-                if n >= over:
+                if n >= long:
                     return False
             else:
-                least = most = 0
-                for spans in paras:
-                    n = sum(len(s.text) for s in spans)
-                    least += max(1, math.ceil(n * metrics.NARROWEST * self.size / 1000.0 / usable))
-                    most += max(1, math.ceil(n * metrics.WIDEST * self.size / 1000.0 / usable))
-                extra = len(paras) * 6        # as _cell_height computes it, bit for bit
-                if least * self.size * 1.15 + extra > self.limit:
+                settled = self.settle(paras, usable)
+                if settled is not None:
+                    if settled:
+                        continue
                     return False
-                if most * self.size * 1.15 + extra <= self.limit:
-                    continue
             unsure.append((cell, usable))
         return all(_cell_height(cell, usable, self.size) <= self.limit for cell, usable in unsure)
 
