@@ -27,8 +27,27 @@ _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
 _LIST_END = re.compile(r"[\s;,.:]+$")
 
 
+# What one of clean()'s steps would change: a CR, a character XML cannot hold, a space other than
+# U+0020 or a straight double quote (_NEEDS_CLEAN); two spaces or a space before punctuation
+# (_SPACE_BEFORE); a space after an opening bracket; white space at either end of a line.
+_NEEDS_CLEAN = re.compile(
+    "[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\t\u00a0\u2002-\u200a\u202f\u3000\"]")
+_SPACE_BEFORE = re.compile(" [ ,.;:!?)\\]…]")
+_LINE_END_SPACE = re.compile(r"\s\n|\n\s")
+
+
 def clean(text: str) -> str:
     """NFC, XML-safe, whitespace-normalised text of one paragraph (newlines kept)."""
+    if (_NEEDS_CLEAN.search(text) is None and _SPACE_BEFORE.search(text) is None
+            and "( " not in text and "[ " not in text and not text[:1].isspace() and not text[-1:].isspace()
+            and ("\n" not in text or _LINE_END_SPACE.search(text) is None)
+            and unicodedata.is_normalized("NFC", text)):
+        return text        # already clean (most texts): each step of _clean would keep it as it is
+    return _clean(text)
+
+
+def _clean(text: str) -> str:
+    """:func:`clean` step by step."""
     text = _XML_BAD.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = unicodedata.normalize("NFC", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]

@@ -132,7 +132,7 @@ _JINJA_BLOCK = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 def _clean_prose(text: str) -> str:
     """:func:`clean` outside {{ ... }} blocks: quotes inside an expression stay straight quotes."""
-    if not any(t in text for t in _JINJA):
+    if "{" not in text or not any(t in text for t in _JINJA):
         return clean(text)
     blocks: list[str] = []
 
@@ -146,7 +146,7 @@ def _clean_prose(text: str) -> str:
 
 def _without_expressions(text: str) -> str:
     """``text`` with each {{ ... }} / {% ... %} blanked out (same length): ``**`` in ``10**9`` is no mark."""
-    if not any(t in text for t in _JINJA):
+    if "{" not in text or not any(t in text for t in _JINJA):
         return text
     return _JINJA_BLOCK.sub(lambda m: " " * len(m.group()), text)
 
@@ -180,23 +180,53 @@ def _kind(path: Path_, profile: bool) -> str:
     return "prose"
 
 
-def _walk(value: Any, path: Path_, fn: Callable[[str, Path_], str]) -> Any:
-    """Apply ``fn(text, path)`` to every string of a plan, in place, without recursion limits."""
-    stack: list[tuple[Any, Path_]] = [(value, path)]
+def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, profile: bool = False,
+          kinds: frozenset[str] | None = None, needle: str | None = None) -> Any:
+    """Apply ``fn(text, path, kind)`` to every string of a plan, in place, without recursion limits.
+
+    ``kind`` is :func:`_kind` of the string's path below ``path`` (the walk's start). Only strings
+    whose kind is in ``kinds`` (all when None) and that contain ``needle`` (when given) are passed
+    to ``fn``; the others stay as they are. Kinds depend on the keys of the path only, so they are
+    worked out once per distinct key path (a plan has few: its schema's).
+    """
     if isinstance(value, str):
-        return fn(value, path)
+        kind = _kind((), profile)
+        if (kinds is None or kind in kinds) and (needle is None or needle in value):
+            return fn(value, path, kind)
+        return value
+    known: dict[tuple[tuple[str, ...], bool, str | None], str] = {}
+    # (container, its path, its path below the start, the string keys of that, under "org" at the top)
+    stack: list[tuple[Any, Path_, Path_, tuple[str, ...], bool]] = [(value, path, (), (), False)]
     while stack:
-        node, where = stack.pop()
+        node, where, rel, names, head = stack.pop()
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, item in list(items):
             if isinstance(item, str):
-                node[key] = fn(item, where + (key,))
+                if needle is not None and needle not in item:
+                    continue
+                if not rel:
+                    kind = _kind((key,), profile)
+                else:
+                    known_key = (names, head, key if isinstance(key, str) else None)
+                    kind = known.get(known_key)
+                    if kind is None:
+                        kind = known[known_key] = _kind(rel + (key,), profile)
+                if kinds is None or kind in kinds:
+                    node[key] = fn(item, where + (key,), kind)
             elif isinstance(item, (dict, list)):
-                stack.append((item, where + (key,)))
+                stack.append((item, where + (key,), rel + (key,), names + (key,) if isinstance(key, str) else names,
+                              head if rel else key == "org"))
     return value
 
 
+_TIDIED = frozenset({"ident", "plain", "prose"})      # every kind but "skip" (variables)
+_PLAIN = frozenset({"plain"})
+_EXPANDED = frozenset({"prose", "plain"})
+
+
 def _bad_chars(text: str) -> str:
+    if _XML_BAD.search(text) is None:
+        return ""
     return ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(_XML_BAD.findall(text)))
 
 
@@ -226,10 +256,7 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
     paths they are errors.
     """
 
-    def tidy(raw: str, where: Path_) -> str:
-        kind = _kind(where, profile)
-        if kind == "skip":
-            return raw
+    def tidy(raw: str, where: Path_, kind: str) -> str:
         if len(raw) > MAX_TEXT:
             problems.append(_too_long(src, where, len(raw)))
             return raw
@@ -249,7 +276,7 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
             problems.append(_markup_problem(src, where, text, exc, raw))
         return text
 
-    return _walk(value, path, tidy)
+    return _walk(value, path, tidy, profile=profile, kinds=_TIDIED)
 
 
 def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False,
@@ -259,11 +286,9 @@ def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: 
     ``prefix``: where ``value`` sits in the file (an inline profile is ``("org",)``).
     """
 
-    def check(text: str, where: Path_) -> str:
+    def check(text: str, where: Path_, kind: str) -> str:
         if not prefix and not profile and where[:1] == ("org",):
             return text        # an inline profile: done by _resolve_org before it is validated
-        if _kind(where[len(prefix):], profile) != "plain":
-            return text
         try:
             spans = parse_inline(text)
         except MarkupError:
@@ -276,7 +301,7 @@ def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: 
             return text
         return "".join(s.text for s in spans)
 
-    _walk(value, prefix, check)
+    _walk(value, prefix, check, profile=profile, kinds=_PLAIN)
 
 
 def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
@@ -311,9 +336,8 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
     The result is cleaned and its marks checked again: an expression can make markup.
     """
 
-    def expand(text: str, where: Path_) -> str:
-        if where[:1] == ("org",) or _kind(where, False) not in ("prose", "plain") \
-                or not any(t in text for t in _JINJA):
+    def expand(text: str, where: Path_, kind: str) -> str:
+        if where[:1] == ("org",) or not any(t in text for t in _JINJA):
             return text        # a profile's text (inline too) is literal: no expressions there
         from ..sandbox import explain
 
@@ -343,7 +367,8 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
             return text
         return out
 
-    return _walk(value, path, expand)
+    # every expression starts with "{": a string without one is passed over without a call
+    return _walk(value, path, expand, kinds=_EXPANDED, needle="{")
 
 
 _SANDBOX = None
