@@ -116,6 +116,16 @@ def test_length_thresholds_are_exact_at_their_edges(width: int) -> None:
     assert row_height_pt(Row("data", [Cell([[Span("." * long)]])]), [width]) > limit
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=CHARS + "xyzXYZ0123456789", max_size=300)))
+def test_roman_bounds_hold_the_width_of_every_character(text: str) -> None:
+    low, high = metrics.roman_units_bounds(text)
+    exact = metrics.text_width_pt(text, 1000.0)        # units × 1000 / 1000: the advance in 1/1000 em
+    assert low <= exact <= high
+    if text.isascii():
+        assert low == exact == high
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.sets(st.text(alphabet=CHARS + "xyzXYZ", max_size=40), max_size=30), st.booleans())
 def test_longest_word_is_the_widest_of_all_words(texts_: set[str], bold: bool) -> None:

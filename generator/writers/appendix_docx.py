@@ -248,7 +248,7 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
                 elif settled is None:
                     unsure.append((cell, usable))
             append(tc + "".join(f"{ppr}{_runs_xml(spans, notes, t_open)}</w:p>" for spans in paras) + "</w:tc>")
-        if measure and unsure and not all(_cell_height(c, u, fit.size) <= fit.limit for c, u in unsure):
+        if measure and unsure and not all(fit.measured(c, u) for c, u in unsure):
             out[start] = "<w:tr><w:trPr/>"
         append("</w:tr>")
     append("</w:tbl>")
@@ -308,7 +308,23 @@ class _RowFit:
                         continue
                     return False
             unsure.append((cell, usable))
-        return all(_cell_height(cell, usable, self.size) <= self.limit for cell, usable in unsure)
+        return all(self.measured(cell, usable) for cell, usable in unsure)
+
+    def measured(self, cell: Cell, usable: float) -> bool:
+        """Whether the cell fits, its ASCII characters measured at C speed first (most cells are
+        settled there), then every character where that is not enough."""
+        least = most = 0
+        size = self.size
+        for spans in cell.paras:
+            low, high = metrics.roman_units_bounds(spans[0].text if len(spans) == 1 else "".join(s.text for s in spans))
+            least += max(1, math.ceil(low * size / 1000.0 / usable))     # as text_width_pt, then _cell_height
+            most += max(1, math.ceil(high * size / 1000.0 / usable))
+        extra = len(cell.paras) * 6
+        if most * size * 1.15 + extra <= self.limit:
+            return True
+        if least * size * 1.15 + extra > self.limit:
+            return False
+        return _cell_height(cell, usable, size) <= self.limit
 
 
 def _last(ok: Callable[[int], bool], cap: int = 1 << 40) -> int:
