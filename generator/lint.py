@@ -21,6 +21,7 @@ A line carrying the comment ``# kh: ignore`` (or ``# kh: ignore <rule>``) is not
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -38,6 +39,7 @@ ID_KEYS = {"org", "template", "unit", "signer", "symbol", "lead", "support", "nu
 
 # Keys whose strings are paragraphs of the document (titles, names and table cells are not).
 PARAGRAPH_KEYS = {"text", "intro", "closing", "bullets", "points", "tasks", "articles", "task", "notes"}
+_PARAGRAPH_KEYS = frozenset(PARAGRAPH_KEYS)
 
 
 @dataclass(frozen=True)
@@ -162,17 +164,47 @@ def text_findings(text: str, path: Path_) -> Iterator[tuple[str, int, str, str |
 
 
 # ------------------------------------------------------------------ walking the plan
-def _strings(value: Any, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if k in ID_KEYS:
-                continue
-            yield from _strings(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, path + (i,))
-    elif isinstance(value, str):
-        yield path, value
+def _strings(value: Any, path: Path_, last: frozenset[str] | None = None) -> Iterator[tuple[Path_, str]]:
+    """(path, text) of every string below ``value`` in document order, keys in :data:`ID_KEYS` left out.
+
+    ``last``: only strings whose path's last key (its last string part) is one of these. Iterative:
+    no recursion limit, and strings that cannot matter are passed over without a yield.
+    """
+    if isinstance(value, str):
+        keys = [p for p in path if isinstance(p, str)]
+        if last is None or (keys[-1] if keys else "") in last:
+            yield path, value
+        return
+    if not isinstance(value, (dict, list)):
+        return
+    names = [p for p in path if isinstance(p, str)]
+    # (its children, its path, the last string key of that path)
+    stack: list[tuple[Iterator[tuple[Any, Any]], Path_, str]] = [
+        (iter(value.items()) if isinstance(value, dict) else enumerate(value), path, names[-1] if names else "")]
+    while stack:
+        children, where, key_here = stack[-1]
+        for k, v in children:
+            if isinstance(k, str):
+                if k in ID_KEYS:
+                    continue
+                key_v = k
+            else:
+                key_v = key_here
+            if isinstance(v, str):
+                if last is None or key_v in last:
+                    yield where + (k,), v
+            elif isinstance(v, dict):
+                stack.append((iter(v.items()), where + (k,), key_v))
+                break
+            elif isinstance(v, list):
+                stack.append((enumerate(v), where + (k,), key_v))
+                break
+        else:
+            stack.pop()
+
+
+#: Last keys of the strings :meth:`Linter.labels` looks at.
+_LABEL_KEYS = frozenset({"title", "bullets", "points", "tasks", "articles", "text", "recipients", "archive"})
 
 
 class Linter:
@@ -180,8 +212,13 @@ class Linter:
 
     def __init__(self, src: Source, text: str):
         self.src = src
-        self.lines = text.splitlines()
+        self.text = text
         self.findings: list[Finding] = []
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The file's lines (split when a finding first needs them)."""
+        return self.text.splitlines()
 
     def line_of(self, path: Path_, offset: int = 0) -> int | None:
         """Line of character ``offset`` inside the string at ``path`` (block scalars followed line by line)."""
@@ -214,7 +251,7 @@ class Linter:
 
     def labels(self) -> None:
         """Numbers, letters, dashes and 'Lưu:' typed by hand where kh writes them."""
-        for path, text in _strings(self.src.data, ()):
+        for path, text in _strings(self.src.data, (), _LABEL_KEYS):
             keys = [p for p in path if isinstance(p, str)]
             last = keys[-1] if keys else ""
             item = bool(path) and isinstance(path[-1], int)
@@ -269,7 +306,7 @@ class Linter:
 
     def paragraphs(self) -> None:
         seen: dict[str, Path_] = {}
-        for path, text in _strings(self.src.data, ()):
+        for path, text in _strings(self.src.data, (), _PARAGRAPH_KEYS):
             keys = [p for p in path if isinstance(p, str)]
             if not keys or keys[-1] not in PARAGRAPH_KEYS:
                 continue

@@ -20,7 +20,7 @@ from typing import Any
 from .. import lint, numbering
 from ..errors import PlanError, Problem, did_you_mean, shorten, warn
 from ..gcpause import gc_paused
-from ..typography import MarkupError, clean, parse_inline
+from ..typography import _SPACE_BEFORE, MarkupError, clean, parse_inline
 from .yamlsource import Path_, Source, load, path_text, vi_number
 
 if typing.TYPE_CHECKING:
@@ -49,17 +49,18 @@ def _read_plan(path: Path) -> Plan:
     # What `kh check` calls an error (text kh adds typed by hand: the document would print it twice)
     # stops the build too, so check and build always agree.
     problems.extend(f.problem(src.file) for f in lint.error_findings(src))
-    _tidy(data, (), src, problems)
+    slots: list[_Slot] = []     # every text of the plan, found once for the passes below
+    _tidy(data, (), src, problems, slots=slots)
     org, org_src = _resolve_org(data, path, src, problems)
     if org is not None:
         if not problems:   # expressions never run once the plan is known to be wrong
-            _expand(data, (), src, _jinja_context(data, org), problems)
-        _plain_fields(data, src, problems)
+            _expand(data, (), src, _jinja_context(data, org), problems, slots=slots)
+        _plain_fields(data, src, problems, slots=slots)
         _resolve_units(data, org, src, problems)
         _resolve_signer(data, org, src, problems)
         data["org"] = org
     else:
-        _plain_fields(data, src, problems)
+        _plain_fields(data, src, problems, slots=slots)
     warn(src.warnings)
     try:
         plan = _validate(_model("Plan"), data, src)
@@ -180,14 +181,19 @@ def _kind(path: Path_, profile: bool) -> str:
     return "prose"
 
 
+#: Where a text of the plan sits: (its mapping or list, its key there, its path, its kind).
+_Slot = tuple[Any, Any, Path_, str]
+
+
 def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, profile: bool = False,
-          kinds: frozenset[str] | None = None, needle: str | None = None) -> Any:
+          kinds: frozenset[str] | None = None, needle: str | None = None, slots: list[_Slot] | None = None) -> Any:
     """Apply ``fn(text, path, kind)`` to every string of a plan, in place, without recursion limits.
 
     ``kind`` is :func:`_kind` of the string's path below ``path`` (the walk's start). Only strings
     whose kind is in ``kinds`` (all when None) and that contain ``needle`` (when given) are passed
     to ``fn``; the others stay as they are. Kinds depend on the keys of the path only, so they are
-    worked out once per distinct key path (a plan has few: its schema's).
+    worked out once per distinct key path (a plan has few: its schema's). ``slots`` (when given)
+    collects each string passed to ``fn``, in order, for :func:`_replay`.
     """
     if isinstance(value, str):
         kind = _kind((), profile)
@@ -212,11 +218,39 @@ def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, prof
                     if kind is None:
                         kind = known[known_key] = _kind(rel + (key,), profile)
                 if kinds is None or kind in kinds:
-                    node[key] = fn(item, where + (key,), kind)
+                    sub_where = where + (key,)
+                    if slots is not None:
+                        slots.append((node, key, sub_where, kind))
+                    node[key] = fn(item, sub_where, kind)
             elif isinstance(item, (dict, list)):
                 stack.append((item, where + (key,), rel + (key,), names + (key,) if isinstance(key, str) else names,
                               head if rel else key == "org"))
     return value
+
+
+def _replay(slots: list[_Slot], fn: Callable[[str, Path_, str], str], kinds: frozenset[str],
+            needle: str | None = None) -> None:
+    """:func:`_walk` again over the strings it collected (the plan's shape has not changed since):
+    the same strings in the same order, each read anew from its place."""
+    for node, key, where, kind in slots:
+        if kind in kinds:
+            text = node[key]
+            if needle is None or needle in text:
+                node[key] = fn(text, where, kind)
+
+
+# Characters that make _tidy change a text or look closer: line breaks, characters XML cannot hold,
+# spaces other than U+0020, straight double quotes, emphasis and footnote marks, expression braces.
+_TIDY_SPECIAL = re.compile("[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
+                           "\t\u00a0\u2002-\u200a\u202f\u3000\"*\\\\^\\[\\]{]")
+
+
+def _untouched(text: str) -> bool:
+    """True when :func:`_tidy` keeps ``text`` exactly as it is with nothing to report (most texts):
+    not too long, NFC, no character above, no space before punctuation, after "(" or at either end."""
+    return (len(text) <= MAX_TEXT and _TIDY_SPECIAL.search(text) is None and _SPACE_BEFORE.search(text) is None
+            and "( " not in text and not text[:1].isspace() and not text[-1:].isspace()
+            and unicodedata.is_normalized("NFC", text))
 
 
 _TIDIED = frozenset({"ident", "plain", "prose"})      # every kind but "skip" (variables)
@@ -249,14 +283,17 @@ def _markup_problem(src: Source, where: Path_, text: str, exc: MarkupError, raw:
     return prob
 
 
-def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, profile: bool = False) -> Any:
+def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, profile: bool = False,
+          slots: list[_Slot] | None = None) -> Any:
     """Clean every text in place (NFC, spacing, quotes), check its size and its emphasis/footnote marks.
 
     Characters XML cannot hold are removed from prose with a located warning; in codes and
-    paths they are errors.
+    paths they are errors. ``slots`` (when given) collects where each text is, for later passes.
     """
 
     def tidy(raw: str, where: Path_, kind: str) -> str:
+        if _untouched(raw):
+            return raw
         if len(raw) > MAX_TEXT:
             problems.append(_too_long(src, where, len(raw)))
             return raw
@@ -276,14 +313,15 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
             problems.append(_markup_problem(src, where, text, exc, raw))
         return text
 
-    return _walk(value, path, tidy, profile=profile, kinds=_TIDIED)
+    return _walk(value, path, tidy, profile=profile, kinds=_TIDIED, slots=slots)
 
 
 def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False,
-                  prefix: Path_ = ()) -> None:
+                  prefix: Path_ = (), slots: list[_Slot] | None = None) -> None:
     """Fields printed as plain text: refuse emphasis and footnotes there, turn escapes (\\*) into the mark.
 
-    ``prefix``: where ``value`` sits in the file (an inline profile is ``("org",)``).
+    ``prefix``: where ``value`` sits in the file (an inline profile is ``("org",)``). ``slots``: the
+    texts of ``value`` as :func:`_tidy` collected them (the same walk, without walking again).
     """
 
     def check(text: str, where: Path_, kind: str) -> str:
@@ -301,7 +339,10 @@ def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: 
             return text
         return "".join(s.text for s in spans)
 
-    _walk(value, prefix, check, profile=profile, kinds=_PLAIN)
+    if slots is not None:
+        _replay(slots, check, _PLAIN)
+    else:
+        _walk(value, prefix, check, profile=profile, kinds=_PLAIN)
 
 
 def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
@@ -330,10 +371,12 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
     }
 
 
-def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems: list[Problem]) -> Any:
+def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems: list[Problem],
+            slots: list[_Slot] | None = None) -> Any:
     """Render {{ ... }} / {% ... %} in prose strings, in place, in the bounded sandbox.
 
     The result is cleaned and its marks checked again: an expression can make markup.
+    ``slots``: the texts of ``value`` as :func:`_tidy` collected them.
     """
 
     def expand(text: str, where: Path_, kind: str) -> str:
@@ -368,6 +411,9 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
         return out
 
     # every expression starts with "{": a string without one is passed over without a call
+    if slots is not None:
+        _replay(slots, expand, _EXPANDED, needle="{")
+        return value
     return _walk(value, path, expand, kinds=_EXPANDED, needle="{")
 
 
