@@ -193,11 +193,12 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     rows = tbl.rows
     fit = _RowFit(widths, page_height_pt / 3)
     t_open = _T_KEEP if preserve else _T_OPEN
-    columns = [(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>', short, long, usable)
+    # per column: its cell's opening, length thresholds, usable width and the text before a
+    # plain cell's words, by (bold, align, keep with next)
+    columns = [(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>', short, long, usable, {})
                for w, short, long, usable in zip(widths, fit.short, fit.long, fit.usable, strict=True)]
     group = [(f'<w:tc><w:tcPr><w:tcW w:w="{sum(widths)}" w:type="dxa"/><w:gridSpan w:val="{len(widths)}"/>'
-              "</w:tcPr>", 0, 0, 0.0)]
-    pprs: dict[tuple[bool, str, bool], str] = {}
+              "</w:tcPr>", 0, 0, 0.0, {})]
     last = len(rows) - 1
     append = out.append
     for i, row in enumerate(rows):
@@ -216,37 +217,42 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
             append('<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="567" w:hRule="atLeast"/></w:trPr>')
         else:
             append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
-        for cell, (tc, short, long, usable) in zip(row.cells, group if kind == "group" else columns, strict=True):
+        for cell, (tc, short, long, usable, heads) in zip(row.cells, group if kind == "group" else columns,
+                                                          strict=True):
             key = (cell.bold, cell.align, keep)
-            ppr = pprs.get(key)
-            if ppr is None:
-                ppr = pprs[key] = _ppr("KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text",
-                                       cell.align if cell.align != "left" else None, keep)
+            head = heads.get(key)
+            if head is None:
+                ppr = _ppr("KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text",
+                           cell.align if cell.align != "left" else None, keep)
+                head = heads[key] = (tc + ppr, f"{tc}{ppr}<w:r>{t_open}", ppr)
             paras = cell.paras
-            if len(paras) == 1 and len(paras[0]) == 1:
-                span = paras[0][0]
-                text = span.text
-                if measure and len(text) > short:
-                    if len(text) >= long:
-                        measure = False
-                        out[start] = "<w:tr><w:trPr/>"
-                    else:
-                        unsure.append((cell, usable))
-                if span.note is None and not span.bold and not span.italic and "\n" not in text:   # most cells
-                    if not text:
-                        append(f"{tc}{ppr}</w:p></w:tc>")
+            if len(paras) == 1:
+                spans = paras[0]
+                if len(spans) == 1:
+                    span = spans[0]
+                    text = span.text
+                    if measure and len(text) > short:
+                        if len(text) >= long:
+                            measure = False
+                            out[start] = "<w:tr><w:trPr/>"
+                        else:
+                            unsure.append((cell, usable))
+                    if span.note is None and not span.bold and not span.italic and "\n" not in text:  # most cells
+                        if not text:
+                            append(head[0] + "</w:p></w:tc>")
+                        elif "&" in text or "<" in text or ">" in text or "\r" in text:
+                            append(f"{head[1]}{_text(text)}</w:t></w:r></w:p></w:tc>")
+                        else:
+                            append(f"{head[1]}{text}</w:t></w:r></w:p></w:tc>")
                         continue
-                    if "&" in text or "<" in text or ">" in text or "\r" in text:
-                        text = _text(text)
-                    append(f"{tc}{ppr}<w:r>{t_open}{text}</w:t></w:r></w:p></w:tc>")
-                    continue
-            elif measure:
+            if measure and not (len(paras) == 1 and len(paras[0]) == 1):
                 settled = fit.settle(paras, usable)
                 if settled is False:
                     measure = False
                     out[start] = "<w:tr><w:trPr/>"
                 elif settled is None:
                     unsure.append((cell, usable))
+            ppr = head[2]
             append(tc + "".join(f"{ppr}{_runs_xml(spans, notes, t_open)}</w:p>" for spans in paras) + "</w:tc>")
         if measure and unsure and not all(fit.measured(c, u) for c, u in unsure):
             out[start] = "<w:tr><w:trPr/>"
