@@ -536,24 +536,7 @@ def _resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[P
         container[key] = names
         return request
 
-    def walk(sections: Any, path: Path_) -> None:
-        if not isinstance(sections, list):
-            return
-        for i, sec in enumerate(sections):
-            if not isinstance(sec, dict):
-                continue
-            spath = path + (i,)
-            walk(sec.get("sections"), spath + ("sections",))
-            assignments = sec.get("assignments")
-            if not isinstance(assignments, list):
-                continue
-            for j, asg in enumerate(assignments):
-                if isinstance(asg, dict):
-                    request = resolve(asg, "unit", spath + ("assignments", j, "unit"))
-                    if asg.get("request") is None:
-                        asg["request"] = request
-
-    walk(data.get("sections"), ("sections",))
+    _resolve_assignments(data.get("sections"), ("sections",), resolve)
     groups = data.get("tasks")
     for g, group in enumerate(groups if isinstance(groups, list) else []):
         if not isinstance(group, dict) or not isinstance(group.get("tasks"), list):
@@ -562,6 +545,29 @@ def _resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[P
             if isinstance(task, dict):
                 for key in ("lead", "support"):
                     resolve(task, key, ("tasks", g, "tasks", t, key))
+
+
+def _resolve_assignments(sections: Any, path: Path_, resolve: Callable[[dict[str, Any], str, Path_], bool]) -> None:
+    """Resolve the units of every section's assignments, subsections first.
+
+    A module function, not a closure calling itself: such a closure is a reference cycle that
+    would keep the whole parsed file alive until the cycle collector runs.
+    """
+    if not isinstance(sections, list):
+        return
+    for i, sec in enumerate(sections):
+        if not isinstance(sec, dict):
+            continue
+        spath = path + (i,)
+        _resolve_assignments(sec.get("sections"), spath + ("sections",), resolve)
+        assignments = sec.get("assignments")
+        if not isinstance(assignments, list):
+            continue
+        for j, asg in enumerate(assignments):
+            if isinstance(asg, dict):
+                request = resolve(asg, "unit", spath + ("assignments", j, "unit"))
+                if asg.get("request") is None:
+                    asg["request"] = request
 
 
 def _resolve_signer(data: dict[str, Any], org: Org, src: Source, problems: list[Problem],
