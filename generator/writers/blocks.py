@@ -104,7 +104,7 @@ class DecisionLayout:
     signer_name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A table cell: one or more paragraphs."""
 
@@ -113,7 +113,7 @@ class Cell:
     bold: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A table row; ``kind`` is header, group (one merged cell), data, form (to fill in) or total."""
 
