@@ -74,7 +74,13 @@ def path_text(path: Path_) -> str:
 
 @dataclass
 class Source:
-    """Data loaded from one YAML file, with the position of every value and key."""
+    """Data loaded from one YAML file, with the position of every value and key.
+
+    Positions are needed only to report something, so :func:`parse` reads the data without them
+    and they are worked out when first asked for (:meth:`where`, :meth:`locate_mark`): the same
+    text parsed again, this time noting every position. The file's text is kept, so the answer
+    is what a single recording parse gives.
+    """
 
     file: str
     data: Any
@@ -86,9 +92,21 @@ class Source:
     #: Things the user should know that do not stop the build (located, like problems).
     warnings: list[Problem] = field(default_factory=list)
     _line_starts: list[int] | None = None
+    #: The text given to the parser, while the positions are still to be worked out.
+    _unparsed: str | None = None
+
+    def _positions(self) -> None:
+        """Fill :attr:`marks`, :attr:`key_marks` and :attr:`spans` if :func:`parse` left them for later."""
+        if self._unparsed is None:
+            return
+        text, self._unparsed = self._unparsed, None
+        scratch = Source(self.file, None, text=self.text)
+        _Builder(scratch, record=True).run(text)     # the data is not used: the caller has its own
+        self.marks, self.key_marks, self.spans = scratch.marks, scratch.key_marks, scratch.spans
 
     def where(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """1-based (line, column) of the value (or key) at ``path``, else of its nearest parent."""
+        self._positions()
         table = self.key_marks if key else self.marks
         p = tuple(path)
         if key and p in table:
@@ -121,6 +139,7 @@ class Source:
         None when the string has no span (it came from an alias, or an expression made it) or
         the mark is not found as written (escaped differently in a quoted scalar).
         """
+        self._positions()
         span = self.spans.get(tuple(path))
         if span is None:
             return None
@@ -221,10 +240,17 @@ def parse(text: str, name: str) -> Source:
     """Parse YAML ``text`` (reported as file ``name``) into a :class:`Source`."""
     src = Source(name, None, text=text)
     _check_controls(src)
-    builder = _Builder(src)
+    # translate() looks up every character: only a file holding VT, FF or a BOM needs it
+    given = text.translate(_PASTE_MAP) if any(c in text for c in "\x0b\x0c\ufeff") else text
     try:
-        # translate() looks up every character: only a file holding VT, FF or a BOM needs it
-        builder.run(text.translate(_PASTE_MAP) if any(c in text for c in "\x0b\x0c\ufeff") else text)
+        builder = _Builder(src, record=False)
+        try:
+            builder.run(given)
+            src._unparsed = given          # positions worked out when first asked for
+        except _NeedPositions:             # anchors, aliases or a duplicate key: parse again, noting positions
+            src.data = None
+            builder = _Builder(src, record=True)
+            builder.run(given)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -286,10 +312,14 @@ class _Limit(Exception):
     """A limit was hit: the problem is already recorded; stop parsing."""
 
 
+class _NeedPositions(Exception):
+    """A parse without positions met something that needs them (anchors, aliases, a duplicate key)."""
+
+
 class _Frame:
     """An open mapping or list: its path, value and, for a mapping, the key waiting for its value."""
 
-    __slots__ = ("is_map", "path", "anchor", "value", "size", "key", "key_pending", "key_ok", "kpath", "log_start")
+    __slots__ = ("is_map", "path", "anchor", "value", "size", "key", "key_pending", "key_ok", "log_start")
 
     def __init__(self, is_map: bool, path: Path_, anchor: str | None, value: Any, log_start: int = 0):
         self.is_map = is_map
@@ -300,7 +330,6 @@ class _Frame:
         self.key: Any = None          # map: the key waiting for its value
         self.key_pending = False
         self.key_ok = True
-        self.kpath: Path_ = ()        # map: path of the accepted key waiting for its value
         self.log_start = log_start
 
 
@@ -337,10 +366,14 @@ class _Builder:
     :meth:`_loop` handles the common events (untagged, unanchored scalars that are strings,
     plain lists and mappings) inline; everything else goes through the general methods
     (:meth:`_event`), which hold every check. Both keep the same state.
+
+    ``record``: note the position of every value and key in ``src`` (else :class:`_NeedPositions`
+    is raised at the first anchor, alias or duplicate key, which need them).
     """
 
-    def __init__(self, src: Source):
+    def __init__(self, src: Source, *, record: bool = True):
         self.src = src
+        self.record = record
         self.problems: list[Problem] = []
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int, list[tuple[Path_, str, Any]], Path_]] = {}
@@ -367,6 +400,8 @@ class _Builder:
         raise _Limit
 
     def _record(self, path: Path_, table: str, entry: Any) -> None:
+        if not self.record:
+            return
         getattr(self.src, table)[path] = entry
         if self.anchored:
             self.log.append((path, table, entry))
@@ -380,7 +415,7 @@ class _Builder:
             return top.path + (len(top.value),)
         if not top.key_pending:
             return None
-        return top.kpath if top.key_ok else top.path + ("?",)
+        return top.path + (top.key,) if top.key_ok else top.path + ("?",)
 
     def _count(self, n: int, m: Any, path: Path_) -> None:
         self.total += n
@@ -398,7 +433,8 @@ class _Builder:
         finally:
             loader.dispose()
         if self.src.data is None and not self.done:
-            self.src.marks[()] = (1, 1)
+            if self.record:
+                self.src.marks[()] = (1, 1)
             self.src.data = {}
 
     def _loop(self, get_event: Any) -> None:
@@ -407,7 +443,11 @@ class _Builder:
         src = self.src
         marks, spans, key_marks = src.marks, src.spans, src.key_marks
         pasted = self.pasted
+        record = self.record
         limit = MAX_VALUES - 1
+        # first characters some implicit resolver looks at (bool, int, float, null, timestamp, ...):
+        # a plain scalar starting with another character is a string without asking the resolver
+        looked_at = frozenset(_IMPLICIT) if None not in _IMPLICIT and not _resolver.yaml_path_resolvers else None
         while True:
             ev = get_event()
             if ev is None:
@@ -421,7 +461,8 @@ class _Builder:
             if kind is _ScalarEvent:
                 value = ev.value
                 if (ev.anchor is not None or ev.tag is not None or not stack or self.total >= limit
-                        or ev.implicit[0] and not _plain_is_str(value)):
+                        or ev.implicit[0] and (looked_at is None or not value or value[0] in looked_at)
+                        and not _plain_is_str(value)):
                     self._scalar(ev)
                     continue
                 # an untagged, unanchored string
@@ -429,29 +470,34 @@ class _Builder:
                 if pasted:
                     value = value.translate(_UNPASTE_MAP)
                 top = stack[-1]
-                m = ev.start_mark
                 top.size += 1
                 if top.is_map and not top.key_pending:       # a key
                     if value in top.value:
-                        self._key(top, value, m)             # duplicate: reported there
+                        self._key(top, value, ev.start_mark)   # duplicate: reported there
                         continue
-                    kpath = top.path + (value,)
-                    top.key, top.key_ok, top.key_pending, top.kpath = value, True, True, kpath
-                    entry = (m.line + 1, m.column + 1)
-                    key_marks[kpath] = entry
-                    if self.anchored:
-                        self.log.append((kpath, "key_marks", entry))
+                    top.key, top.key_ok, top.key_pending = value, True, True
+                    if record:
+                        m = ev.start_mark
+                        kpath = top.path + (value,)
+                        entry = (m.line + 1, m.column + 1)
+                        key_marks[kpath] = entry
+                        if self.anchored:
+                            self.log.append((kpath, "key_marks", entry))
                     continue
                 if not top.is_map:
+                    if not record:
+                        top.value.append(value)
+                        continue
                     path = top.path + (len(top.value),)
                     top.value.append(value)
                 else:
                     if top.key_ok:
-                        path = top.kpath
                         top.value[top.key] = value
-                    else:
-                        path = top.path + ("?",)
                     top.key_pending = False
+                    if not record:
+                        continue
+                    path = top.path + (top.key,) if top.key_ok else top.path + ("?",)
+                m = ev.start_mark
                 entry = (m.line + 1, m.column + 1)
                 span = (m.index, ev.end_mark.index)
                 marks[path] = entry
@@ -471,13 +517,14 @@ class _Builder:
                     self._start(ev)                          # a collection used as a key
                     continue
                 else:
-                    path = top.kpath if top.key_ok else top.path + ("?",)
+                    path = top.path + (top.key,) if top.key_ok else top.path + ("?",)
                 self.total += 1
-                m = ev.start_mark
-                entry = (m.line + 1, m.column + 1)
-                marks[path] = entry
-                if self.anchored:
-                    self.log.append((path, "marks", entry))
+                if record:
+                    m = ev.start_mark
+                    entry = (m.line + 1, m.column + 1)
+                    marks[path] = entry
+                    if self.anchored:
+                        self.log.append((path, "marks", entry))
                 is_map = kind is _MapStart
                 stack.append(_Frame(is_map, path, None, {} if is_map else []))
             elif kind is _MapEnd or kind is _SeqEnd:
@@ -524,6 +571,8 @@ class _Builder:
             self._fail(ev.start_mark, path, f"thẻ YAML '{tag}' không được hỗ trợ (unsupported YAML tag)")
         self._count(1, ev.start_mark, path)
         if ev.anchor:
+            if not self.record:
+                raise _NeedPositions
             self.open_anchors.add(ev.anchor)
             self.anchored += 1
         self._record(path, "marks", self._mark(ev.start_mark))
@@ -571,16 +620,20 @@ class _Builder:
         key = str(key)
         kpath = top.path + (key,)
         if key in top.value:
+            if not self.record:
+                raise _NeedPositions
             first = self.src.key_marks[kpath]
             self._fail(m, kpath,
                        f"khóa '{key}' lặp lại, đã có ở dòng {first[0]} (duplicate key, first at line {first[0]})",
                        hint="gộp hai phần lại hoặc đổi tên một khóa: YAML chỉ giữ một (merge them: YAML keeps"
                        " only one)")
             return
-        top.key, top.key_ok, top.kpath = key, True, kpath
+        top.key, top.key_ok = key, True
         self._record(kpath, "key_marks", mark)
 
     def _scalar(self, ev: Any) -> None:
+        if ev.anchor and not self.record:
+            raise _NeedPositions
         path = self._child_path()
         as_key = path is None
         if as_key:
@@ -631,6 +684,8 @@ class _Builder:
         return value
 
     def _alias(self, ev: Any) -> None:
+        if not self.record:
+            raise _NeedPositions
         path = self._child_path()
         as_key = path is None
         if as_key:
