@@ -155,7 +155,8 @@ class Source:
 def load(path: Path, display: str | None = None) -> Source:
     """Read and parse ``path``; raise :class:`PlanError` on unreadable or invalid YAML."""
     name = display or str(path)
-    return parse(decode(read_bytes(path, name), name), name)
+    raw = read_bytes(path, name)
+    return parse(decode(raw, name), name, raw=raw)
 
 
 def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -236,14 +237,17 @@ def decode(raw: bytes, name: str) -> str:
             hint="mở tệp và lưu lại với mã hóa UTF-8 (save the file as UTF-8)")]) from exc
 
 
-def parse(text: str, name: str) -> Source:
-    """Parse YAML ``text`` (reported as file ``name``) into a :class:`Source`."""
+def parse(text: str, name: str, *, raw: bytes | None = None) -> Source:
+    """Parse YAML ``text`` (reported as file ``name``) into a :class:`Source`.
+
+    ``raw``: the file's bytes when ``text`` was decoded from them (it saves a scan of the text).
+    """
     src = Source(name, None, text=text)
-    _check_controls(src)
     # translate() looks up every character: only a file holding VT, FF or a BOM needs it
     given = text.translate(_PASTE_MAP) if any(c in text for c in "\x0b\x0c\ufeff") else text
+    failure: BaseException | None = None
+    builder = _Builder(src, record=False)
     try:
-        builder = _Builder(src, record=False)
         try:
             builder.run(given)
             src._unparsed = given          # positions worked out when first asked for
@@ -251,17 +255,37 @@ def parse(text: str, name: str) -> Source:
             src.data = None
             builder = _Builder(src, record=True)
             builder.run(given)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+    except Exception as exc:  # noqa: BLE001 - reported below, after the check for control characters
+        failure = exc
+    # Control characters are reported first, before any other problem. The parser itself refuses
+    # every one of them but U+0085 and the noncharacters U+FDD0-U+FDEF, and reads the whole text
+    # when it succeeds: only a failed parse, or a text holding those, needs the full scan.
+    if failure is not None or builder.problems or _maybe_uncaught_controls(text, raw):
+        _check_controls(src)
+    if isinstance(failure, yaml.MarkedYAMLError):
+        mark = failure.problem_mark or failure.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        msg = exc.problem or str(exc)
+        msg = failure.problem or str(failure)
         raise PlanError([Problem(name, line, col, "", f"YAML không hợp lệ (invalid YAML): {msg}",
                                  hint=_yaml_hint(msg))]) from None
-    except yaml.YAMLError as exc:
-        raise PlanError([Problem(name, None, None, "", f"YAML không hợp lệ (invalid YAML): {exc}")]) from None
+    if isinstance(failure, yaml.YAMLError):
+        raise PlanError([Problem(name, None, None, "", f"YAML không hợp lệ (invalid YAML): {failure}")]) from None
+    if failure is not None:
+        raise failure
     if builder.problems:
         raise PlanError(builder.problems)
     return src
+
+
+_PARSER_ALLOWED_BAD = re.compile("[\x85\ufdd0-\ufdef]")
+
+
+def _maybe_uncaught_controls(text: str, raw: bytes | None) -> bool:
+    """True when ``text`` may hold U+0085 or U+FDD0-U+FDEF: characters kh refuses that the YAML
+    parser lets through. In UTF-8 those start with the bytes C2 85 and EF B7."""
+    if raw is not None:
+        return b"\xc2\x85" in raw or b"\xef\xb7" in raw
+    return _PARSER_ALLOWED_BAD.search(text) is not None
 
 
 # C0/C1 controls (tab and line breaks aside), surrogates and noncharacters (kh uses U+FDD0-U+FDEF internally)
