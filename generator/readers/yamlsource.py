@@ -451,7 +451,10 @@ class _Builder:
         self.pasted = any(c in text for c in (_VT, _FF, _BOM))
         loader = _Loader(text)
         try:
-            self._loop(loader.get_event)
+            if self.record:
+                self._loop_recording(loader.get_event)
+            else:
+                self._loop(loader.get_event)
         except _Limit:
             return
         finally:
@@ -461,103 +464,89 @@ class _Builder:
                 self.src.marks[()] = (1, 1)
             self.src.data = {}
 
-    def _loop(self, get_event: Any) -> None:
-        """Handle every event of the stream; the common ones inline (see the class docstring)."""
-        stack = self.stack
-        src = self.src
-        marks, spans, key_marks = src.marks, src.spans, src.key_marks
-        pasted = self.pasted
-        record = self.record
-        limit = MAX_VALUES - 1
-        # first characters some implicit resolver looks at (bool, int, float, null, timestamp, ...):
-        # a plain scalar starting with another character is a string without asking the resolver
-        looked_at = frozenset(_IMPLICIT) if None not in _IMPLICIT and not _resolver.yaml_path_resolvers else None
+    def _loop_recording(self, get_event: Any) -> None:
+        """Every event through the general methods, noting positions."""
         while True:
             ev = get_event()
             if ev is None:
                 return
+            self._general(ev)
+
+    def _general(self, ev: Any) -> None:
+        """One event through the general methods (after the document: only a second one is an error)."""
+        if self.done:
+            if isinstance(ev, yaml.DocumentStartEvent):
+                self._stop(ev.start_mark, (), "tệp chỉ được có một tài liệu YAML, gặp dấu '---' thứ hai"
+                           " (one YAML document per file)")
+            return
+        self._event(ev)
+
+    def _loop(self, get_event: Any) -> None:
+        """Every event without noting positions: the common ones inline, the others by :meth:`_general`.
+
+        Inline: untagged, unanchored scalars that are strings, and untagged, unanchored lists and
+        mappings below the top, while under the limits. Sizes of collections are not kept here:
+        only aliases use them, and an anchor stops this parse (:class:`_NeedPositions`).
+        """
+        stack = self.stack
+        pasted = self.pasted
+        limit = MAX_VALUES - 1
+        # first characters some implicit resolver looks at (bool, int, float, null, timestamp, ...):
+        # a plain scalar starting with another character is a string without asking the resolver
+        looked_at = frozenset(_IMPLICIT) if None not in _IMPLICIT and not _resolver.yaml_path_resolvers else None
+        total = self.total                       # self.total, kept in step around _general()
+        while True:
+            ev = get_event()
+            if ev is None:
+                self.total = total
+                return
             kind = type(ev)
-            if self.done:
-                if kind is _DocStart:
-                    self._stop(ev.start_mark, (), "tệp chỉ được có một tài liệu YAML, gặp dấu '---' thứ hai"
-                               " (one YAML document per file)")
-                continue
             if kind is _ScalarEvent:
                 value = ev.value
-                if (ev.anchor is not None or ev.tag is not None or not stack or self.total >= limit
+                if (not stack or total >= limit or ev.anchor is not None or ev.tag is not None
                         or ev.implicit[0] and (looked_at is None or not value or value[0] in looked_at)
                         and not _plain_is_str(value)):
-                    self._scalar(ev)
+                    self.total = total
+                    self._general(ev)
+                    total = self.total
                     continue
                 # an untagged, unanchored string
-                self.total += 1
+                total += 1
                 if pasted:
                     value = value.translate(_UNPASTE_MAP)
                 top = stack[-1]
-                top.size += 1
-                if top.is_map and not top.key_pending:       # a key
-                    if value in top.value:
-                        self._key(top, value, ev.start_mark)   # duplicate: reported there
-                        continue
-                    top.key, top.key_ok, top.key_pending = value, True, True
-                    if record:
-                        m = ev.start_mark
-                        kpath = top.path + (value,)
-                        entry = (m.line + 1, m.column + 1)
-                        key_marks[kpath] = entry
-                        if self.anchored:
-                            self.log.append((kpath, "key_marks", entry))
-                    continue
                 if not top.is_map:
-                    if not record:
-                        top.value.append(value)
-                        continue
-                    path = top.path + (len(top.value),)
                     top.value.append(value)
-                else:
+                elif top.key_pending:
                     if top.key_ok:
                         top.value[top.key] = value
                     top.key_pending = False
-                    if not record:
-                        continue
-                    path = top.path + (top.key,) if top.key_ok else top.path + ("?",)
-                m = ev.start_mark
-                entry = (m.line + 1, m.column + 1)
-                span = (m.index, ev.end_mark.index)
-                marks[path] = entry
-                spans[path] = span
-                if self.anchored:
-                    self.log.append((path, "marks", entry))
-                    self.log.append((path, "spans", span))
+                elif value in top.value:
+                    raise _NeedPositions                 # a duplicate key: reported with the first one's line
+                else:
+                    top.key, top.key_ok, top.key_pending = value, True, True
             elif kind is _MapStart or kind is _SeqStart:
-                if not stack or ev.anchor is not None or ev.tag is not None or self.total >= limit \
-                        or len(stack) >= MAX_DEPTH:
-                    self._start(ev)
+                top = stack[-1] if stack else None
+                if (top is None or total >= limit or ev.anchor is not None or ev.tag is not None
+                        or len(stack) >= MAX_DEPTH or top.is_map and not top.key_pending):
+                    self.total = total
+                    self._general(ev)
+                    total = self.total
                     continue
-                top = stack[-1]
                 if not top.is_map:
                     path = top.path + (len(top.value),)
-                elif not top.key_pending:
-                    self._start(ev)                          # a collection used as a key
-                    continue
+                elif top.key_ok:
+                    path = top.path + (top.key,)
                 else:
-                    path = top.path + (top.key,) if top.key_ok else top.path + ("?",)
-                self.total += 1
-                if record:
-                    m = ev.start_mark
-                    entry = (m.line + 1, m.column + 1)
-                    marks[path] = entry
-                    if self.anchored:
-                        self.log.append((path, "marks", entry))
-                is_map = kind is _MapStart
-                stack.append(_Frame(is_map, path, None, {} if is_map else []))
-            elif kind is _MapEnd or kind is _SeqEnd:
-                if stack[-1].anchor is not None or len(stack) < 2:
-                    self._end(ev)
-                    continue
+                    path = top.path + ("?",)
+                total += 1
+                if kind is _MapStart:
+                    stack.append(_Frame(True, path, None, {}))
+                else:
+                    stack.append(_Frame(False, path, None, []))
+            elif (kind is _MapEnd or kind is _SeqEnd) and len(stack) > 1 and stack[-1].anchor is None:
                 frame = stack.pop()
                 top = stack[-1]
-                top.size += frame.size
                 if not top.is_map:
                     top.value.append(frame.value)
                 elif top.key_pending:
@@ -565,9 +554,11 @@ class _Builder:
                         top.value[top.key] = frame.value
                     top.key_pending = False
                 else:
-                    self._key(top, frame.value, ev.start_mark)   # a collection used as a key
+                    self._key(top, frame.value, ev.start_mark)   # a collection used as a key: reported
             else:
-                self._event(ev)
+                self.total = total
+                self._general(ev)
+                total = self.total
 
     def _event(self, ev: Any) -> None:
         if isinstance(ev, yaml.ScalarEvent):
