@@ -186,42 +186,48 @@ _Slot = tuple[Any, Any, Path_, str]
 
 
 def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, profile: bool = False,
-          kinds: frozenset[str] | None = None, needle: str | None = None, slots: list[_Slot] | None = None) -> Any:
+          kinds: frozenset[str] | None = None, needle: str | None = None, slots: list[_Slot] | None = None,
+          keep: Callable[[str], bool] | None = None) -> Any:
     """Apply ``fn(text, path, kind)`` to every string of a plan, in place, without recursion limits.
 
     ``kind`` is :func:`_kind` of the string's path below ``path`` (the walk's start). Only strings
     whose kind is in ``kinds`` (all when None) and that contain ``needle`` (when given) are passed
     to ``fn``; the others stay as they are. Kinds depend on the keys of the path only, so they are
     worked out once per distinct key path (a plan has few: its schema's). ``slots`` (when given)
-    collects each string passed to ``fn``, in order, for :func:`_replay`.
+    collects each string passed to ``fn``, in order, for :func:`_replay`. ``keep``: strings it says
+    ``fn`` would return unchanged are collected but not passed.
     """
     if isinstance(value, str):
         kind = _kind((), profile)
         if (kinds is None or kind in kinds) and (needle is None or needle in value):
             return fn(value, path, kind)
         return value
-    known: dict[tuple[tuple[str, ...], bool, str | None], str] = {}
+    # per (string keys of a container's path below the start, under "org" at the top):
+    # its children's kinds by key (None: a list item, or a key that is not a string)
+    shapes: dict[tuple[tuple[str, ...], bool], dict[str | None, str]] = {}
     # (container, its path, its path below the start, the string keys of that, under "org" at the top)
     stack: list[tuple[Any, Path_, Path_, tuple[str, ...], bool]] = [(value, path, (), (), False)]
     while stack:
         node, where, rel, names, head = stack.pop()
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, item in list(items):
+        is_dict = isinstance(node, dict)
+        shape = shapes.setdefault((names, head), {}) if rel else None
+        for key, item in list(node.items()) if is_dict else list(enumerate(node)):
             if isinstance(item, str):
                 if needle is not None and needle not in item:
                     continue
-                if not rel:
+                if shape is None:
                     kind = _kind((key,), profile)
                 else:
-                    known_key = (names, head, key if isinstance(key, str) else None)
-                    kind = known.get(known_key)
+                    name = key if is_dict and isinstance(key, str) else None
+                    kind = shape.get(name)
                     if kind is None:
-                        kind = known[known_key] = _kind(rel + (key,), profile)
+                        kind = shape[name] = _kind(rel + (key,), profile)
                 if kinds is None or kind in kinds:
                     sub_where = where + (key,)
                     if slots is not None:
                         slots.append((node, key, sub_where, kind))
-                    node[key] = fn(item, sub_where, kind)
+                    if keep is None or not keep(item):
+                        node[key] = fn(item, sub_where, kind)
             elif isinstance(item, (dict, list)):
                 stack.append((item, where + (key,), rel + (key,), names + (key,) if isinstance(key, str) else names,
                               head if rel else key == "org"))
@@ -240,9 +246,10 @@ def _replay(slots: list[_Slot], fn: Callable[[str, Path_, str], str], kinds: fro
 
 
 # Characters that make _tidy change a text or look closer: line breaks, characters XML cannot hold,
-# spaces other than U+0020, straight double quotes, emphasis and footnote marks, expression braces.
+# spaces other than U+0020, straight double quotes, emphasis and footnote marks. Expressions need
+# no look: _clean_prose cleans around them, so a text clean as a whole comes back as it is.
 _TIDY_SPECIAL = re.compile("[\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff"
-                           "\t\u00a0\u2002-\u200a\u202f\u3000\"*\\\\^\\[\\]{]")
+                           "\t\u00a0\u2002-\u200a\u202f\u3000\"*\\\\^\\[\\]]")
 
 
 def _untouched(text: str) -> bool:
@@ -292,8 +299,6 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
     """
 
     def tidy(raw: str, where: Path_, kind: str) -> str:
-        if _untouched(raw):
-            return raw
         if len(raw) > MAX_TEXT:
             problems.append(_too_long(src, where, len(raw)))
             return raw
@@ -313,7 +318,7 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
             problems.append(_markup_problem(src, where, text, exc, raw))
         return text
 
-    return _walk(value, path, tidy, profile=profile, kinds=_TIDIED, slots=slots)
+    return _walk(value, path, tidy, profile=profile, kinds=_TIDIED, slots=slots, keep=_untouched)
 
 
 def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False,
