@@ -68,9 +68,10 @@ def _tidy_result(data: dict[str, Any], *, shortcut: bool, monkeypatch: pytest.Mo
             m.setattr(yaml_reader, "_untouched", lambda text: False)
         src = Source("plan.yaml", copy.deepcopy(data), text="")
         problems: list[Any] = []
-        slots: list[Any] = []
+        slots = yaml_reader._Slots()
         yaml_reader._tidy(src.data, (), src, problems, slots=slots)
-        return src.data, problems, src.warnings, [(s[2], s[3]) for s in slots]
+        return (src.data, problems, src.warnings, [(s[2], s[3]) for s in slots.plain],
+                [(s[2], s[3]) for s in slots.braced])
 
 
 @settings(PROFILE)
@@ -295,3 +296,28 @@ def test_lazy_positions_point_into_a_large_plan(tmp_path: Path) -> None:
     line = text.count("\n")
     assert [(p.line, p.column, p.path) for p in problems] == [(line, 16, "tasks[0].tasks[3000].task")]
     assert re.search(r"chưa đóng", problems[0].message)
+
+
+@settings(PROFILE)
+@given(TEXT, TEXT)
+@example("Năm {{ year }}", "{{ x }}").via("expressions")
+@example("{{ nope }}", "**a** {{ year }}").via("an unknown name, marks in a plain field")
+def test_later_passes_over_collected_texts_are_full_walks(text: str, other: str) -> None:
+    """The expression and plain-field passes over the texts _tidy collected do what walking the
+    whole plan again does: same texts, same problems, same warnings."""
+    data = {"subject": text, "intro": other, "org": {"name": text}, "variables": {"v": text},
+            "sections": [{"title": other, "text": [text, other]}],
+            "tasks": [{"group": text, "tasks": [{"task": other, "lead": text, "timing": text}]}],
+            "appendices": [{"type": "tasks", "title": text, "columns": [other]}]}
+    ctx = {"year": 2025, "x": "a*b", "appendices": ["Phụ lục"], "variables": {"v": "c"}}
+
+    def run(collected: bool) -> tuple[Any, ...]:
+        src = Source("plan.yaml", copy.deepcopy(data), text="")
+        problems: list[Any] = []
+        slots = yaml_reader._Slots()
+        yaml_reader._tidy(src.data, (), src, problems, slots=slots)
+        yaml_reader._expand(src.data, (), src, ctx, problems, slots=slots if collected else None)
+        yaml_reader._plain_fields(src.data, src, problems, slots=slots if collected else None)
+        return src.data, problems, src.warnings
+
+    assert run(True) == run(False)

@@ -49,7 +49,7 @@ def _read_plan(path: Path) -> Plan:
     # What `kh check` calls an error (text kh adds typed by hand: the document would print it twice)
     # stops the build too, so check and build always agree.
     problems.extend(f.problem(src.file) for f in lint.error_findings(src))
-    slots: list[_Slot] = []     # every text of the plan, found once for the passes below
+    slots = _Slots()     # the texts the passes below look at, found once by _tidy
     _tidy(data, (), src, problems, slots=slots)
     org, org_src = _resolve_org(data, path, src, problems)
     if org is not None:
@@ -185,8 +185,21 @@ def _kind(path: Path_, profile: bool) -> str:
 _Slot = tuple[Any, Any, Path_, str]
 
 
+@dataclasses.dataclass
+class _Slots:
+    """Where the texts later passes look at are, as :func:`_walk` found them (in walk order).
+
+    Between those passes the plan changes only in its texts, and none gains or loses a "{" (the
+    text pass and the plain-field pass never write one; expressions run once, last), so these
+    lists stay exact.
+    """
+
+    plain: list[_Slot] = dataclasses.field(default_factory=list)    # texts of kind "plain"
+    braced: list[_Slot] = dataclasses.field(default_factory=list)   # texts holding "{" (expressions)
+
+
 def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, profile: bool = False,
-          kinds: frozenset[str] | None = None, needle: str | None = None, slots: list[_Slot] | None = None,
+          kinds: frozenset[str] | None = None, needle: str | None = None, slots: _Slots | None = None,
           keep: Callable[[str], bool] | None = None) -> Any:
     """Apply ``fn(text, path, kind)`` to every string of a plan, in place, without recursion limits.
 
@@ -194,7 +207,8 @@ def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, prof
     whose kind is in ``kinds`` (all when None) and that contain ``needle`` (when given) are passed
     to ``fn``; the others stay as they are. Kinds depend on the keys of the path only, so they are
     worked out once per distinct key path (a plan has few: its schema's). ``slots`` (when given)
-    collects each string passed to ``fn``, in order, for :func:`_replay`. ``keep``: strings it says
+    collects, in order, the strings passed to ``fn`` that later passes need (see :class:`_Slots`),
+    as ``fn`` left them, for :func:`_replay`. ``keep``: strings it says
     ``fn`` would return unchanged are collected but not passed.
     """
     if isinstance(value, str):
@@ -224,10 +238,13 @@ def _walk(value: Any, path: Path_, fn: Callable[[str, Path_, str], str], *, prof
                         kind = shape[name] = _kind(rel + (key,), profile)
                 if kinds is None or kind in kinds:
                     sub_where = where + (key,)
-                    if slots is not None:
-                        slots.append((node, key, sub_where, kind))
                     if keep is None or not keep(item):
-                        node[key] = fn(item, sub_where, kind)
+                        node[key] = item = fn(item, sub_where, kind)
+                    if slots is not None:
+                        if kind == "plain":
+                            slots.plain.append((node, key, sub_where, kind))
+                        if "{" in item:
+                            slots.braced.append((node, key, sub_where, kind))
             elif isinstance(item, (dict, list)):
                 stack.append((item, where + (key,), rel + (key,), names + (key,) if isinstance(key, str) else names,
                               head if rel else key == "org"))
@@ -291,7 +308,7 @@ def _markup_problem(src: Source, where: Path_, text: str, exc: MarkupError, raw:
 
 
 def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, profile: bool = False,
-          slots: list[_Slot] | None = None) -> Any:
+          slots: _Slots | None = None) -> Any:
     """Clean every text in place (NFC, spacing, quotes), check its size and its emphasis/footnote marks.
 
     Characters XML cannot hold are removed from prose with a located warning; in codes and
@@ -322,7 +339,7 @@ def _tidy(value: Any, path: Path_, src: Source, problems: list[Problem], *, prof
 
 
 def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: bool = False,
-                  prefix: Path_ = (), slots: list[_Slot] | None = None) -> None:
+                  prefix: Path_ = (), slots: _Slots | None = None) -> None:
     """Fields printed as plain text: refuse emphasis and footnotes there, turn escapes (\\*) into the mark.
 
     ``prefix``: where ``value`` sits in the file (an inline profile is ``("org",)``). ``slots``: the
@@ -345,7 +362,7 @@ def _plain_fields(value: Any, src: Source, problems: list[Problem], *, profile: 
         return "".join(s.text for s in spans)
 
     if slots is not None:
-        _replay(slots, check, _PLAIN)
+        _replay(slots.plain, check, _PLAIN)
     else:
         _walk(value, prefix, check, profile=profile, kinds=_PLAIN)
 
@@ -377,7 +394,7 @@ def _jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
 
 
 def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems: list[Problem],
-            slots: list[_Slot] | None = None) -> Any:
+            slots: _Slots | None = None) -> Any:
     """Render {{ ... }} / {% ... %} in prose strings, in place, in the bounded sandbox.
 
     The result is cleaned and its marks checked again: an expression can make markup.
@@ -417,7 +434,7 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
 
     # every expression starts with "{": a string without one is passed over without a call
     if slots is not None:
-        _replay(slots, expand, _EXPANDED, needle="{")
+        _replay(slots.braced, expand, _EXPANDED, needle="{")
         return value
     return _walk(value, path, expand, kinds=_EXPANDED, needle="{")
 
