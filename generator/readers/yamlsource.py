@@ -283,8 +283,8 @@ _PARSER_ALLOWED_BAD = re.compile("[\x85\ufdd0-\ufdef]")
 def _maybe_uncaught_controls(text: str, raw: bytes | None) -> bool:
     """True when ``text`` may hold U+0085 or U+FDD0-U+FDEF: characters kh refuses that the YAML
     parser lets through. In UTF-8 those start with the bytes C2 85 and EF B7."""
-    if raw is not None:
-        return b"\xc2\x85" in raw or b"\xef\xb7" in raw
+    if raw is not None:   # a one-byte search first: it is much faster, and most files have neither lead byte
+        return b"\xc2" in raw and b"\xc2\x85" in raw or b"\xef" in raw and b"\xef\xb7" in raw
     return _PARSER_ALLOWED_BAD.search(text) is not None
 
 
@@ -494,6 +494,8 @@ class _Builder:
         # first characters some implicit resolver looks at (bool, int, float, null, timestamp, ...):
         # a plain scalar starting with another character is a string without asking the resolver
         looked_at = frozenset(_IMPLICIT) if None not in _IMPLICIT and not _resolver.yaml_path_resolvers else None
+        # short plain scalars already resolved in this file: keys and codes recur on every row
+        resolved: dict[str, bool] = {}
         total = self.total                       # self.total, kept in step around _general()
         while True:
             ev = get_event()
@@ -503,13 +505,22 @@ class _Builder:
             kind = type(ev)
             if kind is _ScalarEvent:
                 value = ev.value
-                if (not stack or total >= limit or ev.anchor is not None or ev.tag is not None
-                        or ev.implicit[0] and (looked_at is None or not value or value[0] in looked_at)
-                        and not _plain_is_str(value)):
+                if not stack or total >= limit or ev.anchor is not None or ev.tag is not None:
                     self.total = total
                     self._general(ev)
                     total = self.total
                     continue
+                if ev.implicit[0] and (looked_at is None or not value or value[0] in looked_at):
+                    is_str = resolved.get(value)
+                    if is_str is None:
+                        is_str = _plain_is_str(value)
+                        if len(value) <= 40:
+                            resolved[value] = is_str
+                    if not is_str:                       # a number, date, boolean, null, ...
+                        self.total = total
+                        self._general(ev)
+                        total = self.total
+                        continue
                 # an untagged, unanchored string
                 total += 1
                 if pasted:
