@@ -14,6 +14,10 @@ those events, iteratively and under limits, instead of by PyYAML's composer/cons
   allowed); UTF-16/32 and legacy code pages are refused by name, never read as mojibake;
 * vertical tab and form feed (Word's line and page breaks when pasted) become line breaks;
   other raw control characters are located errors.
+
+Speed (a 5,000-row task table is ~75,000 events): the common events are handled inline, and the
+positions of values and keys, needed only to report something, are worked out from the kept text
+when first asked for (see :class:`Source`).
 """
 
 from __future__ import annotations
@@ -357,10 +361,9 @@ class _Frame:
         self.log_start = log_start
 
 
-_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_ScalarEvent = yaml.ScalarEvent
 _MapStart, _SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
-_DocStart, _DocEnd, _StreamEnd = yaml.DocumentStartEvent, yaml.DocumentEndEvent, yaml.StreamEndEvent
 #: The live table of PyYAML's implicit resolvers (first character → [(tag, regex)]).
 _IMPLICIT = _resolver.yaml_implicit_resolvers
 _STR_TAG = "tag:yaml.org,2002:str"
