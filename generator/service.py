@@ -15,8 +15,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .model import Plan
 
 #: Stamp file kept in each output folder: output name → inputs it was built from.
 STAMP_NAME = ".kh-build.json"
@@ -35,11 +39,16 @@ def render(plan_path: Path, fmt: str, template: Path | None = None) -> bytes:
     return data
 
 
-def render_with_inputs(plan_path: Path, fmt: str, template: Path | None = None) -> tuple[bytes, list[Path]]:
-    """Render a plan to .docx or .txt; also return the files the result depends on."""
-    from .readers.yaml_reader import read_plan
+def render_with_inputs(plan_path: Path, fmt: str, template: Path | None = None,
+                       plan: Plan | None = None) -> tuple[bytes, list[Path]]:
+    """Render a plan to .docx or .txt; also return the files the result depends on.
 
-    plan = read_plan(plan_path)
+    ``plan``: the plan at ``plan_path`` when the caller has read it already (kh check).
+    """
+    if plan is None:
+        from .readers.yaml_reader import read_plan
+
+        plan = read_plan(plan_path)
     inputs = [Path(plan_path).resolve(), *org_candidates(plan_path)]
     if fmt == "txt":
         from .writers.text_writer import render_text
@@ -162,8 +171,11 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)   # layout warnings: printed, the build still succeeds
 
 
-def build_job(job: Job) -> Outcome:
-    """Render one job (in a worker process or in-process); errors are returned, not raised."""
+def build_job(job: Job, plan: Plan | None = None) -> Outcome:
+    """Render one job (in a worker process or in-process); errors are returned, not raised.
+
+    ``plan``: the job's plan, when it has been read already.
+    """
     import warnings
 
     from .errors import KhError
@@ -172,7 +184,7 @@ def build_job(job: Job) -> Outcome:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", LayoutWarning)
-            data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template)
+            data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template, plan)
         said = [str(w.message) for w in caught if issubclass(w.category, LayoutWarning)]
         return Outcome(job, data, inputs, warnings=said)
     except KhError as exc:

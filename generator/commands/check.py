@@ -62,7 +62,7 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
                         warnings += len(extra)
                         raise
                     unit_names = {code: unit.name for code, unit in plan.organisation.units.items()}
-                    outcome = build_job(Job(path, path.with_suffix(".docx"), "docx"))   # rendered, not written
+                    outcome = build_job(Job(path, path.with_suffix(".docx"), "docx"), plan)   # rendered, not written
                     if outcome.error is not None:
                         click.secho(outcome.error, fg="red", err=True)
                         status = max(status, outcome.exit_code or 1)
