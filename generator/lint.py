@@ -433,7 +433,7 @@ def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | 
         linter.bases()
         linter.paragraphs()
         linter.recipients(unit_names or {})
-    return sorted(set(linter.findings), key=lambda f: (f.line or 0, f.rule, f.message))
+    return sorted(dict.fromkeys(linter.findings), key=lambda f: (f.line or 0, f.rule, f.message))  # stable order
 
 
 def error_findings(src: Source) -> list[Finding]:
