@@ -162,6 +162,7 @@ def goal_a(tmp: Path, runs: int) -> str:
     helps = median_wall([*KH, "--help"], runs)
     imports = median_wall([PYTHON, "-c", "import generator.service, generator.readers.yaml_reader, "
                                          "generator.writers.docx_writer"], runs)
+    floor = median_wall([PYTHON, "-c", "import docxtpl"], runs)
     served = {"KH_SERVER": "on"}
     run([*KH, "server", "start", "--idle", "10"], env={**os.environ, **served})
     try:
@@ -187,6 +188,7 @@ def goal_a(tmp: Path, runs: int) -> str:
         ["`python -c pass`", fmt_s(bare)],
         ["`kh --help`", fmt_s(helps)],
         ["`python -c 'import <modules a build needs>'`", fmt_s(imports)],
+        ["`python -c 'import docxtpl'` (the floor of any fresh process that renders with docxtpl)", fmt_s(floor)],
     ]
     return (f"## (a) One build against pandoc\n\nMedian of {runs} whole commands after a warm-up. "
             "Bytecode is compiled beforehand, as `pip install` does. \"With `kh server`\": "
