@@ -186,6 +186,8 @@ kh clone plans/{code}-{year}.yaml plans/{code}-{next}.yaml --year {next}   # k�
   `.gitattributes`: `*.docx diff=kh`).
 - Trước mỗi lần commit: `pip install pre-commit && pre-commit install` (chạy `kh fmt --check`
   và `kh check --strict`).
+- Lệnh kh nhanh hơn nhiều lần (Linux, macOS): `kh server start` giữ một kh chạy nền; hoặc
+  `export KH_SERVER=auto` để nó tự chạy ở lệnh đầu tiên. (*A warm kh for fast commands.*)
 """
 
 
