@@ -231,6 +231,8 @@ class Server:
                 assert self.listener is not None
                 self.listener.close()
                 os.close(self.lock_fd)
+                for other in self.children.values():   # other callers' connections are not this copy's
+                    other.close()
                 code = run_request(conn, fds, request)
             finally:
                 os._exit(code)

@@ -233,3 +233,20 @@ def test_ctrl_c_stops_the_served_command(kh: Kh, tmp_path: Path) -> None:
     assert proc.returncode == 1 and "Aborted!" in err, err
     assert not out.exists()
     assert kh.served() == 1
+
+
+def test_commands_at_the_same_time_each_get_their_own_copy(kh: Kh, tmp_path: Path) -> None:
+    assert kh("server", "start").returncode == 0
+    names = ["quan3-2025", "binhtan-2021", "tphcm-2021"]
+    procs = [subprocess.Popen([sys.executable, "-m", "generator.launch", "build", str(PLANS / f"{n}.yaml"), "-o",
+                               str(tmp_path / f"{n}.docx")], cwd=ROOT, env=kh.env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for n in names]
+    for proc, name in zip(procs, names, strict=True):
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert out == f"đã dựng (built): {PLANS / f'{name}.yaml'} → {tmp_path / f'{name}.docx'}\n"
+    assert kh.served() == 3
+    for name in names:
+        fresh = tmp_path / f"{name}-fresh.docx"
+        assert kh("build", str(PLANS / f"{name}.yaml"), "-o", str(fresh), server=False).returncode == 0
+        assert (tmp_path / f"{name}.docx").read_bytes() == fresh.read_bytes()
