@@ -17,6 +17,7 @@ import os
 import socket
 import sys
 import zlib
+from collections.abc import Iterator
 
 #: Commands a server may run: short, non-interactive ones (watch and preview keep their own loop).
 ROUTED = frozenset({"build", "check", "text", "diff", "fmt", "schema", "clone", "redline"})
@@ -72,14 +73,18 @@ def _stream_info(stream: object) -> list[str] | None:
     return [encoding, getattr(stream, "errors", None) or "strict"] if encoding else None
 
 
-def _recv_lines(sock: socket.socket) -> object:
+def send_request(sock: socket.socket, request: dict[str, object], fds: list[int]) -> None:
+    """One request: its length (4 bytes, carrying ``fds``), then the request as JSON."""
+    body = json.dumps(request).encode("utf-8")
+    socket.send_fds(sock, [len(body).to_bytes(4, "big")], fds)
+    sock.sendall(body)
+
+
+def recv_messages(sock: socket.socket) -> Iterator[object]:
     """Messages from the server, one JSON object per line, until it closes the connection."""
     buf = b""
     while True:
-        try:
-            chunk = sock.recv(4096)
-        except InterruptedError:      # pragma: no cover - PEP 475 retries; kept for clarity
-            continue
+        chunk = sock.recv(4096)
         if not chunk:
             return
         buf += chunk
@@ -101,12 +106,10 @@ def delegate(argv: list[str]) -> int | None:
     os.umask(mask)
     request = {"op": "run", "argv": argv, "cwd": cwd, "env": dict(os.environ), "umask": mask,
                "streams": [_stream_info(s) for s in (sys.stdin, sys.stdout, sys.stderr)]}
-    body = json.dumps(request).encode("utf-8")
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
-        socket.send_fds(sock, [len(body).to_bytes(4, "big")], [0, 1, 2])
-        sock.sendall(body)
+        send_request(sock, request, [0, 1, 2])
     except OSError:               # no server listening, or a closed standard stream: run here
         sock.close()
         return None
@@ -128,7 +131,7 @@ def _follow(sock: socket.socket) -> int | None:
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        for message in _recv_lines(sock):
+        for message in recv_messages(sock):
             if not isinstance(message, dict):
                 continue
             if message.get("stale"):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KhError
-from .launch import ROUTED, is_private, runtime_dir, server_key, socket_path
+from .launch import ROUTED, is_private, routable, runtime_dir, server_key, socket_path
 
 #: Default idle time before the server stops by itself, minutes.
 IDLE_MINUTES = 30.0
@@ -318,8 +318,6 @@ def _reopen_streams(info: list[Any]) -> None:
 
 
 def _runnable(request: dict[str, Any]) -> bool:
-    from .launch import routable
-
     argv = request.get("argv")
     return (isinstance(argv, list) and all(isinstance(a, str) for a in argv) and routable(argv)
             and isinstance(request.get("env"), dict) and isinstance(request.get("cwd"), str))

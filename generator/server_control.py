@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -11,7 +10,7 @@ import time
 from typing import Any
 
 from .errors import KhError
-from .launch import is_private, runtime_dir, socket_path, supported
+from .launch import is_private, recv_messages, runtime_dir, send_request, socket_path, supported
 from .server import IDLE_MINUTES, ServerError, log_path, private_dir
 
 #: How long ``kh server start`` waits for the warm-up before giving up, seconds.
@@ -22,24 +21,13 @@ def ask(op: str, timeout: float = 5.0) -> dict[str, Any] | None:
     """Send ``op`` (status, stop) to the server; its answer, or None when none is listening."""
     if not supported() or not os.path.exists(socket_path()) or not is_private(runtime_dir()):
         return None
-    body = json.dumps({"op": op}).encode()
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             sock.connect(socket_path())
-            socket.send_fds(sock, [len(body).to_bytes(4, "big")], [])
-            sock.sendall(body)
-            data = b""
-            while not data.endswith(b"\n"):
-                chunk = sock.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-    except OSError:
-        return None
-    try:
-        answer = json.loads(data)
-    except ValueError:
+            send_request(sock, {"op": op}, [])
+            answer = next(recv_messages(sock), None)
+    except (OSError, ValueError):
         return None
     return answer if isinstance(answer, dict) else None
 
