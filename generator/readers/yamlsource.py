@@ -48,6 +48,8 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 8_000_000
 #: Deepest nesting of lists and mappings (real plans stay under 20).
 MAX_DEPTH = 64
+TOO_DEEP = f"lồng nhau quá sâu: quá {MAX_DEPTH} cấp (nested more than {MAX_DEPTH} levels deep)"
+TOO_DEEP_HINT = "kiểm tra dấu [ và { thừa (look for stray [ or {)"
 #: Most values that aliases (``*name``) may add by repetition, in one file.
 MAX_ALIAS_VALUES = 100_000
 #: Most values in one file, aliases expanded.
@@ -270,6 +272,10 @@ def parse(text: str, name: str, *, raw: bytes | None = None) -> Source:
         mark = failure.problem_mark or failure.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         msg = failure.problem or str(failure)
+        if "nesting depth" in msg:
+            # libyaml >= 0.2.5 (PyYAML >= 6.0.2 wheels) stops deep flow nesting in its scanner, which
+            # reads ahead of the events kh counts: the same limit, said the same way.
+            raise PlanError([Problem(name, line, col, "", TOO_DEEP, hint=TOO_DEEP_HINT)]) from None
         raise PlanError([Problem(name, line, col, "", f"YAML không hợp lệ (invalid YAML): {msg}",
                                  hint=_yaml_hint(msg))]) from None
     if isinstance(failure, yaml.YAMLError):
@@ -593,8 +599,7 @@ class _Builder:
                        " (a key must be a plain word)")
             path = path + ("?",)
         if len(self.stack) >= MAX_DEPTH:
-            self._stop(ev.start_mark, path, f"lồng nhau quá sâu: quá {MAX_DEPTH} cấp (nested more than"
-                       f" {MAX_DEPTH} levels deep)", hint="kiểm tra dấu [ và { thừa (look for stray [ or {)")
+            self._stop(ev.start_mark, path, TOO_DEEP, hint=TOO_DEEP_HINT)
         tag = ev.tag
         if tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
             self._fail(ev.start_mark, path, f"thẻ YAML '{tag}' không được hỗ trợ (unsupported YAML tag)")
