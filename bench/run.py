@@ -48,7 +48,7 @@ import yaml  # noqa: E402  (after the sys.path set-up above)
 PLAN = ROOT / "plans" / "quan3-2025.yaml"
 TASK_ROWS = (100, 1000, 2000, 5000, 10000)
 PYTHON = ROOT / ".venv" / "bin" / "python" if (ROOT / ".venv" / "bin" / "python").exists() else Path(sys.executable)
-KH = [str(PYTHON), "-m", "generator.cli"] if not (ROOT / ".venv" / "bin" / "kh").exists() else \
+KH = [str(PYTHON), "-m", "generator"] if not (ROOT / ".venv" / "bin" / "kh").exists() else \
     [str(ROOT / ".venv" / "bin" / "kh")]
 
 
@@ -160,7 +160,7 @@ def goal_a(tmp: Path, runs: int) -> str:
     pan = median_wall([pandoc, "-f", "markdown", "-t", "docx", txt, "-o", tmp / "p.docx"], runs) if pandoc else None
     bare = median_wall([PYTHON, "-c", "pass"], runs)
     helps = median_wall([*KH, "--help"], runs)
-    imports = median_wall([PYTHON, "-c", "import generator.service, generator.readers.yaml_reader, "
+    imports = median_wall([PYTHON, "-c", "import generator.app.service, generator.readers.yaml_reader, "
                                          "generator.writers.docx_writer"], runs)
     floor = median_wall([PYTHON, "-c", "import docxtpl"], runs)
     served = {"KH_SERVER": "on"}
@@ -192,7 +192,7 @@ def goal_a(tmp: Path, runs: int) -> str:
     ]
     return (f"## (a) One build against pandoc\n\nMedian of {runs} whole commands after a warm-up. "
             "Bytecode is compiled beforehand, as `pip install` does. \"With `kh server`\": "
-            "`kh server start` ran first (generator/server.py); every command still starts a new `kh` "
+            "`kh server start` ran first (generator/server/daemon.py); every command still starts a new `kh` "
             "process, which hands the work to a fork of the warm server.\n\n"
             + table(["command", "median (s)"], rows)
             + f"\n\nkh / pandoc: **{fmt_x(s_ratio)} with `kh server`** (aim ≤ 1×: "
@@ -206,7 +206,7 @@ def goal_a(tmp: Path, runs: int) -> str:
 # ------------------------------------------------------------------ (b)
 def goal_b(tmp: Path, runs: int) -> str:
     progress("(b) kh watch rebuild vs in-process render; docx → first page image")
-    from generator.service import page_images, render_with_inputs
+    from generator.app.service import page_images, render_with_inputs
     from generator.writers.pdf_writer import Converter
 
     folder = tmp / "watch"

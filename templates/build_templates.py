@@ -23,9 +23,9 @@ from docx.shared import Mm, Pt, Twips
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.writers.geometry import HEADER_CELL_MARGIN, HEADER_COLS, SIGN_COLS, header_line_width  # noqa: E402
-from generator.writers.metrics import centred_rule_indent, text_width_pt  # noqa: E402
-from generator.writers.package import normalise_zip  # noqa: E402
+from generator.layout.geometry import HEADER_CELL_MARGIN, HEADER_COLS, SIGN_COLS, header_line_width  # noqa: E402
+from generator.layout.metrics import centred_rule_indent, text_width_pt  # noqa: E402
+from generator.ooxml.package import normalise_zip  # noqa: E402
 
 FONT = "Times New Roman"
 BODY_PT = 14

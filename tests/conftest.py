@@ -66,8 +66,8 @@ def nd30check(path: Path) -> CheckResult:
 
 
 def run_kh(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command line (python -m generator.cli) in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True,
+    """Run the real command line (python -m generator) in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, timeout=300)
 
 

@@ -50,7 +50,7 @@ def make_clone(folder: Path, name: str = "quan3-2026.yaml", edits: bool = True) 
     draft ``name`` and (``edits``) change it in the places of :data:`EDITS`. Returns (old, new)."""
     shutil.copytree(ROOT / "plans", folder, dirs_exist_ok=True)
     old, new = folder / "quan3-2025.yaml", folder / name
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "clone", str(old), str(new)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "generator", "clone", str(old), str(new)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     if edits:

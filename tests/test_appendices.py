@@ -13,10 +13,10 @@ import docx
 import pytest
 import yaml
 
-from generator.errors import PlanError
-from generator.model import Timing
+from generator.core.errors import PlanError
+from generator.layout.blocks import LayoutWarning, appendix_label, layout, timing_text
+from generator.model.plan import Timing
 from generator.readers.yaml_reader import read_plan
-from generator.writers.blocks import LayoutWarning, appendix_label, layout, timing_text
 from generator.writers.docx_writer import render_docx
 from generator.writers.pdf_writer import docx_to_pdf, soffice
 
@@ -254,9 +254,9 @@ def test_body_can_name_the_appendices(project):
 
 
 def test_very_tall_rows_may_split_short_rows_may_not(project):
-    from generator.typography import Span
+    from generator.lang.typography import Span
+    from generator.layout.blocks import Cell, Row, Table
     from generator.writers.appendix_docx import row_height_pt, table
-    from generator.writers.blocks import Cell, Row, Table
 
     short = Row("data", [Cell([[Span("1")]]), Cell([[Span("Một dòng")]])])
     tall = Row("data", [Cell([[Span("2")]]), Cell([[Span("Rất dài " * 800)]])])

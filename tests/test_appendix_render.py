@@ -20,11 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from generator.lang.typography import Span
+from generator.layout import metrics
+from generator.layout.blocks import Cell, Row, Table, _longest_word
+from generator.ooxml import package
 from generator.readers.yaml_reader import read_plan
-from generator.typography import Span
-from generator.writers import appendix_docx, metrics, package
+from generator.writers import appendix_docx
 from generator.writers.appendix_docx import TableText, _preserve_space, _RowFit, row_height_pt, table, table_xml
-from generator.writers.blocks import Cell, Row, Table, _longest_word
 from generator.writers.docx_writer import render_docx
 
 from .conftest import nd30check, run_kh

@@ -140,7 +140,7 @@ def test_outputs_that_would_collide_are_refused(tmp_path: Path) -> None:
 def test_full_stdout_is_not_blamed_on_the_output_file(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([sys.executable, "-m", "generator.cli", "build", "plans/quan3-2025.yaml", "-d",
+        proc = subprocess.run([sys.executable, "-m", "generator", "build", "plans/quan3-2025.yaml", "-d",
                                str(out)], cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300)
     assert proc.returncode == 1
     assert "đầu ra chuẩn" in proc.stderr and "standard output" in proc.stderr
@@ -150,7 +150,7 @@ def test_full_stdout_is_not_blamed_on_the_output_file(tmp_path: Path) -> None:
 
 def test_closed_pipe_stops_output_quietly(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    kh = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "plans", "-d", str(out)], cwd=ROOT,
+    kh = subprocess.Popen([sys.executable, "-m", "generator", "build", "plans", "-d", str(out)], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     head = kh.stdout.readline()           # like `| head -1`
     kh.stdout.close()
@@ -166,7 +166,7 @@ def test_deleted_working_folder_is_named(tmp_path: Path) -> None:
     gone = tmp_path / "gone"
     gone.mkdir()
     kh = Path(sys.executable).with_name("kh")
-    cmd = [str(kh)] if kh.exists() else [sys.executable, "-c", "from generator.cli import main; main()"]
+    cmd = [str(kh)] if kh.exists() else [sys.executable, "-c", "from generator.app.cli import main; main()"]
     proc = subprocess.run(["sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "$@"', "sh", *cmd, "build",
                            "plans/quan3-2025.yaml"], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
@@ -179,7 +179,7 @@ def test_progress_bar_on_a_terminal(folder: Path, tmp_path: Path) -> None:
 
     (folder / "hong.yaml").unlink()
     master, slave = pty.openpty()
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "build", str(folder), "-d", str(tmp_path / "o")],
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", str(folder), "-d", str(tmp_path / "o")],
                           cwd=ROOT, stdout=subprocess.PIPE, stderr=slave, timeout=300,
                           env=dict(os.environ, COLUMNS="100", TERM="xterm"))
     os.close(slave)

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator import datewords
+from generator.lang import datewords
 
 
 @pytest.mark.parametrize("date,expected", [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import PlanError
+from generator.core.errors import PlanError
 from generator.readers.yaml_reader import read_plan
 
 from .conftest import run_kh

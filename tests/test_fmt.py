@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import yamlrt
+from generator.yamlio import roundtrip as yamlrt
 
 from .conftest import PLANS, run_kh
 

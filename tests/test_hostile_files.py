@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.writers.package import OutputError, stale_temps, write_atomic
+from generator.ooxml.package import OutputError, stale_temps, write_atomic
 
 from .conftest import PLANS, ROOT, run_kh
 
@@ -33,7 +33,7 @@ def _slow(fd):
     _real(fd)
 os.fsync = _slow
 sys.argv = ["kh", *sys.argv[1:]]
-from generator.cli import main
+from generator.app.cli import main
 main()
 """
 
@@ -44,7 +44,7 @@ def _full(fd):
     raise OSError(errno.ENOSPC, "No space left on device")
 os.fsync = _full
 sys.argv = ["kh", *sys.argv[1:]]
-from generator.cli import main
+from generator.app.cli import main
 main()
 """
 
@@ -258,7 +258,7 @@ def test_signal_while_writing_leaves_no_partial_or_temp_file(tmp_path: Path, sig
 def test_two_builds_of_one_output_never_corrupt_it(tmp_path: Path, reference: bytes) -> None:
     out = tmp_path / "x.docx"
     out.write_bytes(b"previous")
-    procs = [subprocess.Popen([sys.executable, "-m", "generator.cli", "build", PLAN, "-o", str(out)],
+    procs = [subprocess.Popen([sys.executable, "-m", "generator", "build", PLAN, "-o", str(out)],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(3)]
     codes = [p.wait(timeout=120) for p in procs]
     assert codes == [0, 0, 0]

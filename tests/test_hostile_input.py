@@ -14,9 +14,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator.errors import PlanError
-from generator.readers import yaml_reader, yamlsource
+from generator.core.errors import PlanError
+from generator.readers import yaml_reader
 from generator.readers.yaml_reader import read_plan
+from generator.yamlio import source as yamlsource
 
 from .conftest import ROOT, run_kh
 
@@ -75,7 +76,7 @@ def test_billion_laughs_stops_with_a_located_error(project: Path, where: str):
 def test_billion_laughs_memory_is_bounded(project: Path):
     """The whole command, measured in its own process: far below the gigabytes the probe saw."""
     path = _plan(project, BASE + "variables:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + BOMB)
-    code = ("import resource, sys\nfrom generator.cli import main\n"
+    code = ("import resource, sys\nfrom generator.app.cli import main\n"
             "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit as e:\n    code = e.code\n"
             "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'EXIT', code)")
     proc = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,

@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from generator.cli import main
-from generator.typography import upper_vi
+from generator.app.cli import main
+from generator.lang.typography import upper_vi
 
 from .conftest import EXAMPLES, PLANS
 from .wordclean import assert_word_clean

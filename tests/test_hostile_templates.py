@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import TemplateError
+from generator.core.errors import TemplateError
+from generator.core.sandbox import LimitError, make_env
 from generator.readers.yaml_reader import read_plan
-from generator.sandbox import LimitError, make_env
 from generator.writers import template_check
 from generator.writers.docx_writer import DEFAULT_TEMPLATE, render_docx
 

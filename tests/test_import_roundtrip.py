@@ -91,7 +91,7 @@ def test_import_recognises_structure_not_just_text(round_trips: dict[str, Path])
 
 def _upper_titles(value, key=None):
     """Titles and group names are printed IN HOA, so their case in the YAML is free."""
-    from generator.typography import upper_vi
+    from generator.lang.typography import upper_vi
 
     if isinstance(value, dict):
         return {k: _upper_titles(v, k) for k, v in value.items()}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.lang.typography import upper_vi
 from generator.readers.yaml_reader import read_plan
-from generator.typography import upper_vi
 
 from .conftest import SEEDS, nd30check, run_kh
 

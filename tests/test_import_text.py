@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.importer import legacy
 from generator.importer.refs import parse_basis
 from generator.importer.text import find_label
 from generator.importer.units import split_units
+from generator.lang import legacy
 
 from .conftest import EXAMPLES, run_kh
 

@@ -161,7 +161,7 @@ def test_doc_formats_without_libreoffice_say_how_to_install(tmp_path: Path) -> N
     src = tmp_path / "cu.doc"
     src.write_bytes(b"\xd0\xcf\x11\xe0 old word file")
     env = dict(os.environ, PATH=str(tmp_path))               # no soffice on this PATH
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "import", str(src), "-o", str(tmp_path / "x.yaml")],
+    proc = subprocess.run([sys.executable, "-m", "generator", "import", str(src), "-o", str(tmp_path / "x.yaml")],
                           capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parent.parent)
     assert proc.returncode == 1
     assert "LibreOffice" in proc.stderr and "apt-get install -y libreoffice-writer-nogui" in proc.stderr

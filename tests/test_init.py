@@ -98,7 +98,7 @@ def test_init_interactive_answers(tmp_path: Path) -> None:
     from .conftest import ROOT
 
     answers = "Ủy ban nhân dân Xã An Phú\nỦY BAN NHÂN DÂN|XÃ AN PHÚ\nUBND\nXã An Phú\nLê Văn C\nCHỦ TỊCH\n\n"
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "init", str(tmp_path / "x"), "-i", "--no-git",
+    proc = subprocess.run([sys.executable, "-m", "generator", "init", str(tmp_path / "x"), "-i", "--no-git",
                            "--org", "anphu"], input=answers, capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
     profile = yaml.safe_load((tmp_path / "x/plans/orgs/anphu.yaml").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.lint import from_tcvn3, is_tcvn3, is_vni
+from generator.lint.plan_rules import from_tcvn3, is_tcvn3, is_vni
 
 from .conftest import run_kh
 
@@ -132,7 +132,7 @@ def test_legacy_detection_is_conservative() -> None:
 
 
 def test_recipients_understand_abbreviations_and_groups() -> None:
-    from generator.lint import _covers
+    from generator.lint.plan_rules import _covers
 
     covered = [("VP. HĐND và UBND quận: CVP, các PCVP", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân quận"),
                ("UBMTTQVN quận và các tổ chức CT-XH quận",

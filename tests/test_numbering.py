@@ -1,6 +1,6 @@
 import pytest
 
-from generator import numbering
+from generator.lang import numbering
 
 
 @pytest.mark.parametrize("n,expected", [(1, "I"), (4, "IV"), (5, "V"), (9, "IX"), (14, "XIV"), (40, "XL"),

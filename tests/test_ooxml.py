@@ -115,7 +115,7 @@ def test_a_paragraph_too_big_for_the_xml_parser_is_an_error_not_a_cut() -> None:
     """Issue 12 item 12: docxtpl re-parses with lxml recovery, which cut text nodes over 10 MB silently."""
     from docxtpl import DocxTemplate
 
-    from generator.errors import KhError
+    from generator.core.errors import KhError
     from generator.writers.docx_writer import DEFAULT_TEMPLATE, _strict_template
 
     tpl = _strict_template(DocxTemplate)(str(DEFAULT_TEMPLATE))

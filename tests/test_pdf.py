@@ -111,7 +111,7 @@ def test_folder_to_pdf_with_one_libreoffice(tmp_path, mode):
     tmpdir.mkdir()
     env = dict(os.environ, TMPDIR=str(tmpdir), KH_PDF_MODE=mode)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "build", "plans", "--to", "pdf", "-d", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "generator", "build", "plans", "--to", "pdf", "-d", str(out)],
                           cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     for name in EXAMPLES:

@@ -13,7 +13,7 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.app.cli import main
 
 from .conftest import PLANS, SHARED, run_kh
 from .wordclean import assert_word_clean

@@ -22,10 +22,12 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator import lint, typography
-from generator.errors import PlanError
-from generator.readers import yaml_reader, yamlsource
-from generator.readers.yamlsource import Source, _Builder
+from generator.core.errors import PlanError
+from generator.lang import typography
+from generator.lint import plan_rules as lint
+from generator.readers import yaml_reader
+from generator.yamlio import source as yamlsource
+from generator.yamlio.source import Source, _Builder
 
 from .conftest import PLANS
 

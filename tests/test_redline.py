@@ -189,7 +189,7 @@ def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
     outs = []
     for k in range(2):
         out = tmp_path / f"r{k}.docx"
-        proc = subprocess.run([sys.executable, "-m", "generator.cli", "redline", str(old), str(new), "-o",
+        proc = subprocess.run([sys.executable, "-m", "generator", "redline", str(old), str(new), "-o",
                                str(out), "--author", "Phòng Nội vụ"], cwd=ROOT, env=env, capture_output=True,
                               text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr

@@ -2,7 +2,7 @@
 
 import json
 
-from generator.schema import schema_json
+from generator.model.schema import schema_json
 
 from .conftest import PLANS, run_kh
 

@@ -1,7 +1,7 @@
 """``kh server``: a warm kh that runs short commands exactly as a fresh process would.
 
-Every test starts a real server (``python -m generator.server`` via ``kh server start``) in its
-own private runtime folder and talks to it through the real ``kh`` program (generator.launch).
+Every test starts a real server (``python -m generator.server.daemon`` via ``kh server start``) in its
+own private runtime folder and talks to it through the real ``kh`` program (generator.server.launch).
 Proof that a command was served by the server, not run in the caller: the server's count of
 served commands.
 """
@@ -40,7 +40,8 @@ class Kh:
     def __call__(self, *args: str, cwd: Path | None = None, server: bool = True,
                  **env: str) -> subprocess.CompletedProcess[str]:
         run_env = {**self.env, **env, **({} if server else {"KH_SERVER": "off"})}
-        return subprocess.run([sys.executable, "-m", "generator.launch", *args], cwd=cwd or self.cwd, env=run_env,
+        return subprocess.run([sys.executable, "-m", "generator.server.launch", *args], cwd=cwd or self.cwd,
+                              env=run_env,
                               capture_output=True, text=True, timeout=300)
 
     def served(self) -> int | None:
@@ -166,7 +167,7 @@ def test_a_changed_kh_is_never_served_by_the_old_server(tmp_path: Path) -> None:
         assert kh("build", str(PLANS / "quan3-2025.yaml"), "-o", str(out)).returncode == 0
         assert kh.served() == 1
         first = out.read_bytes()
-        with open(copy / "generator" / "numbering.py", "a", encoding="utf-8") as f:
+        with open(copy / "generator" / "lang" / "numbering.py", "a", encoding="utf-8") as f:
             f.write("\n# edited while the server ran\n")
         proc = kh("build", str(PLANS / "quan3-2025.yaml"), "-o", str(out))
         assert proc.returncode == 0, proc.stderr
@@ -224,7 +225,7 @@ def test_ctrl_c_stops_the_served_command(kh: Kh, tmp_path: Path) -> None:
     (plans / "big.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert kh("server", "start").returncode == 0
     out = tmp_path / "big.docx"
-    proc = subprocess.Popen([sys.executable, "-m", "generator.launch", "build", str(plans / "big.yaml"),
+    proc = subprocess.Popen([sys.executable, "-m", "generator.server.launch", "build", str(plans / "big.yaml"),
                              "-o", str(out)], cwd=ROOT, env=kh.env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     time.sleep(0.6)
@@ -238,7 +239,7 @@ def test_ctrl_c_stops_the_served_command(kh: Kh, tmp_path: Path) -> None:
 def test_commands_at_the_same_time_each_get_their_own_copy(kh: Kh, tmp_path: Path) -> None:
     assert kh("server", "start").returncode == 0
     names = ["quan3-2025", "binhtan-2021", "tphcm-2021"]
-    procs = [subprocess.Popen([sys.executable, "-m", "generator.launch", "build", str(PLANS / f"{n}.yaml"), "-o",
+    procs = [subprocess.Popen([sys.executable, "-m", "generator.server.launch", "build", str(PLANS / f"{n}.yaml"), "-o",
                                str(tmp_path / f"{n}.docx")], cwd=ROOT, env=kh.env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for n in names]
     for proc, name in zip(procs, names, strict=True):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from generator.errors import TemplateError
+from generator.core.errors import TemplateError
 from generator.readers.yaml_reader import read_plan
 from generator.writers.docx_writer import DEFAULT_TEMPLATE, render_docx
 

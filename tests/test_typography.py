@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from generator.typography import MarkupError, Span, clean, end_sentence, list_item, parse_inline, plain, upper_vi
+from generator.lang.typography import MarkupError, Span, clean, end_sentence, list_item, parse_inline, plain, upper_vi
 
 
 def test_clean_makes_nfc_and_drops_xml_forbidden_characters():

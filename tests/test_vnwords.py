@@ -1,4 +1,4 @@
-"""Tests for generator.vnwords (Vietnamese number reading)."""
+"""Tests for generator.lang.vnwords (Vietnamese number reading)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from generator import vnwords
-from generator.vnwords import amount_in_words, format_amount, number_to_words
+from generator.lang import vnwords
+from generator.lang.vnwords import amount_in_words, format_amount, number_to_words
 
 TRICKY: list[tuple[int, str]] = [
     (0, "không"),

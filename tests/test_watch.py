@@ -104,7 +104,7 @@ def test_watch_page_follows_saves_and_shows_errors(project: Path, tmp_path: Path
     tmpdir = tmp_path / "t"     # kh's LibreOffice profile lives here: lets us look for leftovers
     tmpdir.mkdir()
     env = dict(os.environ, TMPDIR=str(tmpdir), PYTHONPATH=str(ROOT))
-    kh = subprocess.Popen([sys.executable, "-m", "generator.cli", "watch", "plan.yaml", "--dpi", "60"],
+    kh = subprocess.Popen([sys.executable, "-m", "generator", "watch", "plan.yaml", "--dpi", "60"],
                           cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     browser = None
     try:

@@ -70,7 +70,8 @@ def _env(bin_dir: Path) -> dict[str, str]:
 def test_wheel_installs_inits_and_builds(installed: Path, tmp_path: Path) -> None:
     env = _env(installed)
     where = _run([str(installed / "python"), "-c",
-                  "import generator, generator.resources as r; print(generator.__file__); print(r.templates_dir())"],
+                  "import generator, generator.core.resources as r; print(generator.__file__);"
+                  " print(r.templates_dir())"],
                  cwd=tmp_path, env=env).stdout.split()
     assert all(str(installed.parent) in w for w in where), where          # the installed copy, not the repo
     kh = str(installed / "kh")

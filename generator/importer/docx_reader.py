@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import legacy
+from ..lang import legacy
 from .source import Cell, Para, Row, Run, SourceDoc, Table, merge_runs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -10,20 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import KhError
+from ..core.errors import KhError
 from . import orgs
 from .convert import CONVERTIBLE, ConvertError, to_docx
 from .recognise import Recogniser
-from .report import Report
+from .report import ImportFailure, Report
 from .source import SourceDoc
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
-
-
-class ImportFailure(KhError):
-    """The document cannot be imported, or the result would overwrite a file."""
-
-    exit_code = 1
 
 
 @dataclass
@@ -63,7 +57,7 @@ def read_source(path: Path) -> SourceDoc:
 
 def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bool = False) -> Outcome:
     """Import ``source`` as a plan that will live at ``out``; nothing is written yet."""
-    from ..yamlrt import dump_new
+    from ..yamlio.roundtrip import dump_new
 
     doc = read_source(source)
     result = Recogniser(doc).run()
@@ -157,10 +151,10 @@ def _render_text(plan: dict[str, Any], org_text: str | None, org_file: str) -> s
     """kh's text rendering of plan data (with its profile), or None when it does not validate."""
     import warnings
 
-    from ..errors import KhError
+    from ..core.errors import KhError
     from ..readers.yaml_reader import read_plan
     from ..writers.text_writer import render_text
-    from ..yamlrt import dump_new
+    from ..yamlio.roundtrip import dump_new
 
     with tempfile.TemporaryDirectory(prefix="kh-import-") as tmp:
         (Path(tmp) / "orgs").mkdir()
@@ -215,7 +209,7 @@ def _fresh(value: Any) -> Any:
 
 def _dump_org(profile: dict[str, Any], path: Path) -> str:
     """An updated existing profile: rewritten through yamlrt, keeping the user's comments."""
-    from ..yamlrt import canonicalise, dump, load
+    from ..yamlio.roundtrip import canonicalise, dump, load
 
     data, _text = load(path)
     for key, value in profile.items():
@@ -255,7 +249,7 @@ def validate(outcome: Outcome, out: Path) -> None:
 
 def write(outcome: Outcome, out: Path, *, force: bool = False) -> None:
     """Write the plan (and the profile when new or updated); never over a file without ``force``."""
-    from ..yamlrt import write_text_atomic
+    from ..yamlio.roundtrip import write_text_atomic
 
     if out.exists() and not force:
         raise ImportFailure(f"{out}: tệp đã có; thêm --force để ghi đè (file exists; use --force to overwrite)")

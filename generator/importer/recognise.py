@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import refs
-from .report import Report
+from .report import ImportFailure, Report
 from .source import Para, Run, SourceDoc, Table
 from .text import Casing, drop_chars, find_label, is_upper, markup, strip_runs
 from .tree import SectionTree
@@ -617,8 +617,6 @@ class Recogniser(SectionTree):
     def finish(self) -> None:
         if not self.plan.get("sections") and not self.plan.get("intro") and "subject" not in self.plan \
                 and "decision" not in self.plan:
-            from .pipeline import ImportFailure
-
             raise ImportFailure(f"{self.doc.path}: không thấy nội dung kế hoạch (tiêu đề, trích yếu, các mục)"
                                 " — không ghi gì (no plan content found; nothing written)")
         for p in self._paras_all():
@@ -683,7 +681,7 @@ class Recogniser(SectionTree):
                 name = m.group(1)
                 self.org.name = name
                 head = re.match(r"^(Ủy ban nhân dân|Sở [^ ]+(?: [^ ]+)?)\s+(.+)$", name)
-                from ..typography import upper_vi
+                from ..lang.typography import upper_vi
 
                 self.org.header = [upper_vi(head.group(1)), upper_vi(head.group(2))] if head else [upper_vi(name)]
                 self.report.notes.append(f"không có dòng tên cơ quan ở tiêu đề: lấy từ câu dẫn '{name}'"

@@ -49,7 +49,7 @@ def parse_ref(text: str) -> dict[str, Any] | None:
 
 def short_dates_to_words(text: str) -> str:
     """"ngày 24/01/2025" → "ngày 24 tháng 01 năm 2025" (the decree's wording)."""
-    from ..datewords import date_words
+    from ..lang.datewords import date_words
 
     def repl(m: re.Match[str]) -> str:
         try:
@@ -102,8 +102,8 @@ def parse_basis(text: str) -> tuple[dict[str, Any], str]:
 
 def _written(data: dict[str, Any]) -> str | None:
     """What kh writes for this basis, or None when the model refuses it."""
-    from ..model import Basis
-    from ..writers.blocks import basis_text
+    from ..layout.blocks import basis_text
+    from ..model.plan import Basis
 
     try:
         return basis_text(Basis.model_validate(data))

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..core.errors import KhError
+
 
 @dataclass
 class Entry:
@@ -77,3 +79,9 @@ def _fmt(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
     return str(value)
+
+
+class ImportFailure(KhError):
+    """The document cannot be imported, or the result would overwrite a file."""
+
+    exit_code = 1

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..writers.blocks import TASK_HEADERS
+from ..layout.blocks import TASK_HEADERS
 from . import units
-from .source import Cell, Para, Row, Table
-from .text import markup, strip_runs
+from .report import Report
+from .source import Cell, Para, Row, SourceDoc, Table
+from .text import Casing, markup, strip_runs
 
-if TYPE_CHECKING:
-    from .recognise import Recogniser
+
+class Recogniser(Protocol):
+    """What reading an appendix needs of the recogniser that calls it (importer.recognise)."""
+
+    doc: SourceDoc
+    report: Report
+    casing: Casing
+    org: Any
+    plan: dict[str, Any]
+
+    def mark(self, para: Para, status: str = ...) -> None: ...
 
 _COLUMN_KEYS = (
     ("stt", re.compile(r"^(STT|TT|Số TT)$", re.I)),
@@ -73,7 +83,7 @@ def _timing(text: str, year: int | None) -> Any:
             date = dt.date(int(m.group(4)), int(m.group(3)), int(m.group(2)))
         except ValueError:
             return text
-        from ..datewords import short_date
+        from ..lang.datewords import short_date
 
         if short_date(date) == text.removeprefix("Trước ngày "):
             return {"before": date} if m.group(1) else {"date": date}

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import legacy
+from ..lang import legacy
 from .source import Cell, Para, Row, Run, SourceDoc, Table, merge_runs
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"

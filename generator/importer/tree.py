@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import numbering
+from ..lang import numbering
 from . import refs, units
 from .source import Para, Run
 from .text import Label, drop_chars, find_label, is_upper, markup, strip_runs

@@ -17,16 +17,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import lint, numbering
-from ..errors import PlanError, Problem, did_you_mean, shorten, warn
-from ..gcpause import gc_paused
-from ..typography import _SPACE_BEFORE, MarkupError, clean, parse_inline
-from .yamlsource import Path_, Source, load, path_text, vi_number
+from ..core.errors import PlanError, Problem, did_you_mean, shorten, warn
+from ..core.gcpause import gc_paused
+from ..lang import numbering
+from ..lang.typography import _SPACE_BEFORE, MarkupError, clean, parse_inline
+from ..lint import plan_rules as lint
+from ..yamlio.source import Path_, Source, load, path_text, vi_number
 
 if typing.TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
-    from ..model import Org, Plan
+    from ..model.plan import Org, Plan
 
 #: Where a profile named ``org: quan3`` is looked up, relative to the plan's folder.
 ORG_DIRS = ("orgs", "../orgs")
@@ -35,7 +36,7 @@ ORG_DIRS = ("orgs", "../orgs")
 
 def read_plan(path: str | Path) -> Plan:
     """Read, resolve and validate the plan at ``path``."""
-    with gc_paused():          # see generator/gcpause.py
+    with gc_paused():          # see generator/core/gcpause.py
         return _read_plan(Path(path))
 
 
@@ -75,8 +76,8 @@ def _read_plan(path: Path) -> Plan:
 
 
 def _resolve_templates(plan: Plan, org: Org | None, path: Path, src: Source, org_src: Source | None) -> None:
-    """Make ``template:`` paths absolute; refuse ones outside the plans folder (see generator.confine)."""
-    from ..confine import ALLOW_HINT, is_inside, outside_message
+    """Make ``template:`` paths absolute; refuse ones outside the plans folder (see generator.core.confine)."""
+    from ..core.confine import ALLOW_HINT, is_inside, outside_message
 
     # The plans folder: the plan's own, or its parent when the profile came from ../orgs.
     root = path.resolve().parent
@@ -404,7 +405,7 @@ def _expand(value: Any, path: Path_, src: Source, ctx: dict[str, Any], problems:
     def expand(text: str, where: Path_, kind: str) -> str:
         if where[:1] == ("org",) or not any(t in text for t in _JINJA):
             return text        # a profile's text (inline too) is literal: no expressions there
-        from ..sandbox import explain
+        from ..core.sandbox import explain
 
         try:
             out = _compiled(text).render(ctx)
@@ -454,10 +455,10 @@ def _compiled(text: str) -> Any:
 
 
 def _sandbox() -> Any:
-    """The bounded Jinja sandbox of generator.sandbox (no lipsum, cycler, date.today(), huge ranges)."""
+    """The bounded Jinja sandbox of generator.core.sandbox (no lipsum, cycler, date.today(), huge ranges)."""
     global _SANDBOX
     if _SANDBOX is None:
-        from ..sandbox import make_env
+        from ..core.sandbox import make_env
 
         _SANDBOX = make_env(autoescape=False, max_output=MAX_TEXT)
     return _SANDBOX
@@ -482,7 +483,7 @@ def _resolve_org(data: dict[str, Any], plan_path: Path, src: Source,
                                     expected="mã hồ sơ, ví dụ 'quan3' (tệp orgs/quan3.yaml)",
                                     found=shorten(ref) if ref is not None else "không có (nothing)"))
         return None, None
-    from ..confine import ALLOW_HINT, outside_message
+    from ..core.confine import ALLOW_HINT, outside_message
 
     if _XML_BAD.search(ref):   # NUL or another control character: reported by the text pass
         return None, None
@@ -611,7 +612,7 @@ def _resolve_signer(data: dict[str, Any], org: Org, src: Source, problems: list[
 
 # ------------------------------------------------------------------ validation
 def _model(name: str) -> type[BaseModel]:
-    from .. import model
+    from ..model import plan as model
 
     return getattr(model, name)
 

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..model import Plan
-from ..writers import blocks
+from ..layout import blocks
+from ..model.plan import Plan
 from .outline import Node, outline, prose
 from .words import Op, similarity, word_diff
 

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import KhError
+from ..core.errors import KhError
 
 
 class RevisionError(KhError):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import numbering
-from ..model import Assignment, Bullet, Plan, Point, Section
-from ..typography import parse_inline, upper_vi
-from ..writers import blocks
+from ..lang import numbering
+from ..lang.typography import parse_inline, upper_vi
+from ..layout import blocks
+from ..model.plan import Assignment, Bullet, Plan, Point, Section
 
 
 def prose(text: str) -> str:

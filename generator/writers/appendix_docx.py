@@ -20,10 +20,10 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..typography import Span
-from . import footnotes, metrics
-from .blocks import AppendixLayout, Cell, Para, Row, Table
-from .geometry import (
+from ..lang.typography import Span
+from ..layout import metrics
+from ..layout.blocks import AppendixLayout, Cell, Para, Row, Table
+from ..layout.geometry import (
     LANDSCAPE_TEXT_WIDTH,
     MARGIN_BOTTOM,
     MARGIN_TOP,
@@ -32,6 +32,7 @@ from .geometry import (
     TABLE_CELL_MARGIN,
     TEXT_WIDTH,
 )
+from . import footnotes
 
 STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title": "KH Sign Title",
             "sign_note": "KH Appendix Note"}

@@ -14,10 +14,10 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from ..layout.blocks import Para
+from ..layout.geometry import TEXT_WIDTH
 from . import footnotes
 from .appendix_docx import _el, fixed_table, paragraph
-from .blocks import Para
-from .geometry import TEXT_WIDTH
 
 STYLE = "KH Body"
 

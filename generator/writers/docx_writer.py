@@ -12,14 +12,15 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import KhError, TemplateError
-from ..gcpause import gc_paused
-from ..model import Plan
-from ..resources import templates_dir
-from ..typography import Span
-from . import appendix_docx, closing_docx, footnotes, geometry, metrics
-from .blocks import Layout, layout
-from .package import package_bytes
+from ..core.errors import KhError, TemplateError
+from ..core.gcpause import gc_paused
+from ..core.resources import templates_dir
+from ..lang.typography import Span
+from ..layout import geometry, metrics
+from ..layout.blocks import Layout, layout
+from ..model.plan import Plan
+from ..ooxml.package import package_bytes
+from . import appendix_docx, closing_docx, footnotes
 
 TEMPLATES_DIR = templates_dir()  # repo templates/, or package data in an installed wheel
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "kehoach.docx"
@@ -108,7 +109,7 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
 
 def render_docx(plan: Plan, template: Path | None = None) -> bytes:
     """Render ``plan`` into .docx bytes (byte-identical for identical input)."""
-    with gc_paused():          # see generator/gcpause.py
+    with gc_paused():          # see generator/core/gcpause.py
         return _render_docx(plan, template)
 
 
@@ -119,7 +120,7 @@ def _render_docx(plan: Plan, template: Path | None) -> bytes:
     from jinja2.exceptions import TemplateError as JinjaError
     from lxml.etree import XMLSyntaxError
 
-    from ..sandbox import TEMPLATE_MAX_OUTPUT, explain, make_env
+    from ..core.sandbox import TEMPLATE_MAX_OUTPUT, explain, make_env
     from .template_check import check_template
 
     template = template or template_for(plan)

@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import KhError
+from ..core.errors import KhError
 
 BRIDGE = Path(__file__).resolve().with_name("lo_bridge.py")
 _MISSING = ("cần LibreOffice để xuất PDF (LibreOffice is needed for PDF): apt-get install libreoffice-writer-nogui")

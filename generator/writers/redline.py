@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..ooxml.package import normalise_zip
 from ..review.words import similarity, tokens, word_ops
-from .package import normalise_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 DOCUMENT, FOOTNOTES, SETTINGS = "word/document.xml", "word/footnotes.xml", "word/settings.xml"

@@ -5,7 +5,7 @@ a regular file of bounded size, a zip whose parts stay under size and compressio
 (no zip bomb), whose XML parts are well-formed and carry no DTD (no external entity, no entity
 bomb; lxml is never asked to resolve entities), and whose docxtpl tags are closed within their
 paragraph (a typo such as ``{{ doc_type `` would otherwise swallow the following paragraphs).
-Every refusal is a :class:`~generator.errors.TemplateError` (exit 3) naming the template.
+Every refusal is a :class:`~generator.core.errors.TemplateError` (exit 3) naming the template.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ..errors import TemplateError
+from ..core.errors import TemplateError
 
 #: Largest template file accepted (bytes).
 MAX_FILE_BYTES = 50 * 1024 * 1024

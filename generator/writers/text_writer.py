@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..model import Plan
-from ..typography import Span
-from .blocks import AppendixLayout, Layout, Para, layout
+from ..lang.typography import Span
+from ..layout.blocks import AppendixLayout, Layout, Para, layout
+from ..model.plan import Plan
 
 NATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 

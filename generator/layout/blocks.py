@@ -1,0 +1,678 @@
+"""Lay a :class:`Plan` out as worded, numbered blocks that every writer shares.
+
+This is where the plan's structure becomes a document: references are worded, dates
+written under the decree's rules, sections, points and bullets numbered, list punctuation
+applied and the content closed with "./.". Writers only decide how blocks look.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..lang import datewords, numbering, vnwords
+from ..lang.typography import Span, end_sentence, list_item, parse_inline, upper_vi
+from ..model.plan import (
+    Appendix,
+    Assignment,
+    Basis,
+    Bullet,
+    Column,
+    Decision,
+    DocRef,
+    Org,
+    Plan,
+    Point,
+    Section,
+    Task,
+    Timing,
+)
+from . import metrics
+from .geometry import LANDSCAPE_TEXT_WIDTH, TABLE_CELL_MARGIN, TEXT_WIDTH
+
+TWIPS_PER_CM = 1440 / 2.54
+
+DOC_TYPE = "KẾ HOẠCH"
+DOC_ABBR = "KH"
+DECISION_ABBR = "QĐ"
+
+#: Paragraph kinds; writers map each to a style.
+BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE = (
+    "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article")
+
+
+class LayoutWarning(UserWarning):
+    """Something the document will show badly though the plan is valid (e.g. a too-narrow column).
+
+    :func:`layout` issues one per problem through :mod:`warnings`; the build reports them on
+    stderr and still writes the document.
+    """
+
+
+@dataclass
+class Para:
+    """One paragraph: its kind and its spans (label included)."""
+
+    kind: str
+    spans: list[Span]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass
+class Layout:
+    """A plan laid out as a document, ready for a writer."""
+
+    parent: list[str]
+    agency: list[str]
+    number_line: str | None
+    date_line: str | None
+    doc_type: str
+    subject: list[str]
+    attached_line: str | None
+    body: list[Para]
+    recipients: list[str] = field(default_factory=list)
+    signer_titles: list[str] = field(default_factory=list)
+    signer_name: str | None = None
+    year: int = 0
+    decision: DecisionLayout | None = None
+    appendices: list[AppendixLayout] = field(default_factory=list)
+    after_end: list[Para] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def attached(self) -> bool:
+        return self.attached_line is not None
+
+
+@dataclass
+class DecisionLayout:
+    """The Quyết định that issues the plan (Mẫu 1.3)."""
+
+    number_line: str
+    date_line: str
+    subject: list[str]
+    authority: str
+    body: list[Para]
+    articles: list[Para]
+    recipients: list[str]
+    signer_titles: list[str]
+    signer_name: str
+
+
+@dataclass(slots=True)
+class Cell:
+    """A table cell: one or more paragraphs."""
+
+    paras: list[list[Span]]
+    align: str = "left"
+    bold: bool = False
+
+
+@dataclass(slots=True)
+class Row:
+    """A table row; ``kind`` is header, group (one merged cell), data, form (to fill in) or total."""
+
+    kind: str
+    cells: list[Cell]
+
+
+@dataclass
+class Table:
+    """Column widths as fractions of the text width, and the rows."""
+
+    widths: list[float]
+    rows: list[Row]
+
+
+@dataclass
+class AppendixLayout:
+    """One Phụ lục: heading block, optional lead text, a table, notes, signature places.
+
+    ``label`` is "" for an appendix printed without one; ``title`` may hold "\n" line breaks;
+    ``top`` paragraphs stand above the label and title ("Tên đơn vị: ..." of a report form);
+    ``heading`` is a line over the title ("BÁO CÁO").
+    """
+
+    label: str
+    title: str
+    attached_line: str
+    landscape: bool
+    before: list[Para]
+    table: Table
+    after: list[Para]
+    signatures: list[list[tuple[str, str]]] = field(default_factory=list)
+    top: list[Para] = field(default_factory=list)
+    heading: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The heading line (if any) and the title, split at its line breaks."""
+        return ([self.heading] if self.heading else []) + self.title.split("\n")
+
+
+def layout(plan: Plan) -> Layout:
+    """Turn a validated plan into a :class:`Layout`."""
+    org = plan.organisation
+    attached = plan.attached
+    ctx = _Ctx(plan)
+    body: list[Para] = []
+    body += _bases([b for b in plan.bases if not b.with_intro])
+    body += _intro([b for b in plan.bases if b.with_intro], plan.intro)
+    for i, sec in enumerate(plan.sections, start=1):
+        body += _section(sec, (i,), ctx, full=sec.numbering == "decimal")
+    body += [Para(BODY, parse_inline(t)) for t in plan.closing]
+    _close_content(body)
+    labels = numbering.appendix_labels([a.label for a in plan.appendices])
+    appendices = [appendix_layout(plan, a, labels[i - 1], ctx) for i, a in enumerate(plan.appendices, start=1)]
+    signer = plan.signed_by
+    attached_ref = plan.attached_to or (decision_ref(plan.decision, org) if plan.decision else None)
+    doc = Layout(
+        parent=[upper_vi(x) for x in org.parent],
+        agency=[upper_vi(x) for x in org.header],
+        number_line=None if attached else number_line(plan.number, org.symbol),
+        date_line=None if attached else datewords.place_date(org.place, plan.date, plan.year),
+        doc_type=DOC_TYPE,
+        subject=plan.subject.split("\n"),
+        attached_line=attached_line(attached_ref, plan.year or 0) if attached_ref else None,
+        body=body,
+        recipients=[] if attached else recipient_lines(plan.recipients, plan.archive),
+        signer_titles=(list(signer.authority) + [signer.position]) if signer and not attached else [],
+        signer_name=signer.name if signer and not attached else None,
+        year=plan.year or 0,
+        decision=decision_layout(plan.decision, org, plan.year or 0) if plan.decision else None,
+        appendices=appendices,
+        after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
+        warnings=[w for app in appendices for w in app.warnings],
+    )
+    for message in doc.warnings:
+        warnings.warn(LayoutWarning(message), stacklevel=2)
+    return doc
+
+
+class _Ctx:
+    """What content layout needs from the plan besides the content itself."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.org: Org = plan.organisation
+        self.request_word = self.org.request_word
+        self.year = plan.year or 0
+        self.colon = plan.assignment_colon
+
+
+# ------------------------------------------------------------------ header
+def doc_number(number: int | str | None, abbr: str, symbol: str) -> str:
+    """"118/KH-UBND"; numbers below 10 take a leading zero; a draft leaves a blank."""
+    num = datewords.BLANK if number is None else f"{int(number):02d}"
+    return f"{num}/{abbr}-{symbol}"
+
+
+def number_line(number: int | str | None, symbol: str, abbr: str = DOC_ABBR) -> str:
+    """"Số: 118/KH-UBND" (ô 3)."""
+    return f"Số: {doc_number(number, abbr, symbol)}"
+
+
+def ref_words(ref: DocRef | Basis) -> str:
+    """"Kế hoạch số 1895/KH-UBND ngày 26 tháng 3 năm 2024 của ... về ..."."""
+    parts: list[str] = [ref.kind or ""]
+    if ref.number:
+        num = ref.number
+        if num.startswith("/"):
+            num = datewords.BLANK + num
+        parts.append(f"số {num}")
+    elif ref.subject and not ref.issuer:
+        parts.append(ref.subject)   # a law: "Luật Tổ chức chính quyền địa phương"
+    printed = ref.printed_date if isinstance(ref, Basis) else None
+    if printed:
+        parts.append(f"ngày {printed}")   # as the cited document printed it: "ngày 24/01/2025"
+    elif ref.date:
+        parts.append(datewords.date_words(ref.date))
+    if ref.issuer:
+        parts.append(f"của {ref.issuer}")
+    if ref.subject and (ref.number or ref.issuer):
+        about = ref.about.strip()
+        subject = ref.subject
+        if about and not subject.lower().startswith(about.lower() + " "):
+            subject = f"{about} {subject}"
+        parts.append(subject)
+    return " ".join(p for p in parts if p)
+
+
+def ref_words_blank(ref: DocRef, year: int) -> str:
+    """:func:`ref_words`, with the blank date of a draft ("ngày      tháng      năm 2025")."""
+    text = ref_words(ref)
+    if ref.date is None:
+        blank = datewords.date_words(None, year)
+        text = text.replace(" của ", f" {blank} của ", 1) if " của " in text else f"{text} {blank}"
+    return text
+
+
+def attached_line(ref: DocRef, year: int) -> str:
+    """"(Kèm theo Quyết định số 1963/QĐ-UBND ngày 28 tháng 5 năm 2021 của ...)"; blanks for a draft."""
+    return f"(Kèm theo {ref_words_blank(ref, year)})"
+
+
+# ------------------------------------------------------------------ content
+_LEADS = ("Căn cứ", "Thực hiện", "Theo đề nghị", "Xét đề nghị")
+
+
+def basis_text(basis: Basis) -> str:
+    """Worded basis without its closing punctuation."""
+    if basis.text is not None:
+        text = basis.text
+        if text.startswith(_LEADS):
+            return text
+        return f"{basis.lead} {text}"
+    return f"{basis.lead} {ref_words(basis)}"
+
+
+def _bases(bases: list[Basis]) -> list[Para]:
+    out = []
+    for i, basis in enumerate(bases):
+        text = list_item(basis_text(basis), last=i == len(bases) - 1)
+        out.append(Para(BASIS, parse_inline(text)))
+    return out
+
+
+def _intro(joined: list[Basis], intro: list[str]) -> list[Para]:
+    """The lead-in; bases marked ``with_intro`` open its first paragraph, joined by ";".
+
+    "Thực hiện Kế hoạch số 33/KH-UBND ...; Ủy ban nhân dân phường ... như sau:" — an upright
+    body paragraph, so the italic "Căn cứ" block above it still ends with "." (ND30 §II.6).
+    """
+    texts = list(intro)
+    if joined and texts:
+        lead = "; ".join(list_item(basis_text(b), last=False)[:-1] for b in joined)
+        texts[0] = f"{lead}; {texts[0]}"
+    return [Para(BODY, parse_inline(t)) for t in texts]
+
+
+def _labelled(kind: str, label: str, texts: list[str], *, bold_title: bool = False) -> list[Para]:
+    """First paragraph carries the label; the rest follow as body paragraphs."""
+    first = parse_inline(texts[0]) if texts else []
+    if bold_title:
+        first = [Span(s.text, True, s.italic, s.note) for s in first]
+    paras = [Para(kind, [Span(label + " ", bold_title)] + first)]
+    paras += [Para(BODY, parse_inline(t)) for t in texts[1:]]
+    return paras
+
+
+def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, full: bool) -> list[Para]:
+    """A section and everything in it; ``full``: its Roman section asked for ``numbering: decimal``
+    ("2.1.", "2.1.1." under "II."). Clauses under a clause are always "1.1." (a restarted "1."
+    would break the sequence of the clauses around it)."""
+    depth = len(path)
+    label = numbering.section_label(path, decimal=depth >= 3, full=full)
+    out: list[Para] = []
+    if sec.title is not None:
+        title = upper_vi(sec.title) if depth == 1 else sec.title
+        kind = HEADING1 if depth == 1 else HEADING2 if depth == 2 else HEADING3
+        out += _labelled(kind, label, [title], bold_title=True)
+        out += [Para(BODY, parse_inline(t)) for t in sec.text]
+    else:
+        out += _labelled(BODY, label, sec.text)
+    for i, child in enumerate(sec.sections, start=1):
+        out += _section(child, path + (i,), ctx, full)
+    for i, point in enumerate(sec.points, start=1):
+        out += _point(point, numbering.point_label(i))
+    out += _bullets(sec.bullets, 0)
+    assignments = task_assignments(ctx) if sec.assignments == "tasks" else sec.assignments
+    colon = ctx.colon if sec.assignment_colon is None else sec.assignment_colon
+    for i, asg in enumerate(assignments, start=1):
+        out += _assignment(asg, path, i, ctx.request_word, full, colon)
+    return out
+
+
+def _point(point: Point, label: str) -> list[Para]:
+    return _labelled(POINT, label, point.text) + _bullets(point.bullets, 0)
+
+
+def _bullets(bullets: list[Bullet], depth: int) -> list[Para]:
+    out: list[Para] = []
+    kind = BULLET if depth == 0 else SUB_BULLET
+    for b in bullets:
+        out += _labelled(kind, numbering.bullet_label(depth), b.text)
+        out += _bullets(b.bullets, depth + 1)
+    return out
+
+
+def assignment_heading(asg: Assignment, request_word: str, colon: bool = False) -> str:
+    """"Phòng Nội vụ quận" or "Kính đề nghị Ban Tuyên giáo và Dân vận Quận ủy"; with ``colon``,
+    "Phòng Nội vụ quận:"."""
+    names = ", ".join(asg.unit)
+    heading = f"{request_word} {names}" if asg.request else names
+    return heading.rstrip(" :.;") + ":" if colon else heading
+
+
+def _assignment(asg: Assignment, parent: tuple[int, ...], index: int, request_word: str,
+                full: bool, colon: bool = False) -> list[Para]:
+    heading = assignment_heading(asg, request_word, colon)
+    if len(parent) == 1:   # under a Roman section: a titled clause "1. Phòng Nội vụ quận"
+        label = numbering.section_label(parent + (index,), full=full)
+        out = _labelled(HEADING2, label, [heading], bold_title=True)
+    else:                  # deeper: a point "a) Giám đốc Sở Nội vụ"
+        out = _labelled(POINT, numbering.point_label(index), [heading])
+    out += [Para(BODY, parse_inline(t)) for t in asg.text]
+    out += _bullets(asg.tasks, 0)
+    return out
+
+
+def _close_content(body: list[Para]) -> None:
+    """End the last paragraph of the content with "./."."""
+    if not body:
+        return
+    last = body[-1]
+    idx = max((i for i, s in enumerate(last.spans) if s.note is None and s.text.strip()), default=None)
+    if idx is None:
+        last.spans.append(Span("./."))
+        return
+    span = last.spans[idx]
+    closed = end_sentence(span.text)
+    if idx == len(last.spans) - 1:
+        last.spans[idx] = Span(closed, span.bold, span.italic)
+    else:   # footnotes after the last words: put the mark after them
+        last.spans[idx] = Span(closed[:-3] if closed.endswith("./.") else closed, span.bold, span.italic)
+        last.spans.append(Span("./."))
+
+
+# ------------------------------------------------------------------ closing block
+def recipient_lines(recipients: list[str], archive: str | None) -> list[str]:
+    """"- Sở Nội vụ;" ... "- Lưu: VT, NV." (Phụ lục I §II.9.b)."""
+    items = [r for r in recipients]
+    if archive is None and items and items[-1].lower().startswith("lưu"):
+        archive = items.pop()[3:].lstrip(" :")
+    archive = (archive or "VT").strip()
+    if not archive.upper().startswith("VT"):
+        archive = f"VT, {archive}"
+    lines = [f"- {list_item(r, last=False)}" for r in items]
+    lines.append(f"- {list_item('Lưu: ' + archive, last=True)}")
+    return lines
+
+
+# ------------------------------------------------------------------ tasks
+def timing_text(timing: str | Timing, year: int) -> str:
+    """"Quý I/2021", "Tháng 02/2021", "27/02/2021", "Trước ngày 27/02/2021", or the text as written."""
+    if isinstance(timing, str):
+        return timing
+    y = timing.year or year
+    if timing.quarter is not None:
+        return datewords.quarter_text(timing.quarter, y)
+    if timing.month is not None:
+        return f"Tháng {datewords.month_text(timing.month)}/{y}"
+    if timing.date is not None:
+        return datewords.short_date(timing.date)
+    assert timing.before is not None
+    return f"Trước ngày {datewords.short_date(timing.before)}"
+
+
+def task_assignments(ctx: _Ctx) -> list[Assignment]:
+    """Per-unit assignments derived from the plan's tasks, by lead unit, in order of appearance."""
+    by_unit: dict[str, list[str]] = {}
+    for group in ctx.plan.tasks:
+        for task in group.tasks:
+            when = "; ".join(timing_text(t, ctx.year) for t in task.timing)
+            text = task.task[0] + (f" (thời gian: {when[:1].lower() + when[1:]})" if when else "")
+            for unit in task.lead:
+                by_unit.setdefault(unit, []).append(text)
+    requested = {u.name for u in ctx.org.units.values() if u.request}
+    return [Assignment(unit=[name], request=name in requested, tasks=tasks) for name, tasks in by_unit.items()]
+
+
+# ------------------------------------------------------------------ appendices
+TASK_HEADERS = {
+    "stt": "STT", "task": "Nội dung công việc", "lead": "Cơ quan, đơn vị chủ trì",
+    "support": "Cơ quan, đơn vị phối hợp", "timing": "Thời gian thực hiện", "product": "Dự kiến sản phẩm",
+}
+TASK_WIDTHS = {"stt": 0.05, "task": 0.36, "lead": 0.15, "support": 0.16, "timing": 0.12, "product": 0.16}
+
+
+def appendix_label(index: int, count: int) -> str:
+    """"Phụ lục" alone, or "Phụ lục I", "Phụ lục II" when there are several (Phụ lục I §III.1)."""
+    return "Phụ lục" if count == 1 else f"Phụ lục {numbering.roman(index)}"
+
+
+def appendix_attached_line(plan: Plan) -> str:
+    """"(Kèm theo Kế hoạch số 106/KH-UBND ngày 09 tháng 02 năm 2021 của Ủy ban nhân dân quận Bình Tân)"."""
+    org = plan.organisation
+    year = plan.year or 0
+    ref = decision_ref(plan.decision, org) if plan.decision is not None else plan.attached_to
+    if ref is not None:
+        return f"(Kèm theo Kế hoạch ban hành kèm theo {ref_words_blank(ref, year)})"
+    number = doc_number(plan.number, DOC_ABBR, org.symbol)
+    return f"(Kèm theo Kế hoạch số {number} {datewords.date_words(plan.date, year)} của {org.name})"
+
+
+def _cell(lines: list[str], align: str = "left", bold: bool = False) -> Cell:
+    if len(lines) > 1:
+        lines = [ln if ln.startswith(("- ", "+ ")) else f"- {ln}" for ln in lines]
+    return Cell([parse_inline(ln) for ln in lines] or [[]], align, bold)
+
+
+def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
+    columns = app.columns or []
+    keys = [c.key for c in columns] or list(TASK_HEADERS)
+    headers = [(c.header if c.header else TASK_HEADERS[c.key]) for c in columns] or list(TASK_HEADERS.values())
+    if columns and all(c.width for c in columns):
+        total = sum(c.width or 0 for c in columns)
+        widths = [(c.width or 0) / total for c in columns]
+    else:
+        # portrait: "STT" needs ~1.2 cm, more than 5 % of the 16.5 cm line; the task column gives it up
+        shares = TASK_WIDTHS if app.landscape else {**TASK_WIDTHS, "stt": 0.075, "task": 0.335}
+        raw = [shares[k] for k in keys]
+        widths = [w / sum(raw) for w in raw]
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
+    cells = [_TASK_CELL[k] for k in keys]
+    for g, group in enumerate(plan.tasks, start=1):
+        if group.group:
+            title = f"{numbering.roman(g)}. {upper_vi(group.group)}"
+            rows.append(Row("group", [Cell([[Span(title, bold=True)]], "left", True)]))
+        for n, task in enumerate(group.tasks, start=1):
+            rows.append(Row("data", [cell(task, n, year) for cell in cells]))
+    return Table(widths, rows)
+
+
+def _lines_cell(lines: list[str], align: str = "left") -> Cell:
+    """:func:`_cell` (one line: the common case, made directly)."""
+    if len(lines) == 1:
+        return Cell([parse_inline(lines[0])], align)
+    return _cell(lines, align)
+
+
+def _joined_cell(names: list[str]) -> Cell:
+    return Cell([parse_inline(", ".join(names))] if names else [[]])
+
+
+def _timing_cell(task: Task, n: int, year: int) -> Cell:
+    lines = [timing_text(t, year) for t in task.timing]
+    return _lines_cell(lines, "center" if len(lines) == 1 else "left")
+
+
+#: Each task-table column's cell from a task, its number in its group and the plan's year;
+#: STT and a single timing line centred.
+_TASK_CELL: dict[str, Callable[[Task, int, int], Cell]] = {
+    "stt": lambda task, n, year: Cell([[Span(str(n))]], "center"),
+    "task": lambda task, n, year: _lines_cell(task.task),
+    "lead": lambda task, n, year: _joined_cell(task.lead),
+    "support": lambda task, n, year: _joined_cell(task.support),
+    "timing": _timing_cell,
+    "product": lambda task, n, year: _lines_cell(task.product),
+}
+
+
+def _report_table(app: Appendix) -> Table:
+    """The form to fill in; without an STT column the topics carry their numbers ("1. ...")."""
+    n = len(app.fields)
+    stt = 0.08 if app.stt else 0.0
+    topic = (0.45 if n <= 2 else 0.35) + (0.0 if app.stt else 0.05)
+    rest = (1 - stt - topic) / n
+    headers = (["STT"] if app.stt else []) + [app.topic_header, *app.fields]
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
+    for i, t in enumerate(app.topics, start=1):
+        first = [Cell([[Span(str(i))]], "center"), _cell([t])] if app.stt else [_cell([f"{i}. {t}"])]
+        rows.append(Row("form", first + [Cell([[]]) for _ in app.fields]))
+    return Table(([stt] if app.stt else []) + [topic] + [rest] * n, rows)
+
+
+def _quantity(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value == int(value):
+        return vnwords.format_amount(int(value))
+    whole, frac = f"{value:.2f}".rstrip("0").split(".")
+    return f"{vnwords.format_amount(int(whole))},{frac}"
+
+
+def _budget_table(app: Appendix) -> tuple[Table, int]:
+    headers = ["STT", "Nội dung", "Đơn vị tính", "Số lượng", "Đơn giá (đồng)", "Thành tiền (đồng)"]
+    rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
+    total = 0
+    for i, it in enumerate(app.items, start=1):
+        amount = it.amount or 0
+        total += amount
+        rows.append(Row("data", [
+            Cell([[Span(str(i))]], "center"), _cell([it.item]), Cell([[Span(it.unit or "")]], "center"),
+            Cell([[Span(_quantity(it.quantity))]], "right"),
+            Cell([[Span(vnwords.format_amount(it.price) if it.price is not None else "")]], "right"),
+            Cell([[Span(vnwords.format_amount(amount))]], "right")]))
+    rows.append(Row("total", [Cell([[]]), Cell([[Span("Tổng cộng", bold=True)]], "center", True), Cell([[]]),
+                              Cell([[]]), Cell([[]]),
+                              Cell([[Span(vnwords.format_amount(total), bold=True)]], "right", True)]))
+    return Table([0.08, 0.36, 0.11, 0.11, 0.16, 0.18], rows), total
+
+
+FORM_UNIT = "Tên đơn vị: " + "…" * 30
+
+
+def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> AppendixLayout:
+    """Lay out one appendix of ``plan``; ``label`` is "Phụ lục", "Phụ lục II" or "" (none)."""
+    before = [Para(BODY, parse_inline(t)) for t in app.text]
+    after = [Para(BODY, parse_inline(t)) for t in app.notes]
+    top: list[Para] = []
+    signatures: list[list[tuple[str, str]]] = []
+    if app.type == "tasks":
+        table = _task_table(plan, app, ctx.year)
+    elif app.type == "report":
+        if app.unit_line == "below":
+            before.insert(0, Para("form_unit", [Span(FORM_UNIT)]))
+        elif app.unit_line == "above":
+            top.append(Para("form_unit", [Span(FORM_UNIT)]))
+        table = _report_table(app)
+        signatures = [
+            [("Người thực hiện", "sign_title"), ("(Ký tên và ghi rõ họ tên)", "sign_note")],
+            [(f"Ngày {'…' * 3} tháng {'…' * 3} năm {'…' * 3}", "sign_note"), ("THỦ TRƯỞNG ĐƠN VỊ", "sign_title"),
+             ("(Ký tên và đóng dấu)", "sign_note")],
+        ]
+    else:
+        table, total = _budget_table(app)
+        after.insert(0, Para("amount_words", [Span("Bằng chữ: ", italic=True),
+                                              Span(vnwords.amount_in_words(total), italic=True)]))
+    name = label or upper_vi(app.heading or app.title.split("\n")[0])
+    return AppendixLayout(
+        label=label, title=app.title if app.heading else upper_vi(app.title),
+        attached_line=appendix_attached_line(plan), landscape=app.landscape, before=before, table=table,
+        after=after, signatures=signatures, top=top, heading=upper_vi(app.heading) if app.heading else None,
+        warnings=column_warnings(table, app.landscape, name, app.columns, configurable=app.type == "tasks"))
+
+
+def column_warnings(table: Table, landscape: bool, name: str, columns: list[Column] | None = None, *,
+                    configurable: bool = False) -> list[str]:
+    """Columns narrower than their longest word (the renderer would split it mid-word).
+
+    Widths are measured with :mod:`.metrics` (Times New Roman, 13 pt; header row bold)
+    against the column's width less the cell margins, as the .docx writer sets them. The
+    advice names the ``width`` to give (plan widths are proportions of the text width).
+    """
+    text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
+    headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
+        if table.rows and table.rows[0].kind == "header" else [""] * len(table.widths)
+    width = len(table.widths)
+    plain: list[set[str]] = [set() for _ in table.widths]     # each text split once
+    bold: list[set[str]] = [set() for _ in table.widths]
+    for row in table.rows:
+        if row.kind == "group" or len(row.cells) != width:
+            continue
+        for cell, texts, bold_texts in zip(row.cells, plain, bold, strict=True):
+            for spans in cell.paras:
+                for span in spans:
+                    if span.note is None:
+                        (bold_texts if span.bold or cell.bold else texts).add(span.text)
+    longest = [max(_longest_word(p, False), _longest_word(b, True)) for p, b in zip(plain, bold, strict=True)]
+    sized = bool(columns) and all(c.width for c in columns or [])
+    out = []
+    for col, (frac, (need_pt, word)) in enumerate(zip(table.widths, longest, strict=True)):
+        usable_pt = (frac * text_width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT
+        if need_pt <= usable_pt:
+            continue
+        need = need_pt * metrics.TWIPS_PER_PT + 2 * TABLE_CELL_MARGIN        # twips
+        fixes = []
+        if sized and columns and need < text_width:
+            # w'/(S - w + w') * text_width >= need  ⇔  w' >= need (S - w) / (text_width - need)
+            total, own = sum(c.width or 0 for c in columns), columns[col].width or 0
+            fixes.append(f"width: {math.ceil(need * (total - own) / (text_width - need) * 10) / 10:g}"
+                         f" cho cột '{columns[col].key}'")
+        elif configurable:
+            fixes.append("khai báo 'columns' với width rộng hơn cho cột này")
+        if not landscape:
+            fixes.append("landscape: true")
+        fixes.append("viết ngắn từ này" if not fixes else "")
+        fix = " hoặc ".join(f for f in fixes if f)
+        header = headers[col] or f"thứ {col + 1}"
+        out.append(
+            f"cảnh báo (warning): {name}, cột '{header}' rộng {_cm(frac * text_width)} cm, cần {_cm(need)} cm"
+            f" cho từ '{word}' — chữ sẽ bị ngắt giữa từ; sửa: {fix}"
+            " (column too narrow for its longest word)")
+    return out
+
+
+def _longest_word(texts: set[str], bold: bool) -> tuple[float, str]:
+    """(width in points at 13 pt, word) of the widest word in ``texts``, ties to the greatest
+    word; (0.0, "") for none. Longest words first, stopping where no shorter one can be wider."""
+    best = (0.0, "")
+    widest = metrics.WIDEST_BOLD if bold else metrics.WIDEST
+    for word in sorted({w for text in texts for w in text.split()}, key=len, reverse=True):  # each word once
+        if len(word) * widest * 13 / 1000.0 < best[0]:      # an upper bound, rounded as text_width_pt rounds
+            break
+        best = max(best, (metrics.text_width_pt(word, 13, bold=bold), word))
+    return best
+
+
+def _cm(twips: float) -> str:
+    return f"{twips / TWIPS_PER_CM:.1f}".replace(".", ",")
+
+
+# ------------------------------------------------------------------ decision
+def decision_ref(decision: Decision, org: Org) -> DocRef:
+    """The decision as cited under the plan's title: "Quyết định số 1963/QĐ-UBND ngày ... của ..."."""
+    issuer = decision.issuer or f"Chủ tịch {org.short_name or org.name}"
+    number = doc_number(decision.number, DECISION_ABBR, org.symbol).replace(datewords.BLANK, "")
+    return DocRef(kind="Quyết định", number=number, date=decision.date, issuer=issuer)
+
+
+def decision_layout(decision: Decision, org: Org, year: int) -> DecisionLayout:
+    """Lay out the Quyết định that issues the plan."""
+    articles: list[Para] = []
+    for i, art in enumerate(decision.articles, start=1):
+        first = parse_inline(art.text[0]) if art.text else []
+        articles.append(Para(ARTICLE, [Span(f"Điều {i}.", bold=True), Span(" ")] + first))
+        articles += [Para(BODY, parse_inline(t)) for t in art.text[1:]]
+    _close_content(articles)
+    signer = decision.signer
+    assert not isinstance(signer, str), "signer not resolved"
+    authority = decision.authority or org.authority or f"CHỦ TỊCH {upper_vi(org.name)}"
+    return DecisionLayout(
+        number_line=number_line(decision.number, org.symbol, DECISION_ABBR),
+        date_line=datewords.place_date(org.place, decision.date, decision.date.year if decision.date else year),
+        subject=decision.subject.split("\n"),
+        authority=upper_vi(authority),
+        body=_bases(decision.bases),
+        articles=articles,
+        recipients=recipient_lines(decision.recipients, decision.archive),
+        signer_titles=list(signer.authority) + [signer.position],
+        signer_name=signer.name,
+    )

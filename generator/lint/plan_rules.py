@@ -1,0 +1,486 @@
+"""``kh check`` beyond validation: warnings (and errors where the document would be wrong).
+
+Each finding points at file:line of the user's YAML with a hint. Rules (ids in brackets):
+
+- [ngay-so-0]   a date typed in text that breaks ND30's leading-zero rule ("ngày 5 tháng 2")
+- [can-cu-tu-do] a basis written as free text that could be structured (kind/number/date/...)
+- [ket-thuc]    "./." typed by hand: kh adds it (error: the document would show "./../.")
+- [can-cu-lap]  "Căn cứ" typed at the start of a basis: kh adds it (error: "Căn cứ Căn cứ")
+- [noi-nhan]    a unit given tasks that is not among the recipients
+- [trung-can-cu] the same basis twice
+- [trung-doan]  the same paragraph twice
+- [dau-cach]    double spaces, a space before punctuation
+- [so-tay]      numbering typed by hand: "I. ", "1. ", "a) ", "- " at the start of a title, list item
+                or recipient, "Lưu:" in archive (error: kh numbers them, the document would show both)
+- [nfd]         text in decomposed Unicode (NFD)                     — ``--fix`` makes it NFC
+- [tcvn3]       text in the legacy TCVN3 (ABC) encoding                — ``--fix`` converts it
+- [vni]         text in the legacy VNI encoding (reported, not fixed: the conversion is ambiguous)
+
+A line carrying the comment ``# kh: ignore`` (or ``# kh: ignore <rule>``) is not reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import Problem
+from ..yamlio.source import Path_, Source, path_text
+
+# Keys whose strings are codes or identifiers, not prose.
+ID_KEYS = {"org", "template", "unit", "signer", "symbol", "lead", "support", "numbering", "variables", "key",
+           "type", "kind", "number", "about"}
+
+
+# Keys whose strings are paragraphs of the document (titles, names and table cells are not).
+PARAGRAPH_KEYS = {"text", "intro", "closing", "bullets", "points", "tasks", "articles", "task", "notes"}
+_PARAGRAPH_KEYS = frozenset(PARAGRAPH_KEYS)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding; ``fix`` is the corrected string when the fix is certain."""
+
+    rule: str
+    path: Path_
+    line: int | None
+    message: str
+    hint: str | None = None
+    error: bool = False
+    fix: str | None = None
+
+    def problem(self, file: str) -> Problem:
+        label = "lỗi (error)" if self.error else "cảnh báo (warning)"
+        return Problem(file, self.line, None, path_text(self.path), f"{label} [{self.rule}]: {self.message}",
+                       hint=self.hint)
+
+
+# ------------------------------------------------------------------ legacy encodings
+# TCVN3 (ABC, fonts .VnTime): lowercase Vietnamese letters on Latin-1 code points.
+_TCVN3 = dict(zip(
+    "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦",
+    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ", strict=True))
+# Characters that never occur in Vietnamese text written in Unicode, but do in TCVN3.
+_TCVN3_ONLY = set("µ¸¶·¹¨»¾¼½Æ©ÇË®ÐÎÏÑªÖ×ØÜÞßäå«æç¬ëïñö÷øûüþ¡¢§£¤¥¦\xad")
+# VNI-Windows: a base letter followed by a Latin-1 tone/shape mark ("Coäng hoøa", "Vieät").
+_VNI = re.compile(r"[aeiouyAEIOUY][øùûõïâêäåàáãéèëüúÂÊÄÅÀÁÃÉÈËÜÚØÙÛÕÏ]|[oOuU][ôÔöÖ]|ñ(?=[aeiouy])")
+# Letters only Unicode Vietnamese has (not Latin-1): text holding them is not legacy-encoded.
+_VIET_UNICODE = re.compile(r"[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
+
+
+# TCVN3 letters in U+00A1..U+00BF: VNI never uses these (its marks are U+00C0..U+00FF).
+_TCVN3_STRONG = {c for c in _TCVN3_ONLY if "\u00a1" <= c <= "\u00bf" or c == "\xad"}
+
+
+def is_tcvn3(text: str) -> bool:
+    """True when ``text`` is certainly TCVN3: TCVN3-only characters (one in the range VNI never uses),
+    no letter that only Unicode Vietnamese has."""
+    return (any(c in _TCVN3_STRONG for c in text) and sum(c in _TCVN3_ONLY for c in text) >= 2
+            and not _VIET_UNICODE.search(text))
+
+
+def from_tcvn3(text: str) -> str:
+    """Convert TCVN3 text to Unicode (NFC)."""
+    return "".join(_TCVN3.get(c, c) for c in text)
+
+
+def is_vni(text: str) -> bool:
+    """True when ``text`` looks like VNI (several base+mark pairs, no Unicode Vietnamese letters)."""
+    return (len(_VNI.findall(text)) >= 3 and not _VIET_UNICODE.search(text)
+            and not any(c in _TCVN3_STRONG for c in text))
+
+
+# ------------------------------------------------------------------ text rules
+_MONTHS_NEEDING_ZERO = {1, 2}
+_DATE_WORDS = re.compile(r"\b[Nn]gày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_DATE_NUM = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+_REF = re.compile(r"^(?:(Căn cứ|Thực hiện)\s+)?(Luật|Bộ luật|Nghị quyết|Nghị định|Quyết định|Chỉ thị|Thông tư|"
+                  r"Kế hoạch|Công văn|Hướng dẫn|Thông báo|Chương trình)\s+số\s+(\S+/\S+)\s+ngày\s", re.I)
+_HAND_NUMBER = re.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*)\.|[a-zđ]\))\s+")
+_HAND_LABEL = re.compile(r"^\s*(?:[-+•–]|[a-zđ]\)|\d+\.)\s+")
+_HAND_DASH = re.compile(r"^\s*[-+•–]\s*")
+_HAND_ARCHIVE = re.compile(r"^\s*-?\s*Lưu\s*:?\s*", re.I)
+_SPACE_PUNCT = re.compile(r"\S( +)([,;:.!?)])(?!/)")
+_DOUBLE = re.compile(r"\S(  +)\S")
+
+
+def _zero_rule(day: int, month: int, day_txt: str, month_txt: str) -> str | None:
+    """The correctly zero-padded 'dd', 'mm' when the text breaks ND30's rule, else None."""
+    want_day = f"{day:02d}" if day < 10 else str(day)
+    want_month = f"{month:02d}" if month in _MONTHS_NEEDING_ZERO else str(month)
+    if (day_txt, month_txt) != (want_day, want_month):
+        return f"{want_day}|{want_month}"
+    return None
+
+
+def text_findings(text: str, path: Path_) -> Iterator[tuple[str, int, str, str | None, bool, str | None]]:
+    """(rule, offset, message, hint, error, fix) for one prose string."""
+    nfc = unicodedata.normalize("NFC", text)
+    if nfc != text:
+        yield ("nfd", 0, "chữ Việt ở dạng tổ hợp NFD (decomposed Unicode)",
+               "chạy kh check --fix để chuyển sang NFC (run kh check --fix)", False, nfc)
+        text = nfc
+    if is_tcvn3(text):
+        fixed = from_tcvn3(text)
+        yield ("tcvn3", 0, f"văn bản mã TCVN3 (legacy TCVN3 encoding): '{text[:40]}' → '{fixed[:40]}'",
+               "chạy kh check --fix để chuyển sang Unicode (run kh check --fix)", False, fixed)
+        return
+    if is_vni(text):
+        yield ("vni", 0, f"văn bản có vẻ mã VNI (legacy VNI encoding): '{text[:40]}'",
+               "chuyển mã bằng Unikey (Ctrl+Shift+F6) rồi dán lại (convert with a Vietnamese converter)",
+               False, None)
+        return
+    for rx, words in ((_DATE_WORDS, True), (_DATE_NUM, False)):
+        for m in rx.finditer(text):
+            try:
+                day, month = int(m.group(1)), int(m.group(2))
+            except ValueError:
+                continue
+            if not (1 <= day <= 31 and 1 <= month <= 12):
+                continue
+            want = _zero_rule(day, month, m.group(1), m.group(2))
+            if want:
+                d, mo = want.split("|")
+                good = f"{m.group(0)[:4]} {d} tháng {mo} năm {m.group(3)}" if words else f"{d}/{mo}/{m.group(3)}"
+                yield ("ngay-so-0", m.start(), f"ngày gõ tay sai quy tắc số 0: '{m.group(0)}' (leading-zero rule)",
+                       f"viết '{good}' (ngày dưới 10 và tháng 1, 2 có số 0 đứng trước)", False, None)
+    stripped = text.rstrip()
+    if stripped.endswith("./.") and path and path[0] in ("closing", "decision"):
+        yield ("ket-thuc", len(stripped) - 3, "dấu './.' gõ tay: kh tự thêm, văn bản sẽ in './../.'"
+               " (hand-typed end mark: the document would show it twice)",
+               "bỏ './.' ở cuối (kh check --fix)", True, stripped[:-3].rstrip())
+    for m in _DOUBLE.finditer(text):
+        yield ("dau-cach", m.start(1), "hai dấu cách liền nhau (double space)", "chỉ để một dấu cách", False, None)
+    for m in _SPACE_PUNCT.finditer(text):
+        if text[m.start(2):m.start(2) + 3] in ("./.", "..."):
+            continue
+        yield ("dau-cach", m.start(1), f"dấu cách trước dấu '{m.group(2)}' (space before punctuation)",
+               f"viết liền: '…{text[m.start():m.start(1)]}{m.group(2)}'", False, None)
+
+
+# ------------------------------------------------------------------ walking the plan
+def _strings(value: Any, path: Path_, last: frozenset[str] | None = None) -> Iterator[tuple[Path_, str]]:
+    """(path, text) of every string below ``value`` in document order, keys in :data:`ID_KEYS` left out.
+
+    ``last``: only strings whose path's last key (its last string part) is one of these. Iterative:
+    no recursion limit, and strings that cannot matter are passed over without a yield.
+    """
+    if isinstance(value, str):
+        keys = [p for p in path if isinstance(p, str)]
+        if last is None or (keys[-1] if keys else "") in last:
+            yield path, value
+        return
+    if not isinstance(value, (dict, list)):
+        return
+    names = [p for p in path if isinstance(p, str)]
+    # (its children, its path, the last string key of that path)
+    stack: list[tuple[Iterator[tuple[Any, Any]], Path_, str]] = [
+        (iter(value.items()) if isinstance(value, dict) else enumerate(value), path, names[-1] if names else "")]
+    while stack:
+        children, where, key_here = stack[-1]
+        for k, v in children:
+            if isinstance(k, str):
+                if k in ID_KEYS:
+                    continue
+                key_v = k
+            else:
+                key_v = key_here
+            if isinstance(v, str):
+                if last is None or key_v in last:
+                    yield where + (k,), v
+            elif isinstance(v, dict):
+                stack.append((iter(v.items()), where + (k,), key_v))
+                break
+            elif isinstance(v, list):
+                stack.append((enumerate(v), where + (k,), key_v))
+                break
+        else:
+            stack.pop()
+
+
+#: Last keys of the strings :meth:`Linter.labels` looks at.
+_LABEL_KEYS = frozenset({"title", "bullets", "points", "tasks", "articles", "text", "recipients", "archive"})
+
+
+class Linter:
+    """Lint one loaded file (``src``: data with positions, ``lines``: its raw text)."""
+
+    def __init__(self, src: Source, text: str):
+        self.src = src
+        self.text = text
+        self.findings: list[Finding] = []
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The file's lines (split when a finding first needs them)."""
+        return self.text.splitlines()
+
+    def line_of(self, path: Path_, offset: int = 0) -> int | None:
+        """Line of character ``offset`` inside the string at ``path`` (block scalars followed line by line)."""
+        line, _col = self.src.where(path)
+        if line is None:
+            return None
+        raw = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+        if re.search(r"[>|][-+]?\s*(#.*)?$", raw):
+            line += 1
+        if offset == 0:
+            return line
+        from ..yamlio.source import line_of_offset
+
+        return line_of_offset(self.lines, line, offset)
+
+    def add(self, rule: str, path: Path_, message: str, hint: str | None = None, *, offset: int = 0,
+            error: bool = False, fix: str | None = None) -> None:
+        line = self.line_of(path, offset)
+        if line is not None and line - 1 < len(self.lines):
+            m = re.search(r"#\s*kh:\s*ignore\b(.*)$", self.lines[line - 1])
+            if m and (not m.group(1).strip() or rule in m.group(1)):
+                return
+        self.findings.append(Finding(rule, path, line, message, hint, error, fix))
+
+    # -- rules
+    def prose(self) -> None:
+        for path, text in _strings(self.src.data, ()):
+            for rule, offset, message, hint, error, fix in text_findings(text, path):
+                self.add(rule, path, message, hint, offset=offset, error=error, fix=fix)
+
+    def labels(self) -> None:
+        """Numbers, letters, dashes and 'Lưu:' typed by hand where kh writes them."""
+        for path, text in _strings(self.src.data, (), _LABEL_KEYS):
+            keys = [p for p in path if isinstance(p, str)]
+            last = keys[-1] if keys else ""
+            item = bool(path) and isinstance(path[-1], int)
+            rx = None
+            if last == "title" and "sections" in keys:
+                rx = _HAND_NUMBER
+            elif item and last in ("bullets", "points", "tasks", "articles") or (
+                    last == "text" and len(keys) > 1 and keys[-2] in ("bullets", "points")):
+                rx = _HAND_LABEL
+            elif item and last == "recipients":
+                rx = _HAND_DASH
+            elif last == "archive":
+                rx = _HAND_ARCHIVE
+            m = rx.match(text) if rx is not None else None
+            if m:
+                self.add("so-tay", path, f"'{m.group(0).strip()}' gõ tay: kh tự đánh số, dấu và chữ này, văn bản sẽ in"
+                         " hai lần (kh writes it itself: it would be printed twice)",
+                         "bỏ phần gõ tay ở đầu (kh check --fix)", error=True, fix=text[m.end():])
+
+    def bases(self) -> None:
+        data = self.src.data
+        for holder, where in ((data, ()), (data.get("decision"), ("decision",))):
+            if not isinstance(holder, dict) or not isinstance(holder.get("bases"), list):
+                continue
+            seen: dict[str, int] = {}
+            for i, basis in enumerate(holder["bases"]):
+                path = where + ("bases", i)
+                if not isinstance(basis, dict):
+                    continue
+                text = basis.get("text")
+                if isinstance(text, str):
+                    if re.match(r"^\s*(Căn cứ|căn cứ)\b", text):
+                        self.add("can-cu-lap", path + ("text",),
+                                 "'Căn cứ' gõ tay: kh tự thêm, văn bản sẽ in 'Căn cứ Căn cứ'"
+                                 " (kh writes the lead word itself)",
+                                 "bỏ chữ 'Căn cứ' đầu dòng (hoặc dùng lead: Thực hiện)", error=True,
+                                 fix=re.sub(r"^\s*[Cc]ăn cứ\s+", "", text))
+                    m = _REF.match(text)
+                    if m:
+                        self.add("can-cu-tu-do", path + ("text",),
+                                 f"căn cứ viết tự do có thể viết có cấu trúc: {m.group(2)} số {m.group(3)}"
+                                 " (free-text basis could be structured)",
+                                 f"viết kind: {m.group(2)}, number: {m.group(3)}, date: YYYY-MM-DD, issuer: ...,"
+                                 " subject: ... để kh tự viết ngày, dấu câu")
+                key = _basis_key(basis)
+                if key in seen:
+                    first = self.src.where(where + ("bases", seen[key]))[0]
+                    self.add("trung-can-cu", path, f"căn cứ lặp lại, đã có ở dòng {first} (duplicate basis)",
+                             "bỏ một trong hai")
+                else:
+                    seen[key] = i
+
+    def paragraphs(self) -> None:
+        seen: dict[str, Path_] = {}
+        for path, text in _strings(self.src.data, (), _PARAGRAPH_KEYS):
+            keys = [p for p in path if isinstance(p, str)]
+            if not keys or keys[-1] not in PARAGRAPH_KEYS:
+                continue
+            norm = " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+            if len(norm) < 30:
+                continue
+            if norm in seen:
+                first = self.line_of(seen[norm])
+                self.add("trung-doan", path, f"đoạn văn lặp lại, giống dòng {first} (same paragraph twice)",
+                         "bỏ hoặc sửa một trong hai đoạn")
+            else:
+                seen[norm] = path
+
+    def recipients(self, unit_names: dict[str, str]) -> None:
+        data = self.src.data
+        recipients = [r for r in (data.get("recipients") or []) if isinstance(r, str)]
+        decision = data.get("decision")
+        if isinstance(decision, dict):
+            recipients += [r for r in (decision.get("recipients") or []) if isinstance(r, str)]
+        if not recipients or any(re.match(r"^\s*Như (trên|Điều)", r, re.I) for r in recipients):
+            return
+        for path, code in _assigned_units(data):
+            name = unit_names.get(code, code)
+            if not any(_covers(r, name) for r in recipients):
+                self.add("noi-nhan", path, f"đơn vị '{name}' được giao nhiệm vụ nhưng không có trong nơi nhận"
+                                           " (unit with tasks is not among the recipients)",
+                         f"thêm '{name}' (hoặc nhóm chứa nó) vào recipients")
+
+
+def _basis_key(basis: dict[str, Any]) -> str:
+    if isinstance(basis.get("text"), str):
+        return " ".join(basis["text"].split()).casefold().rstrip(";.")
+    return f"{basis.get('kind')}|{basis.get('number')}|{basis.get('date')}|{basis.get('subject')}".casefold()
+
+
+def _assigned_units(data: dict[str, Any]) -> list[tuple[Path_, str]]:
+    """(path, unit code) of every unit given tasks: assignments, and task leads when assignments: tasks."""
+    out: list[tuple[Path_, str]] = []
+    uses_tasks = False
+
+    def walk(sections: Any, path: Path_) -> None:
+        nonlocal uses_tasks
+        for i, sec in enumerate(sections if isinstance(sections, list) else []):
+            if not isinstance(sec, dict):
+                continue
+            here = path + (i,)
+            if sec.get("assignments") == "tasks":
+                uses_tasks = True
+            for j, a in enumerate(sec.get("assignments") if isinstance(sec.get("assignments"), list) else []):
+                if not isinstance(a, dict) or not (a.get("tasks") or a.get("text")):
+                    continue
+                units = a.get("unit")
+                for k, u in enumerate(units if isinstance(units, list) else [units]):
+                    if isinstance(u, str):
+                        p = here + ("assignments", j, "unit") + ((k,) if isinstance(units, list) else ())
+                        out.append((p, u))
+            walk(sec.get("sections"), here + ("sections",))
+
+    walk(data.get("sections"), ("sections",))
+    if uses_tasks:
+        seen = set()
+        for g, group in enumerate(data.get("tasks") or []):
+            for t, task in enumerate(group.get("tasks") or [] if isinstance(group, dict) else []):
+                lead = task.get("lead") if isinstance(task, dict) else None
+                for k, u in enumerate(lead if isinstance(lead, list) else [lead]):
+                    if isinstance(u, str) and u not in seen:
+                        seen.add(u)
+                        p = ("tasks", g, "tasks", t, "lead") + ((k,) if isinstance(lead, list) else ())
+                        out.append((p, u))
+    return out
+
+
+_STOP = {"các", "và", "của", "thuộc", "quận", "huyện", "phường", "xã", "thành", "phố", "ủy", "nhân", "dân",
+         "thủ", "trưởng", "chủ", "tịch", "cơ", "quan", "đơn", "vị"}
+# Abbreviations used in "Nơi nhận" lines.
+_ABBREV = [(r"\bUBMTTQ\s*VN\b|\bUB\s*MTTQ\s*VN\b", "ủy ban mặt trận tổ quốc việt nam"),
+           (r"\bMTTQ\s*VN\b|\bMTTQ\b", "mặt trận tổ quốc việt nam"), (r"\bUBND\b", "ủy ban nhân dân"),
+           (r"\bHĐND\b", "hội đồng nhân dân"), (r"\bUB\b", "ủy ban"), (r"\bVP\.?", "văn phòng"),
+           (r"\bCT-XH\b", "chính trị - xã hội"), (r"\bTT\.", "thường trực"), (r"\bQU\b", "quận ủy"),
+           (r"\bQ\.", "quận "), (r"\bTP\b", "thành phố"), (r"\bCCHC\b", "cải cách hành chính"),
+           (r"\bVN\b", "việt nam")]
+
+
+def _expand(text: str) -> str:
+    for pattern, words in _ABBREV:
+        text = re.sub(pattern, words, text)
+    return " ".join(text.casefold().split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text) if w not in _STOP}
+
+
+def _covers(recipient: str, name: str) -> bool:
+    """True when the recipient line plausibly names the unit (abbreviations and usual groups understood)."""
+    r, n = _expand(recipient), _expand(name)
+    if n in r or r in n:
+        return True
+    if "cơ quan chuyên môn" in r and (n.startswith(("phòng ", "văn phòng ")) or "cơ quan chuyên môn" in n):
+        return True
+    if "đơn vị sự nghiệp" in r and n.startswith("trung tâm "):
+        return True
+    if "các bộ phận" in r and n.startswith(("bộ phận ", "công chức ")):
+        return True
+    wards = re.compile(r"\d+ phường|các phường")
+    if wards.search(r) and wards.search(n):
+        return True
+    name_words, have = _words(n), _words(r)
+    if not name_words:
+        return False
+    if len(have) >= 2 and have <= name_words:
+        return True
+    return len(name_words & have) / len(name_words) >= 0.75
+
+
+def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | None = None) -> list[Finding]:
+    """All findings for a loaded plan or profile."""
+    linter = Linter(src, text)
+    if not isinstance(src.data, dict):
+        return []
+    linter.prose()
+    if kind == "plan":
+        linter.labels()
+        linter.bases()
+        linter.paragraphs()
+        linter.recipients(unit_names or {})
+    return sorted(dict.fromkeys(linter.findings), key=lambda f: (f.line or 0, f.rule, f.message))  # stable order
+
+
+def error_findings(src: Source) -> list[Finding]:
+    """Only the findings that are errors: text kh writes itself, typed by hand. The reader refuses
+    these too, so ``kh build`` and ``kh check`` agree; cheaper than :func:`lint_source`."""
+    linter = Linter(src, src.text)
+    if not isinstance(src.data, dict):
+        return []
+    linter.labels()
+    linter.bases()
+    for key in ("closing", "decision"):
+        for path, text in _strings(src.data.get(key), (key,)):
+            for rule, offset, message, hint, error, fix in text_findings(text, path):
+                if error:
+                    linter.add(rule, path, message, hint, offset=offset, error=True, fix=fix)
+    return sorted({f for f in linter.findings if f.error}, key=lambda f: (f.line or 0, f.rule, f.message))
+
+
+def apply_fixes(path: Path, findings: list[Finding]) -> int:
+    """Write the certain fixes into ``path`` through yamlrt (comments and layout kept); return the count."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, ScalarString
+
+    from ..yamlio import roundtrip as yamlrt
+
+    fixes = [f for f in findings if f.fix is not None]
+    if not fixes:
+        return 0
+    data, text = yamlrt.load(path)
+    done = 0
+    for f in fixes:
+        node = data
+        try:
+            for part in f.path[:-1]:
+                node = node[part]
+            old = node[f.path[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        if not isinstance(old, str):
+            continue
+        new: str = f.fix
+        if f.rule == "nfd":
+            new = unicodedata.normalize("NFC", str(old))
+        elif f.rule == "tcvn3":
+            new = from_tcvn3(str(old))
+        if isinstance(old, (FoldedScalarString, LiteralScalarString)) or isinstance(old, ScalarString):
+            new = type(old)(new)
+        yamlrt.set_value(node, f.path[-1], new)
+        done += 1
+    yamlrt.write_text_atomic(path, yamlrt.keep_newlines(text, yamlrt.dump(data, indent=yamlrt.guess_indent(text))))
+    return done

@@ -1,0 +1,471 @@
+"""Round-trip YAML: the one module that rewrites users' YAML (clone, fmt, import output, lint --fix).
+
+Built on ruamel.yaml's round-trip mode, so comments, key order, quoting and flow/block style of
+the user's file survive a load → edit → dump cycle. :func:`format_text` gives the canonical layout
+of ``kh fmt``; :func:`dump_new` writes a freshly built plan (e.g. from ``kh import``) in that layout.
+
+Canonical layout: 2-space mappings, list dashes indented by 2 under their key; keys in the order of
+the plan model (with the few moves in :data:`ORDER`; unknown keys after the known ones); quotes only where YAML
+needs them (as PyYAML, which kh reads with, understands the plain form); a paragraph whose line
+would pass :data:`WIDTH` columns is a folded block scalar (``>-``) written on ONE line (no hard
+wrapping: a change to a sentence is a one-line diff); text with line breaks is a literal block (``|-``);
+a flow list (``[a, b]``) stays flow unless its line gets longer than :data:`WIDTH`; no trailing
+spaces, at most one blank line in a row, comments kept. Formatting never changes what the file
+means: the result is re-read and compared with the input before it is returned.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    PlainScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
+from ruamel.yaml.tokens import CommentToken
+
+Kind = Literal["plan", "org"]
+
+#: A paragraph whose line would be longer than this becomes a ``>-`` block scalar; a flow
+#: list (``[a, b]``) whose line would be longer becomes a block list.
+WIDTH = 100
+#: Schema file each kind of file points to (relative to the file; kh init puts them there).
+SCHEMA_FILE = {"plan": "plan.schema.json", "org": "org.schema.json"}
+MODELINE = "# yaml-language-server: $schema="
+
+#: Where the canonical key order differs from the model's field order, as (key, goes after key):
+#: a decision is printed first, so it is written first; a section's numbering style reads best
+#: next to its title; "về" comes before the subject it introduces; notes go under the table.
+#: Every other key keeps the model's order (new model fields need no entry here).
+ORDER: dict[str, list[tuple[str, str | None]]] = {
+    "Plan": [("attached_to", "subject"), ("decision", "attached_to")],
+    "Section": [("numbering", "title")],
+    "Basis": [("about", "issuer")],
+    "DocRef": [("about", "issuer")],
+    "Appendix": [("notes", None)],          # None: last
+}
+
+# Keys whose values are identifiers or codes, never prose (never folded).
+_ID_KEYS = {"org", "template", "unit", "signer", "symbol", "lead", "support", "numbering", "key", "type",
+            "kind", "number", "about"}
+
+
+class YamlRtError(ValueError):
+    """YAML that cannot be read, or a rewrite that would change its meaning."""
+
+
+# ------------------------------------------------------------------ load / dump
+def make_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
+    """A round-trip ruamel.yaml instance: quotes preserved, no line wrapping, ``[{k: v}]`` kept."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1 << 16
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    yaml.brace_single_entry_mapping_in_flow_sequence = True
+    yaml.allow_unicode = True
+    return yaml
+
+
+def guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indentation of ``text``: the layout whose round trip changes least."""
+    import difflib
+
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    candidates = [(2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0)]
+    try:
+        _data, seq_indent, offset = load_yaml_guess_indent(text)
+        if seq_indent and offset is not None and seq_indent >= offset + 2:
+            candidates.insert(1, (2, seq_indent, offset))
+        data = load_text(text)
+    except Exception:  # noqa: BLE001 - any parse problem: fall back to the default
+        return candidates[0]
+    best, best_score = candidates[0], None
+    old = text.splitlines()
+    for cand in candidates:
+        out = dump(data, indent=cand).splitlines()
+        score = sum(1 for d in difflib.ndiff(old, out) if d[:1] in "+-")
+        if best_score is None or score < best_score:
+            best, best_score = cand, score
+        if score == 0:
+            break
+    return best
+
+
+def load_text(text: str, name: str = "<yaml>") -> Any:
+    """Parse ``text`` round-trip (CommentedMap/CommentedSeq keeping comments, order, quoting).
+
+    The text first goes through kh's own reader, which refuses hostile YAML (alias bombs, deep
+    nesting, huge numbers, control characters) with located messages, before ruamel sees it.
+    """
+    from ..core.errors import PlanError
+    from .source import parse
+
+    try:
+        parse(text, name)
+    except PlanError as exc:
+        raise YamlRtError(exc.format()) from None
+    try:
+        return make_yaml().load(text)
+    except Exception as exc:  # ruamel raises many error types; all mean "not valid YAML"
+        raise YamlRtError(f"{name}: YAML không hợp lệ (invalid YAML): {exc}") from exc
+
+
+def read_text(path: str | Path) -> str:
+    """A file's exact text (UTF-8, a BOM dropped, line endings as they are: CRLF stays CRLF)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return fh.read()
+
+
+def load(path: str | Path) -> tuple[Any, str]:
+    """Read a YAML file round-trip; returns (data, original text)."""
+    text = read_text(path)
+    return load_text(text, str(path)), text
+
+
+def dump(data: Any, *, indent: tuple[int, int, int] = (2, 4, 2)) -> str:
+    """Serialise round-trip ``data`` back to text (layout of the source kept, nothing reformatted)."""
+    buf = io.StringIO()
+    make_yaml(*indent).dump(data, buf)
+    return buf.getvalue()
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def keep_newlines(original: str, new: str) -> str:
+    """``new`` with the line endings of ``original`` (Windows CRLF files stay CRLF)."""
+    new = new.replace("\r\n", "\n")
+    return new.replace("\n", "\r\n") if "\r\n" in original else new
+
+
+def plain_data(text: str) -> Any:
+    """What kh itself reads from ``text`` (PyYAML, safe): used to prove a rewrite kept the meaning."""
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+# ------------------------------------------------------------------ canonical layout
+def kind_of(path: str | Path, data: Any = None) -> Kind:
+    """'org' for a profile (in an orgs/ folder, or a mapping with header/symbol and no sections)."""
+    path = Path(path)
+    if path.parent.name == "orgs":
+        return "org"
+    if isinstance(data, dict) and "sections" not in data and ("symbol" in data or "header" in data):
+        return "org"
+    return "plan"
+
+
+def format_text(text: str, kind: Kind = "plan", name: str = "<yaml>") -> str:
+    """The canonical layout of a plan (``kind="plan"``) or profile (``"org"``) file. Idempotent.
+
+    ``name`` is the file name used in error messages.
+    """
+    data = load_text(text, name)
+    if data is None:
+        return text
+    canonicalise(data, kind)
+    out = keep_newlines(text, _tidy_lines(dump(data)))
+    if plain_data(out) != plain_data(text):  # pragma: no cover - a safety net, not expected to trigger
+        raise YamlRtError("định dạng lại sẽ đổi nội dung tệp; giữ nguyên (formatting would change the data)")
+    return out
+
+
+def dump_new(data: Any, kind: Kind = "plan", *, schema: str | None = None) -> str:
+    """A freshly built plan/profile (plain dicts and lists) as canonical YAML with the schema modeline."""
+    rt = canonicalise(_to_rt(data), kind)
+    body = _tidy_lines(dump(rt))
+    return f"{MODELINE}{schema or SCHEMA_FILE[kind]}\n{body}"
+
+
+def canonicalise(data: Any, kind: Kind = "plan") -> Any:
+    """Put round-trip ``data`` into canonical form in place (key order, quoting, block scalars)."""
+    from ..model.plan import Org, Plan
+
+    _walk(data, Plan if kind == "plan" else Org, None, 0)
+    return data
+
+
+def _to_rt(value: Any) -> Any:
+    """Plain dicts/lists → CommentedMap/CommentedSeq (so they can carry layout)."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _to_rt(v)
+        return out
+    if isinstance(value, (list, tuple)):
+        return CommentedSeq(_to_rt(v) for v in value)
+    return value
+
+
+def _key_order(model: Any) -> list[str]:
+    order = list(model.model_fields)
+    for key, after in ORDER.get(model.__name__, []):
+        if key not in order or (after is not None and after not in order):
+            continue
+        order.remove(key)
+        order.insert(order.index(after) + 1 if after is not None else len(order), key)
+    return order
+
+
+def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False) -> Any:
+    """Canonicalise ``value`` (described by pydantic ``model`` if known) and return it.
+
+    ``col`` is the column where the value starts (a mapping's keys, a block list's dashes).
+    """
+    if isinstance(value, CommentedMap):
+        flow = flow or bool(value.fa.flow_style())
+        fields = getattr(model, "model_fields", None) if model is not None else None
+        if fields:
+            _reorder(value, _key_order(model))
+        for k in list(value):
+            sub, dict_values = _submodel(fields[k].annotation) if fields and k in fields else (None, False)
+            child = value[k]
+            if k == "variables" and model is not None and model.__name__ == "Plan":
+                continue
+            if dict_values and isinstance(child, CommentedMap):
+                for kk in list(child):
+                    set_value(child, kk, _walk(child[kk], sub, str(kk), _child_col(col + 2, str(kk), child[kk]), flow))
+            else:
+                set_value(value, k, _walk(child, sub, str(k), _child_col(col, str(k), child), flow))
+        return value
+    if isinstance(value, CommentedSeq):
+        if value.fa.flow_style() and not flow and _flow_too_long(value, key, col):
+            value.fa.set_block_style()
+        flow = flow or bool(value.fa.flow_style())
+        for i, item in enumerate(value):
+            set_value(value, i, _walk(item, model, key, col + 2, flow))
+        return value
+    if isinstance(value, str):
+        return _quoted_if_needed(value) if flow else _scalar(value, key, col)
+    return value
+
+
+def set_value(node: CommentedMap | CommentedSeq, key: Any, value: Any) -> None:
+    """``node[key] = value`` keeping the key's place, and the NEW value's style.
+
+    (ruamel's own ``__setitem__`` re-applies the old value's quoting to a new plain string.)
+    """
+    if isinstance(node, CommentedSeq):
+        list.__setitem__(node, key, value)
+    elif key in node:
+        ordereddict.__setitem__(node, key, value)
+    else:
+        node[key] = value
+
+
+def _child_col(col: int, key: str, child: Any) -> int:
+    """Column of the value under ``key`` of a block mapping whose keys start at ``col``."""
+    if isinstance(child, (CommentedMap, CommentedSeq)):
+        return col + 2
+    return col + len(key) + 2
+
+
+def _submodel(annotation: Any) -> tuple[Any, bool]:
+    """The pydantic model inside a field annotation, and whether it is the value type of a dict."""
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    if origin is dict and len(args) == 2:
+        return _submodel(args[1])[0], True
+    for arg in args:
+        found, _ = _submodel(arg)
+        if found is not None:
+            return found, False
+    return None, False
+
+
+def _reorder(mapping: CommentedMap, order: list[str]) -> None:
+    """Known keys in ``order``, then unknown keys in their original order.
+
+    Comments move with the key they belong to: a key's end-of-line comment stays on its line, and
+    the full-line comments and blank lines above a key (which ruamel stores after the value of the
+    key before it, possibly deep in a nested list) go with that key.
+    """
+    rank = {k: i for i, k in enumerate(order)}
+    keys = list(mapping)
+    wanted = sorted(keys, key=lambda k: (rank.get(k, len(order)), keys.index(k)))
+    if wanted == keys:
+        return
+    slots = {k: _tail_slot(mapping, k) for k in keys}
+    own: dict[Any, tuple[Any, str, bool]] = {}
+    lead: dict[Any, str] = {keys[0]: ""}
+    final = ""
+    for i, k in enumerate(keys):
+        tok = _get_token(slots[k])
+        text = tok.value if tok is not None else ""
+        block = isinstance(_slot_value(slots[k]), (FoldedScalarString, LiteralScalarString))
+        if block:
+            mine, tail = "", text
+        else:
+            cut = text.find("\n")
+            mine, tail = (text[: cut + 1], text[cut + 1:]) if cut >= 0 else (text, "")
+        own[k] = (tok, mine, block)
+        if i + 1 < len(keys):
+            lead[keys[i + 1]] = tail
+        else:
+            final = tail
+    for k in wanted:
+        mapping.move_to_end(k)
+    for i, k in enumerate(wanted):
+        after = lead[wanted[i + 1]] if i + 1 < len(wanted) else final
+        tok, mine, block = own[k]
+        if not mine and not block and after:
+            mine = "\n"
+        text = mine + after
+        if not text or (text == "\n" and not block):
+            _set_token(slots[k], None)
+        elif tok is not None:
+            tok.value = text
+        else:
+            _set_token(slots[k], CommentToken(text, CommentMark(0), None))
+
+
+def _tail_slot(node: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where ruamel keeps the comment that follows ``node[key]`` (deepest last item of a block collection)."""
+    value = node[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
+        return _tail_slot(value, list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
+    return node, key, 2 if isinstance(node, CommentedMap) else 0
+
+
+def _slot_value(slot: tuple[Any, Any, int]) -> Any:
+    node, key, _ = slot
+    return node[key]
+
+
+def _get_token(slot: tuple[Any, Any, int]) -> Any:
+    node, key, index = slot
+    entry = node.ca.items.get(key)
+    return entry[index] if entry is not None and len(entry) > index else None
+
+
+def _set_token(slot: tuple[Any, Any, int], token: Any) -> None:
+    node, key, index = slot
+    entry = node.ca.items.get(key)
+    if entry is None:
+        if token is None:
+            return
+        entry = node.ca.items[key] = [None, None, None, None]
+    while len(entry) <= index:
+        entry.append(None)
+    entry[index] = token
+
+
+def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:
+    text = dump(CommentedMap([(key or "x", seq)])).strip()
+    return col - 2 + len(text) > WIDTH
+
+
+def _scalar(value: str, key: str | None, col: int) -> str:
+    """Canonical style for one string starting at column ``col`` of a block collection."""
+    text = str(value)
+    if "\n" in text.rstrip("\n"):
+        if isinstance(value, ScalarString):
+            return value  # the writer's own choice (a block would move a comment below it)
+        if not re.search(r"[ \t]\n|^\s|\s$", text):
+            return LiteralScalarString(text)
+        return _quoted_if_needed(text)
+    if col + len(text) > WIDTH and key not in _ID_KEYS and text == text.strip() and "  " not in text:
+        return FoldedScalarString(text)
+    return _quoted_if_needed(text)
+
+
+def _quoted_if_needed(text: str) -> str:
+    """A plain string when PyYAML reads the plain form back as this same string, else quoted."""
+    if isinstance(text, (SingleQuotedScalarString, DoubleQuotedScalarString, PlainScalarString,
+                         FoldedScalarString, LiteralScalarString, ScalarString)):
+        text = str(text)
+    if text and _plain_meaning_ok(text):
+        return text  # ruamel itself quotes when YAML syntax needs it
+    if "'" in text and '"' not in text and "\\" not in text:
+        return DoubleQuotedScalarString(text)
+    return SingleQuotedScalarString(text)
+
+
+def _plain_meaning_ok(text: str) -> bool:
+    """False when PyYAML (YAML 1.1: yes/no/on/off, dates, numbers) would read the plain text as non-text."""
+    import yaml
+
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
+    return tag == "tag:yaml.org,2002:str"
+
+
+def _tidy_lines(text: str) -> str:
+    """No trailing spaces, at most one blank line in a row, exactly one final newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line == "" and (not out or out[-1] == ""):
+            continue
+        out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    tidy = "\n".join(out) + "\n"
+    # a block scalar with meaningful trailing spaces or blank lines: keep ruamel's text instead
+    return tidy if plain_data(tidy) == plain_data(text) else text
+
+
+# ------------------------------------------------------------------ positions
+def line_of(node: Any, key: Any = None) -> int | None:
+    """1-based line of ``node[key]`` (its value; for a mapping key, the key's line) in the loaded text."""
+    try:
+        if key is None:
+            return node.lc.line + 1
+        if isinstance(node, CommentedMap):
+            return node.lc.key(key)[0] + 1
+        return node.lc.item(key)[0] + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+
+
+def value_line(node: Any, key: Any) -> int | None:
+    """1-based line where the value of ``node[key]`` starts (the first text line of a block scalar)."""
+    try:
+        if isinstance(node, CommentedMap):
+            line = node.lc.value(key)[0] + 1
+        else:
+            line = node.lc.item(key)[0] + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    value = node[key]
+    if isinstance(value, (FoldedScalarString, LiteralScalarString)):
+        line += 1
+    return line
