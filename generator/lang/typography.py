@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 # XML 1.0 forbids C0 controls except tab/newline/CR, and U+FFFE/U+FFFF; lone surrogates
 # cannot be encoded at all; C1 controls (U+0080-U+009F) are legal XML that Word refuses.
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+#: Characters XML 1.0 cannot hold (and C1 controls): never written to a document.
+XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
 _SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)\]…])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
@@ -48,7 +49,7 @@ def clean(text: str) -> str:
 
 def _clean(text: str) -> str:
     """:func:`clean` step by step."""
-    text = _XML_BAD.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = XML_BAD.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = unicodedata.normalize("NFC", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(line for line in lines)

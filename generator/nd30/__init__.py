@@ -1,0 +1,1 @@
+"""Nghị định 30/2020/NĐ-CP presentation rules as data, and their check of any Word document."""
