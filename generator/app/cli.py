@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "diff": "diff:diff",
     "redline": "redline:redline",
     "import": "import_:import_",
+    "export": "export:export",
     "server": "generator.server.command:server",
 }
 
