@@ -8,8 +8,10 @@ import os
 import re
 import signal
 import stat
+import sys
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,7 +129,7 @@ class OutputError(OSError):
     """An output kh cannot or must not write; ``strerror`` holds the Vietnamese-first reason."""
 
 
-#: Reasons by errno, Vietnamese first.
+#: Reasons by errno, Vietnamese first (every name here exists on Windows too: EDQUOT is WSAEDQUOT).
 _REASONS = {
     errno.ENOSPC: "ổ đĩa đầy (no space left on device)",
     errno.EDQUOT: "hết hạn mức ổ đĩa (disk quota exceeded)",
@@ -152,7 +154,10 @@ def write_atomic(path: Path, data: bytes) -> None:
       clean-up), so an interrupted build leaves neither a half-written output nor a temporary file.
     - Temporary files of this naming left by a killed kh are removed by the next write of ``path``;
       concurrent writers of one output never remove each other's files (a shared lock on the folder
-      while writing, an exclusive one to clean up), and the last rename wins with a complete file.
+      while writing, an exclusive one to clean up; without ``fcntl``, as on Windows, only files
+      untouched for :data:`STALE_AFTER_S` are removed), and the last rename wins with a complete file.
+    - An output held open by another program (Word locks the .docx it shows, on Windows) is not
+      replaced: :class:`OutputError` says to close it there and build again.
 
     Raises :class:`OutputError` (an ``OSError``) with a clear reason.
     """
@@ -180,13 +185,38 @@ def write_atomic(path: Path, data: bytes) -> None:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            _replace(tmp, target, kept)
         except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
             if isinstance(exc, OSError) and not isinstance(exc, OutputError):
                 raise _error(exc, "", kept) from None
             raise
         _sync_folder(parent)
+
+
+#: The reason given when the output cannot be replaced because another program holds it open.
+HELD_OPEN = ("tệp đang mở trong chương trình khác (Word?): đóng tệp trong Word rồi dựng lại "
+             "(close the file in Word and build again)")
+#: Windows: how long to retry a refused rename (a virus scanner or the search indexer holds a new
+#: file for a moment) before saying the output is open elsewhere.
+_RETRY_S = (0.05, 0.1, 0.2, 0.4)
+
+
+def _replace(tmp: str, target: Path, kept: str) -> None:
+    """``os.replace``; a refusal (PermissionError) means the output is open in another program.
+
+    On Windows a file that Word (or a viewer) has open cannot be replaced, and that is what a
+    PermissionError here means: the folder is writable (the temporary file was made there) and the
+    output was checked writable. A short-lived holder is waited for, a little, on Windows.
+    """
+    for delay in (*(_RETRY_S if sys.platform == "win32" else ()), None):
+        try:
+            os.replace(tmp, target)
+            return
+        except PermissionError as exc:
+            if delay is None:
+                raise OutputError(exc.errno or errno.EACCES, HELD_OPEN + kept, str(target)) from None
+            time.sleep(delay)
 
 
 def _existing(target: Path) -> os.stat_result | None:
@@ -273,8 +303,18 @@ def stale_temps(target: Path) -> list[Path]:
     return found
 
 
+#: Without ``fcntl`` (Windows), a temporary file of kh's naming untouched this long (seconds) is a
+#: leftover: a write takes well under a second, and a file another kh still has open cannot be
+#: deleted on Windows anyway.
+STALE_AFTER_S = 600.0
+
+
 class _FolderLock:
-    """Shared lock on the output folder while writing; stale temp files removed under an exclusive one."""
+    """Shared lock on the output folder while writing; stale temp files removed under an exclusive one.
+
+    Where there is no ``fcntl`` (Windows), nothing is locked and only temporary files older than
+    :data:`STALE_AFTER_S` are removed.
+    """
 
     def __init__(self, folder: Path, name: str):
         self.folder, self.name, self.fd = folder, name, -1
@@ -282,7 +322,8 @@ class _FolderLock:
     def __enter__(self) -> _FolderLock:
         try:
             import fcntl
-        except ImportError:            # no flock: leave stale files rather than risk another writer's
+        except ImportError:
+            self._remove_stale(older_than=STALE_AFTER_S)
             return self
         try:
             self.fd = os.open(self.folder, os.O_RDONLY)
@@ -293,13 +334,21 @@ class _FolderLock:
         except OSError:                # someone is writing here now: their temp files are not stale
             pass
         else:
-            for tmp in stale_temps(self.folder / self.name):
-                tmp.unlink(missing_ok=True)
+            self._remove_stale()
         try:
             fcntl.flock(self.fd, fcntl.LOCK_SH)
         except OSError:
             pass
         return self
+
+    def _remove_stale(self, older_than: float | None = None) -> None:
+        now = time.time()
+        for tmp in stale_temps(self.folder / self.name):
+            try:
+                if older_than is None or now - os.lstat(tmp).st_mtime > older_than:
+                    tmp.unlink(missing_ok=True)
+            except OSError:            # held open by another writer (Windows), or gone already
+                pass
 
     def __exit__(self, *exc: object) -> None:
         if self.fd >= 0:

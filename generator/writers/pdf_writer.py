@@ -11,47 +11,94 @@ One :class:`Converter` serves a whole run, in one of two ways (both measured in 
 
 By default (``auto``) a batch of files goes the first way and single files the second (when
 ``uno`` is there); a failing server falls back to the one-call way. LibreOffice runs with its own
-temporary profile and is stopped when the converter closes (also on Ctrl-C).
-``KH_PDF_MODE=server|batch`` forces a mode.
+temporary profile and is stopped when the converter closes (also on Ctrl-C), with every process it
+started: its process group on Linux and macOS, its process tree (``taskkill /T``) on Windows.
+``KH_PDF_MODE=server|batch`` forces a mode; ``KH_SOFFICE`` names the LibreOffice program to use
+(found otherwise on PATH, then where LibreOffice installs itself: :func:`soffice`).
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import queue
 import re
 import secrets
-import selectors
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 from ..core.errors import KhError
 
 BRIDGE = Path(__file__).resolve().with_name("lo_bridge.py")
-_MISSING = ("cần LibreOffice để xuất PDF (LibreOffice is needed for PDF): apt-get install libreoffice-writer-nogui")
 _uno_python: str | None | bool = False   # False: not looked up yet
 _font_said = False
 
 
+def _install_places() -> list[Path]:
+    """Where LibreOffice's installer puts ``soffice`` (tried after PATH) on Windows and macOS, whose
+    installers leave PATH alone; Linux packages put it on PATH."""
+    if sys.platform == "win32":
+        roots = [os.environ.get(v) for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")]
+        found = [Path(r) / "LibreOffice" / "program" / "soffice.exe" for r in roots if r]
+        return [*found, Path(r"C:\Program Files\LibreOffice\program\soffice.exe")]
+    if sys.platform == "darwin":
+        return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
+    return []
+
+
 def soffice() -> str | None:
-    """Path of the LibreOffice binary, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """Path of the LibreOffice program, if installed.
+
+    ``KH_SOFFICE`` (a full path) wins when set; then ``soffice``/``libreoffice`` on PATH; then the
+    places the installers use (Windows: ``C:\\Program Files\\LibreOffice\\program\\soffice.exe``).
+    """
+    given = os.environ.get("KH_SOFFICE")
+    if given:
+        return given if os.path.isfile(given) else None
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    return next((str(p) for p in _install_places() if p.is_file()), None)
+
+
+def missing_message() -> str:
+    """Why there is no LibreOffice to convert with, and how to install it on this system."""
+    given = os.environ.get("KH_SOFFICE")
+    if given:
+        return (f"KH_SOFFICE={given}: không có tệp này (no such file); đặt KH_SOFFICE là đường dẫn tới "
+                f"soffice của LibreOffice (set KH_SOFFICE to LibreOffice's soffice program)")
+    if sys.platform == "win32":
+        how = ("cài LibreOffice (install LibreOffice), hoặc đặt KH_SOFFICE=đường dẫn tới soffice.exe "
+               "(or set KH_SOFFICE to soffice.exe's path)")
+    elif sys.platform == "darwin":
+        how = "brew install --cask libreoffice"
+    else:
+        how = "apt-get install libreoffice-writer-nogui"
+    return f"cần LibreOffice để xuất PDF (LibreOffice is needed for PDF): {how}"
 
 
 def uno_python() -> str | None:
-    """A Python interpreter that can ``import uno`` (looked up once), or None."""
+    """A Python interpreter that can ``import uno`` (looked up once), or None.
+
+    Tried: this Python, the system's, and the one LibreOffice ships (``program/python``, Windows
+    ``program\\python.exe``, which has ``uno``).
+    """
     global _uno_python
     if _uno_python is False:
         _uno_python = None
         exe = soffice()
         prog = Path(os.path.realpath(exe)).parent if exe else None
-        for cand in (sys.executable, "/usr/bin/python3", str(prog / "python") if prog else None):
-            if cand and os.access(cand, os.X_OK):
+        bundled = [str(prog / name) for name in ("python", "python.exe")] if prog else []
+        for cand in (sys.executable, "/usr/bin/python3", *bundled):
+            if cand and os.path.isfile(cand) and os.access(cand, os.X_OK):
                 try:
                     ok = subprocess.run([cand, "-c", "import uno"], capture_output=True, timeout=20).returncode == 0
                 except (OSError, subprocess.TimeoutExpired):
@@ -60,6 +107,45 @@ def uno_python() -> str | None:
                     _uno_python = cand
                     break
     return _uno_python or None
+
+
+def _own_group() -> dict[str, Any]:
+    """Popen arguments that start a child in a process group of its own, so that Ctrl-C at the
+    terminal reaches kh (which then stops the child) and the child's whole group can be stopped."""
+    if sys.platform == "win32":
+        return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0x200)}
+    return {"start_new_session": True}
+
+
+def kill_tree(proc: subprocess.Popen[Any], sig: int | None = None) -> bool:
+    """Send ``sig`` (default: kill) to ``proc`` and every process it started; False when none is left.
+
+    POSIX: the signal goes to the process group (:func:`_own_group` made one). Windows has no group
+    to signal: ``taskkill /T /F`` ends the process tree (soffice.exe starts soffice.bin), and
+    ``Popen.kill`` the process itself when taskkill is missing or fails. Windows only force-kills.
+    """
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(proc.pid, sig if sig is not None else signal.SIGKILL)
+        except ProcessLookupError:
+            return False
+        except PermissionError:      # macOS: a group left with only zombies
+            return False
+        return True
+    if proc.poll() is not None:
+        return False
+    taskkill = shutil.which("taskkill")
+    if taskkill is not None:
+        try:
+            subprocess.run([taskkill, "/F", "/T", "/PID", str(proc.pid)], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    return True
 
 
 def font_note() -> str | None:
@@ -93,7 +179,7 @@ class Converter:
         self._tmp: Path | None = None
         self._office: subprocess.Popen[bytes] | None = None
         self._bridge: subprocess.Popen[bytes] | None = None
-        self._buffer = b""
+        self._lines: _Lines | None = None
         self._count = 0
 
     # ---------------------------------------------------------- lifecycle
@@ -106,7 +192,7 @@ class Converter:
     def _workdir(self) -> Path:
         if self._tmp is None:
             if soffice() is None:
-                raise KhError(_MISSING)
+                raise KhError(missing_message())
             self._tmp = Path(tempfile.mkdtemp(prefix="kh-lo-"))
             atexit.register(self.close)
             self._say_font()
@@ -126,7 +212,7 @@ class Converter:
 
     def _env(self) -> dict[str, str]:
         tmp = str(self._workdir())     # LibreOffice's own temporary files go there too, and go with it
-        return dict(os.environ, HOME=tmp, TMPDIR=tmp)
+        return dict(os.environ, HOME=tmp, TMPDIR=tmp, TMP=tmp, TEMP=tmp)     # TMP, TEMP: Windows
 
     def _start_server(self) -> None:
         tmp = self._workdir()
@@ -134,10 +220,12 @@ class Converter:
         self._office = subprocess.Popen(
             [*self._office_cmd(tmp / "profile"), f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=self._env(), start_new_session=True)
+            env=self._env(), **_own_group())
         self._bridge = subprocess.Popen(
             [uno_python() or "python3", str(BRIDGE), pipe, str(self.timeout)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **_own_group())
+        assert self._bridge.stdout is not None
+        self._lines = _Lines(self._bridge.stdout)
         ready = self._read_answer()
         if not ready or not ready.get("ready"):
             self._stop_processes()
@@ -147,19 +235,10 @@ class Converter:
         """One JSON line from the bridge, or None on timeout / end of stream."""
         import json
 
-        bridge = self._bridge
-        assert bridge is not None and bridge.stdout is not None
-        fd = bridge.stdout.fileno()
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
-                if not sel.select(self.timeout):
-                    return None
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    return None
-                self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        assert self._lines is not None
+        line = self._lines.get(self.timeout)
+        if line is None:
+            return None
         try:
             return json.loads(line)
         except ValueError:
@@ -168,7 +247,7 @@ class Converter:
     def _stop_processes(self) -> None:
         bridge, office = self._bridge, self._office
         self._bridge = self._office = None
-        self._buffer = b""
+        self._lines = None
         if bridge is not None:
             try:
                 if bridge.stdin:
@@ -178,19 +257,19 @@ class Converter:
                 bridge.kill()
                 bridge.wait()
         if office is not None:
-            for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-                try:
-                    os.killpg(office.pid, sig)
-                except ProcessLookupError:
+            # POSIX: SIGTERM first, SIGKILL if it lingers; Windows: the tree is ended at once.
+            for sig in ((signal.SIGTERM, None) if hasattr(os, "killpg") else (None,)):
+                if not kill_tree(office, sig):
                     break
                 try:
-                    office.wait(timeout=wait_s)
+                    office.wait(timeout=10)
                     break
                 except subprocess.TimeoutExpired:
                     continue
-            try:   # soffice.bin children in the same group that outlived the launcher
-                os.killpg(office.pid, signal.SIGKILL)
-            except ProcessLookupError:
+            kill_tree(office)    # soffice.bin children in the same group that outlived the launcher
+            try:
+                office.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 pass
 
     def close(self) -> None:
@@ -263,16 +342,13 @@ class Converter:
             name.write_bytes(data)
         cmd = [*self._office_cmd(tmp / "profile"), "--convert-to", "pdf", "--outdir", str(batch), *map(str, names)]
         office = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, env=self._env(), start_new_session=True)
+                                  stderr=subprocess.DEVNULL, env=self._env(), **_own_group())
         try:
             office.wait(timeout=self.timeout * len(docs))
         except subprocess.TimeoutExpired:
             pass
-        finally:   # also on Ctrl-C: LibreOffice (its whole process group) goes with us
-            try:
-                os.killpg(office.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        finally:   # also on Ctrl-C: LibreOffice (its whole process group or tree) goes with us
+            kill_tree(office)
             office.wait()
         out: list[bytes | KhError] = []
         for name in names:
@@ -281,6 +357,42 @@ class Converter:
                        KhError("LibreOffice không tạo ra tệp PDF (conversion failed: no PDF produced)"))
         shutil.rmtree(batch, ignore_errors=True)
         return out
+
+
+class _Lines:
+    """Lines of a child's output, read by a thread: ``select`` cannot wait on a pipe on Windows."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._queue: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._ended = False
+        threading.Thread(target=self._pump, args=(stream,), name="kh-lo-bridge", daemon=True).start()
+
+    def _pump(self, stream: IO[bytes]) -> None:
+        try:
+            for line in iter(stream.readline, b""):
+                self._queue.put(line)
+        except (OSError, ValueError):     # the pipe was closed under us
+            pass
+        finally:
+            self._queue.put(None)
+
+    def get(self, timeout: float) -> bytes | None:
+        """The next line; None at the end of the stream or when none comes within ``timeout`` s.
+
+        Waits in short slices, so that Ctrl-C is seen promptly on Windows too.
+        """
+        deadline = time.monotonic() + timeout
+        while not self._ended:
+            try:
+                line = self._queue.get(timeout=max(0.0, min(0.5, deadline - time.monotonic())))
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    return None
+                continue
+            if line is None:
+                self._ended = True
+            return line
+        return None
 
 
 def docx_to_pdf(docx: bytes, *, timeout: float = 120.0) -> bytes:
@@ -310,7 +422,7 @@ def pdf_to_pngs(pdf: Path, prefix: Path, *, dpi: int = 100, page: int | None = N
         cmd = ["pdftoppm", "-r", str(dpi)]
         if page is not None:
             cmd += ["-f", str(page), "-l", str(page)]
-        proc = subprocess.run([*cmd, str(pdf), f"{tmp}/p"], capture_output=True, text=True, timeout=300)
+        proc = subprocess.run([*cmd, str(pdf), str(Path(tmp) / "p")], capture_output=True, text=True, timeout=300)
         if proc.returncode != 0:
             raise KhError(f"pdftoppm không tạo được ảnh trang (cannot render pages): {proc.stderr.strip()}")
         made = sorted((int(m.group(1)), p) for p in Path(tmp).glob("p-*.ppm")
