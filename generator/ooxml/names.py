@@ -10,6 +10,7 @@ NS: dict[str, str] = {
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
     "v": "urn:schemas-microsoft-com:vml",
     "o": "urn:schemas-microsoft-com:office:office",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
     "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
