@@ -17,7 +17,9 @@ from .common import CONTEXT, fail, plan_files
               help="Sửa những chỗ chắc chắn (NFD, TCVN3, './.', 'Căn cứ', số thứ tự gõ tay), giữ chú thích"
               " (fix what is certain).")
 @click.option("-q", "--quiet", is_flag=True, help="Chỉ in lỗi và cảnh báo (problems only).")
-def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="Tệp Word: kết quả dạng chữ hoặc JSON (Word documents: text or JSON report).")
+def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool, fmt: str) -> None:
     """Kiểm tra kế hoạch và hồ sơ tổ chức, không ghi tệp (validate and lint, write nothing).
 
     \b
@@ -26,7 +28,14 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool) -> None
     việc không có trong nơi nhận, căn cứ/đoạn văn lặp, dấu cách thừa, chữ NFD, mã TCVN3/VNI.
     Tệp trong thư mục orgs/ được kiểm tra như hồ sơ tổ chức. Thêm '# kh: ignore' cuối dòng để bỏ qua.
     Mã thoát: 0 ổn; 1 có cảnh báo khi --strict; 2 kế hoạch sai; 3 mẫu .docx hỏng.
+    Tệp Word (.docx, .doc, .odt, .rtf) hay thư mục của chúng: kiểm tra thể thức theo Nghị định 30
+    (ND30 presentation of Word documents); mã thoát 0 đạt, 1 có lỗi thể thức, 2 không đọc được.
     """
+    from . import check_docx
+
+    if check_docx.wants_docx(paths):   # Word documents, not plans: generator/app/commands/check_docx.py
+        sys.exit(check_docx.run(paths, fmt, quiet))
+
     from ...core import errors
     from ...lint import plan_rules as lint
     from ...readers.yaml_reader import read_org, read_plan
