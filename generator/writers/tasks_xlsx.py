@@ -89,10 +89,35 @@ def _save(wb: Any) -> bytes:
 
     from openpyxl.writer.excel import ExcelWriter
 
+    class Archive(zipfile.ZipFile):
+        """The zip openpyxl writes into, with the fonts of styles.xml put in Excel's order."""
+
+        def writestr(self, name: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+            if name == "xl/styles.xml":
+                data = _font_order(data if isinstance(data, bytes) else data.encode("utf-8"))
+            super().writestr(name, data, *args, **kwargs)
+
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+    with Archive(buf, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
     return buf.getvalue()
+
+
+#: Child order of <font> as Excel writes it and the Open XML SDK expects (the ISO schema allows any).
+_FONT_ORDER = ["b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
+               "name", "family", "charset", "scheme"]
+
+
+def _font_order(styles: bytes) -> bytes:
+    """styles.xml with each font's properties in Excel's order (openpyxl writes name first)."""
+    from lxml import etree
+
+    root = etree.fromstring(styles)
+    rank = {name: i for i, name in enumerate(_FONT_ORDER)}
+    for font in root.iter(f"{{{root.nsmap[None]}}}font"):
+        children = sorted(font, key=lambda el: rank.get(etree.QName(el).localname, len(rank)))
+        font[:] = children
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def sheet_names(units: Sequence[str]) -> list[str]:
