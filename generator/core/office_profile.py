@@ -1,0 +1,91 @@
+"""The LibreOffice profile every ``soffice`` that kh starts runs with: no network access, no macros.
+
+kh hands LibreOffice documents it did not write (``kh import`` of a received .odt/.doc/.rtf) and
+.docx files built from shared templates (PDF, previews). Such a document can link an image, an
+OLE object or a paragraph background to a URL; LibreOffice fetches it while converting, so the
+document's author learns who opened it and when, or reaches an internal address (issue 20, R3-09).
+Three independent layers stop that, each measured alone against a local server on LibreOffice 7.4
+(``tests/test_convert_safety.py``):
+
+1. ``Security/Scripting/BlockUntrustedRefererLinks``: links of a document outside the trusted
+   locations (none are trusted here) are not loaded: linked images and OLE objects, over any
+   scheme (http, https, ftp, WebDAV, file: and Windows UNC paths). It does not cover every kind:
+   a paragraph's background image is still fetched with it alone.
+2. A manual proxy in the profile (``org.openoffice.Inet/Settings``) for http, https and ftp, with
+   an empty no-proxy list: every remote request goes to :data:`DEAD_PROXY_PORT` on 127.0.0.1,
+   which nobody answers. It catches the background image too.
+3. The same dead proxy in the environment (``http_proxy`` … ``all_proxy``, ``no_proxy`` emptied),
+   for anything in the office process that reads the environment instead of the profile (on Unix
+   LibreOffice's "system" proxy setting is the environment).
+
+Macros are switched off as well (``DisableMacrosExecution``, highest security level, no trusted
+locations): a received document's macros never run.
+
+Use :func:`write_profile` on the folder given to ``-env:UserInstallation`` before starting
+LibreOffice and add the returned variables to its environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+#: Where every remote request of LibreOffice is sent: the "discard" port of the local machine. A
+#: port below 1024, so no ordinary local user can listen there and receive the requests.
+DEAD_PROXY_HOST = "127.0.0.1"
+DEAD_PROXY_PORT = 9
+DEAD_PROXY_URL = f"http://{DEAD_PROXY_HOST}:{DEAD_PROXY_PORT}"
+
+_SCRIPTING = "/org.openoffice.Office.Common/Security/Scripting"
+_INET = "/org.openoffice.Inet/Settings"
+#: ooInetProxyType: 0 none, 1 system ("automatic"), 2 manual (ucbhelper's proxydecider.cxx).
+_MANUAL_PROXY = "2"
+
+#: (configuration path, property, value): the profile's settings. ``None`` is an empty list.
+SETTINGS: tuple[tuple[str, str, str | None], ...] = (
+    (_SCRIPTING, "BlockUntrustedRefererLinks", "true"),
+    (_SCRIPTING, "SecureURL", None),                  # no trusted locations
+    (_SCRIPTING, "DisableMacrosExecution", "true"),
+    (_SCRIPTING, "MacroSecurityLevel", "3"),          # very high: only signed macros, from trusted places
+    (_INET, "ooInetProxyType", _MANUAL_PROXY),
+    (_INET, "ooInetNoProxy", ""),
+    (_INET, "ooInetHTTPProxyName", DEAD_PROXY_HOST),
+    (_INET, "ooInetHTTPProxyPort", str(DEAD_PROXY_PORT)),
+    (_INET, "ooInetHTTPSProxyName", DEAD_PROXY_HOST),
+    (_INET, "ooInetHTTPSProxyPort", str(DEAD_PROXY_PORT)),
+    (_INET, "ooInetFTPProxyName", DEAD_PROXY_HOST),
+    (_INET, "ooInetFTPProxyPort", str(DEAD_PROXY_PORT)),
+)
+
+#: Proxy variables read by libcurl, LibreOffice's "system" proxy and most other clients.
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy",
+                   "HTTP_PROXY", "HTTPS_PROXY", "FTP_PROXY", "ALL_PROXY")
+#: Exceptions to the proxy: emptied, so no host is exempt.
+NO_PROXY_VARIABLES = ("no_proxy", "NO_PROXY")
+
+
+def registry_xml() -> str:
+    """The ``registrymodifications.xcu`` text holding :data:`SETTINGS`."""
+    items = []
+    for path, name, value in SETTINGS:
+        body = "<value/>" if value is None else f"<value>{escape(value)}</value>"
+        items.append(f'<item oor:path={quoteattr(path)}><prop oor:name={quoteattr(name)} oor:op="fuse">'
+                     f"{body}</prop></item>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            + "\n".join(items) + "\n</oor:items>\n")
+
+
+def offline_env() -> dict[str, str]:
+    """Environment additions that send any proxy-aware request to the dead local port."""
+    return {**{name: DEAD_PROXY_URL for name in PROXY_VARIABLES}, **{name: "" for name in NO_PROXY_VARIABLES}}
+
+
+def write_profile(profile: Path) -> dict[str, str]:
+    """Write the settings into the LibreOffice user installation ``profile`` (the folder passed as
+    ``-env:UserInstallation``; created if missing) and return the environment additions for it."""
+    user = Path(profile) / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(registry_xml(), encoding="utf-8")
+    return offline_env()
