@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import io
 import shutil
+import subprocess
+import sys
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ import openpyxl
 import pytest
 import yaml
 
-from .conftest import EXAMPLES, PLANS, run_kh
+from .conftest import EXAMPLES, PLANS, ROOT, run_kh
 
 FORMATS = ("xlsx", "csv", "ics")
 LEAD, SUPPORT = "Chủ trì", "Phối hợp"
@@ -331,6 +333,12 @@ def test_csv_to_standard_output() -> None:
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(io.StringIO(proc.stdout.lstrip("\ufeff"), newline="")))
     assert len(rows) - 1 == sum(len(v) for v in expected("vothisau-2025").units.values())
+    with open("/dev/full", "wb") as full:          # a full disk is an error, said once, no traceback
+        proc = subprocess.run([sys.executable, "-m", "generator", "export", str(PLANS / "binhtan-2021.yaml"),
+                               "--to", "xlsx", "-o", "-"], stdout=full, stderr=subprocess.PIPE, text=True,
+                              cwd=ROOT, timeout=120)
+    assert proc.returncode == 1 and "cannot write to standard output" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_sheet_names_excel_safe_and_unique() -> None:

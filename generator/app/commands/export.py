@@ -71,11 +71,12 @@ def export(plan: Path, fmt: str | None, output: Path | None, outdir: Path) -> No
     if fmt == "ics" and not dated:
         sys.exit(fail(Exception(f"{plan}: không nhiệm vụ nào có hạn (ngày, trước ngày, tháng, quý) để đưa vào"
                                 " lịch (no dated task for a calendar); không ghi tệp (nothing written)")))
-    data = _render(read, fmt, plan.name)
+    try:
+        data = _render(read, fmt, plan.name)
+    except ImportError as exc:      # openpyxl is a dependency of kh; an install without it says so
+        sys.exit(fail(Exception(f"thiếu thư viện (missing library) {exc.name}: pip install {exc.name}")))
     if to_stdout:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
+        sys.exit(_to_stdout(data))
     try:
         write_atomic(out, data)
     except OSError as exc:
@@ -83,6 +84,25 @@ def export(plan: Path, fmt: str | None, output: Path | None, outdir: Path) -> No
     what = (f"{dated} hạn (deadlines)" if fmt == "ics"
             else f"{len(rows)} nhiệm vụ (tasks), {len(units_tasks(read, rows))} đơn vị (units)")
     click.echo(f"đã xuất (exported): {plan} → {out} — {what}")
+
+
+def _to_stdout(data: bytes) -> int:
+    """Write ``data`` to standard output; a closed pipe (``| head``) is not an error, a full disk is."""
+    import os
+
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    except OSError as exc:
+        try:   # the interpreter's final flush must not fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        return fail(Exception(f"không ghi được ra đầu ra chuẩn (cannot write to standard output): "
+                              f"{exc.strerror or exc}"))
 
 
 def _render(plan: Plan, fmt: str, source_name: str) -> bytes:
