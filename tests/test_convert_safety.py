@@ -184,23 +184,45 @@ def test_profile_blocks_links_and_sends_every_proxy_to_a_closed_local_port(tmp_p
 
 
 # ------------------------------------------------------------------ R3-09: no network
-def test_import_of_a_document_with_links_makes_no_network_request(tmp_path: Path, office: str,
-                                                                   listener: Listener) -> None:
-    doc = _linked_odt(tmp_path / "linked.odt", listener.port)
-    # Control: the same document through LibreOffice with a bare profile does reach the listener,
-    # once for each kind of link, so the zero below is kh's doing.
-    bare = tmp_path / "bare"
+def _soffice(office: str, doc: Path, folder: Path, env: dict[str, str]) -> Path:
+    """Convert ``doc`` to .docx with LibreOffice itself, profile and output in ``folder``; the
+    converted file's path (it may be missing)."""
     control = subprocess.Popen(
-        [office, f"-env:UserInstallation={(bare / 'profile').as_uri()}", "--headless", "--norestore",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(bare / "out"), str(doc)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**_clean_env(tmp_path), "HOME": str(bare)},
+        [office, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "out"), str(doc)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**env, "HOME": str(folder)},
         start_new_session=True)
     try:
         control.wait(timeout=240)
     finally:
         if control.poll() is None:
             os.killpg(control.pid, signal.SIGKILL)
-        _wait_gone(str(bare))
+        _wait_gone(str(folder))
+    return folder / "out" / (doc.stem + ".docx")
+
+
+@pytest.mark.parametrize("layer", ["profile", "environment"])
+def test_each_defence_alone_keeps_linked_content_offline(tmp_path: Path, office: str, listener: Listener,
+                                                         layer: str) -> None:
+    """kh's profile without the environment, and the environment without the profile: either one
+    keeps every link kind of :data:`LINKED_PATHS` from reaching the listener; the document converts."""
+    doc = _linked_odt(tmp_path / "linked.odt", listener.port)
+    env = _clean_env(tmp_path)
+    if layer == "profile":
+        office_profile.write_profile(tmp_path / "lo" / "profile")
+    else:
+        env.update(office_profile.offline_env())
+    converted = _soffice(office, doc, tmp_path / "lo", env)
+    assert listener.lines == [], f"LibreOffice with kh's {layer} alone reached the network: {listener.lines}"
+    assert converted.is_file()
+
+
+def test_import_of_a_document_with_links_makes_no_network_request(tmp_path: Path, office: str,
+                                                                   listener: Listener) -> None:
+    doc = _linked_odt(tmp_path / "linked.odt", listener.port)
+    # Control: the same document through LibreOffice with a bare profile does reach the listener,
+    # once for each kind of link, so the zero below is kh's doing.
+    _soffice(office, doc, tmp_path / "bare", _clean_env(tmp_path))
     fetched = {path for line in listener.lines for path in LINKED_PATHS if path in line}
     assert fetched == set(LINKED_PATHS), f"control run requested only {listener.lines}"
 

@@ -4,22 +4,25 @@ kh hands LibreOffice documents it did not write (``kh import`` of a received .od
 .docx files built from shared templates (PDF, previews). Such a document can link an image, an
 OLE object or a paragraph background to a URL; LibreOffice fetches it while converting, so the
 document's author learns who opened it and when, or reaches an internal address (issue 20, R3-09).
-Three independent layers stop that, each measured alone against a local server on LibreOffice 7.4
-(``tests/test_convert_safety.py``):
+Three independent layers stop that; on LibreOffice 7.4 each was measured alone against a
+listener on 127.0.0.1 (the profile alone and the environment alone are tests in
+``tests/test_convert_safety.py``):
 
-1. ``Security/Scripting/BlockUntrustedRefererLinks``: links of a document outside the trusted
-   locations (none are trusted here) are not loaded: linked images and OLE objects, over any
-   scheme (http, https, ftp, WebDAV, file: and Windows UNC paths). It does not cover every kind:
-   a paragraph's background image is still fetched with it alone.
+1. ``Security/Scripting/BlockUntrustedRefererLinks``: the links of a document outside the trusted
+   locations (none are trusted here) are not loaded: linked images and OLE objects over http,
+   https, ftp, WebDAV and file: (a Windows UNC path is a file: URL there; not measured). It does not
+   cover every kind: a paragraph's background image is still fetched with it alone.
 2. A manual proxy in the profile (``org.openoffice.Inet/Settings``) for http, https and ftp, with
    an empty no-proxy list: every remote request goes to :data:`DEAD_PROXY_PORT` on 127.0.0.1,
-   which nobody answers. It catches the background image too.
+   where nothing listens (a port below 1024: no ordinary user can open it). It stops the
+   background image too.
 3. The same dead proxy in the environment (``http_proxy`` … ``all_proxy``, ``no_proxy`` emptied),
-   for anything in the office process that reads the environment instead of the profile (on Unix
-   LibreOffice's "system" proxy setting is the environment).
+   for anything that reads the environment instead of the profile: on Unix, LibreOffice's own
+   "system" proxy setting (its default, overridden by 2.) is the environment.
 
 Macros are switched off as well (``DisableMacrosExecution``, highest security level, no trusted
-locations): a received document's macros never run.
+locations), so a received document's macros cannot run (not measured: a headless conversion was
+not seen running a document's Basic macro even without these settings).
 
 Use :func:`write_profile` on the folder given to ``-env:UserInstallation`` before starting
 LibreOffice and add the returned variables to its environment.
