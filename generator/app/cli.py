@@ -7,14 +7,14 @@ it runs (or when ``kh --help`` lists it), so start-up stays small. Exit codes: 0
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from typing import Any
+from collections.abc import Iterator
 
 import click
 
 from .. import __version__
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+from .commands.common import CONTEXT, Options, Terminated
 
 #: command name → "module:attribute" under generator.app.commands (add a line to add a command); a
 #: dotted module is absolute: ``kh server`` belongs to the optional server layer above this one.
@@ -52,7 +52,8 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, "-V", "--version", prog_name="kh")
 @click.option("--allow-outside", is_flag=True, help="Cho phép hồ sơ/mẫu nằm ngoài thư mục kế hoạch "
               "(allow profiles and templates outside the plans folder: ../, absolute paths, symlinks).")
-def main(**opts: Any) -> None:
+@click.pass_context
+def main(ctx: click.Context, allow_outside: bool) -> None:
     """kh: soạn Kế hoạch đúng Nghị định 30/2020 từ tệp YAML.
 
     kh turns a plan written in YAML into a Nghị định 30-conformant Kế hoạch (.docx).
@@ -66,15 +67,40 @@ def main(**opts: Any) -> None:
     """
     import os
 
-    if opts.get("allow_outside"):
-        from ..core.confine import allow_outside
+    from ..core.confine import allowing_outside, env_allows
 
-        allow_outside()
     try:   # a deleted working folder: say so, instead of "file not found" for every relative path
         os.getcwd()
     except FileNotFoundError:
         raise click.ClickException("thư mục hiện tại không còn tồn tại (the current folder was deleted); "
                                    "hãy cd sang một thư mục có thật (cd to an existing folder)") from None
+    # Everything below is undone when the command ends (the context closes), so an in-process
+    # caller (a test's CliRunner, the warm server's fork) keeps its own state.
+    ctx.obj = Options(allow_outside=allow_outside or env_allows())
+    ctx.with_resource(allowing_outside(ctx.obj.allow_outside))   # for callers that cannot pass it yet
+    ctx.with_resource(_sigterm_unwinds())
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While the command runs, SIGTERM raises :class:`Terminated` (exit 128 + SIGTERM), as Ctrl-C does:
+    a folder build's workers shut down, LibreOffice and temporary folders are cleaned up, and a file
+    being written is finished first (:func:`generator.ooxml.package.write_atomic` defers signals).
+    The previous handler comes back afterwards; off the main thread nothing is installed."""
+    import signal
+
+    def unwind(signum: int, _frame: object) -> None:
+        raise Terminated(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, unwind)
+    except ValueError:     # not the main thread: Python allows handlers there only
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,21 +29,12 @@ _ORG_LINE = re.compile(r"^org:[ \t]*['\"]?([^'\"#\s]+)", re.MULTILINE)
 
 
 # ------------------------------------------------------------------ rendering
-def render(plan_path: Path, fmt: str, template: Path | None = None) -> bytes:
-    """Read one plan and render it to ``fmt`` (docx, txt or pdf) bytes."""
-    data, _ = render_with_inputs(plan_path, "docx" if fmt == "pdf" else fmt, template)
-    if fmt == "pdf":
-        from ..writers.pdf_writer import docx_to_pdf
-
-        return docx_to_pdf(data)
-    return data
-
-
 def render_with_inputs(plan_path: Path, fmt: str, template: Path | None = None,
-                       plan: Plan | None = None) -> tuple[bytes, list[Path]]:
+                       plan: Plan | None = None, warnings: list[str] | None = None) -> tuple[bytes, list[Path]]:
     """Render a plan to .docx or .txt; also return the files the result depends on.
 
-    ``plan``: the plan at ``plan_path`` when the caller has read it already (kh check).
+    ``plan``: the plan at ``plan_path`` when the caller has read it already (kh check);
+    ``warnings``: the layout's warnings are appended to it (the render still succeeds).
     """
     if plan is None:
         from ..readers.yaml_reader import read_plan
@@ -53,11 +44,11 @@ def render_with_inputs(plan_path: Path, fmt: str, template: Path | None = None,
     if fmt == "txt":
         from ..writers.text_writer import render_text
 
-        return render_text(plan).encode("utf-8"), inputs
+        return render_text(plan, warnings).encode("utf-8"), inputs
     from ..writers.docx_writer import render_docx, template_for
 
     used = Path(template) if template is not None else template_for(plan)
-    data = render_docx(plan, used)
+    data = render_docx(plan, used, warnings)
     return data, [*inputs, used.resolve()]
 
 
@@ -151,12 +142,17 @@ class Stamps:
 # ------------------------------------------------------------------ batch building
 @dataclass(frozen=True)
 class Job:
-    """One plan to build into one output file."""
+    """One plan to build into one output file.
+
+    ``allow_outside``: profiles and templates named in the plan may lie outside the plans folder
+    (``kh --allow-outside``); None keeps the caller's setting (:mod:`generator.core.confine`).
+    """
 
     plan: Path
     out: Path
     fmt: str
     template: Path | None = None
+    allow_outside: bool | None = None
 
 
 @dataclass
@@ -176,16 +172,17 @@ def build_job(job: Job, plan: Plan | None = None) -> Outcome:
 
     ``plan``: the job's plan, when it has been read already.
     """
-    import warnings
+    import contextlib
 
+    from ..core.confine import allowing_outside
     from ..core.errors import KhError
-    from ..layout.blocks import LayoutWarning
 
+    said: list[str] = []
+    scope = contextlib.nullcontext() if job.allow_outside is None else allowing_outside(job.allow_outside)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", LayoutWarning)
-            data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template, plan)
-        said = [str(w.message) for w in caught if issubclass(w.category, LayoutWarning)]
+        with scope:
+            data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template, plan,
+                                              said)
         return Outcome(job, data, inputs, warnings=said)
     except KhError as exc:
         return Outcome(job, error=str(exc), exit_code=exc.exit_code)

@@ -41,6 +41,8 @@ from jinja2.runtime import markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
+from .digits import group_digits
+
 #: Most items a ``range()`` may produce.
 MAX_RANGE = 10_000
 #: Longest string (characters) or list (items) an operator or filter may produce.
@@ -100,14 +102,14 @@ class _Budget:
     def step(self) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise LimitError(f"quá {MAX_STEPS:,} vòng lặp trong một lần dựng".replace(",", "."),
+            raise LimitError(f"quá {group_digits(MAX_STEPS)} vòng lặp trong một lần dựng",
                              f"more than {MAX_STEPS:,} loop iterations")
         self.clock()
 
     def spend(self, n: int) -> None:
         self.work += n
         if self.work > MAX_WORK:
-            raise LimitError(f"biểu thức tạo quá {MAX_WORK:,} ký tự".replace(",", "."),
+            raise LimitError(f"biểu thức tạo quá {group_digits(MAX_WORK)} ký tự",
                              f"expressions produced more than {MAX_WORK:,} characters")
         self.clock()
 
@@ -127,7 +129,7 @@ def _budget() -> _Budget:
 
 
 def _too_long(n: int, what: str = "chuỗi") -> LimitError:
-    return LimitError(f"{what} quá dài: {n:,} > {MAX_STR:,} phần tử".replace(",", "."),
+    return LimitError(f"{what} quá dài: {group_digits(n)} > {group_digits(MAX_STR)} phần tử",
                       f"result too long: {n:,} > {MAX_STR:,} items")
 
 
@@ -201,7 +203,7 @@ def safe_range(*args: int) -> range:
     """``range()`` with at most :data:`MAX_RANGE` items."""
     rng = range(*args)
     if len(rng) > MAX_RANGE:
-        raise LimitError(f"range() quá {MAX_RANGE:,} phần tử".replace(",", "."),
+        raise LimitError(f"range() quá {group_digits(MAX_RANGE)} phần tử",
                          f"range() longer than {MAX_RANGE:,}")
     return rng
 
@@ -326,7 +328,7 @@ class _BoundedTemplate(Template):
             for piece in self.root_render_func(ctx):  # type: ignore[attr-defined]
                 size += len(piece)
                 if size > env.max_output:
-                    raise LimitError(f"kết quả quá {env.max_output:,} ký tự".replace(",", "."),
+                    raise LimitError(f"kết quả quá {group_digits(env.max_output)} ký tự",
                                      f"output longer than {env.max_output:,} characters")
                 yield piece
         except Exception:

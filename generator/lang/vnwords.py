@@ -22,6 +22,8 @@ the "Bằng chữ" line of bank and accounting documents:
 
 from __future__ import annotations
 
+from ..core.digits import group_digits
+
 __all__ = ["amount_in_words", "format_amount", "number_to_words"]
 
 DIGITS: tuple[str, ...] = (
@@ -133,6 +135,4 @@ def amount_in_words(n: int, unit: str = "đồng") -> str:
 
 def format_amount(n: int) -> str:
     """Group digits with dots, Vietnamese style: 1234567 -> "1.234.567"."""
-    n = _check_int(n)
-    grouped = f"{abs(n):,}".replace(",", ".")
-    return f"-{grouped}" if n < 0 else grouped
+    return group_digits(_check_int(n))

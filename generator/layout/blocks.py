@@ -8,7 +8,6 @@ applied and the content closed with "./.". Writers only decide how blocks look.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,11 +43,8 @@ BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE = 
 
 
 class LayoutWarning(UserWarning):
-    """Something the document will show badly though the plan is valid (e.g. a too-narrow column).
-
-    :func:`layout` issues one per problem through :mod:`warnings`; the build reports them on
-    stderr and still writes the document.
-    """
+    """No longer raised: layout warnings are values, :attr:`Layout.warnings` (handed on by the writers'
+    ``warnings`` lists). Kept only while tests/test_appendices.py imports it; delete with that import."""
 
 
 @dataclass
@@ -65,7 +61,11 @@ class Para:
 
 @dataclass
 class Layout:
-    """A plan laid out as a document, ready for a writer."""
+    """A plan laid out as a document, ready for a writer.
+
+    ``warnings``: what the document will show badly though the plan is valid (e.g. a too-narrow
+    column); the build reports them on stderr and still writes the document.
+    """
 
     parent: list[str]
     agency: list[str]
@@ -190,8 +190,6 @@ def layout(plan: Plan) -> Layout:
         after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
         warnings=[w for app in appendices for w in app.warnings],
     )
-    for message in doc.warnings:
-        warnings.warn(LayoutWarning(message), stacklevel=2)
     return doc
 
 

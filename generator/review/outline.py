@@ -53,10 +53,6 @@ class Node:
         return "\n".join([self.text, *(c.full_text for c in self.children)])
 
 
-#: Vietnamese names of the kinds, for reports.
-KIND_NAMES = {"section": "mục", "point": "điểm", "bullet": "ý", "assignment": "phân công"}
-
-
 def outline(plan: Plan) -> list[Node]:
     """The numbered parts of ``plan``'s content, as printed."""
     ctx = blocks._Ctx(plan)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import KhError, TemplateError
-from ..core.gcpause import gc_paused
 from ..core.resources import templates_dir
 from ..lang.typography import Span
 from ..layout import geometry, metrics
@@ -107,13 +106,11 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
     }
 
 
-def render_docx(plan: Plan, template: Path | None = None) -> bytes:
-    """Render ``plan`` into .docx bytes (byte-identical for identical input)."""
-    with gc_paused():          # see generator/core/gcpause.py
-        return _render_docx(plan, template)
+def render_docx(plan: Plan, template: Path | None = None, warnings: list[str] | None = None) -> bytes:
+    """Render ``plan`` into .docx bytes (byte-identical for identical input).
 
-
-def _render_docx(plan: Plan, template: Path | None) -> bytes:
+    ``warnings``: the layout's warnings (a too-narrow column …) are appended to it.
+    """
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, UndefinedError
@@ -126,6 +123,8 @@ def _render_docx(plan: Plan, template: Path | None) -> bytes:
     template = template or template_for(plan)
     check_template(template)      # regular file, no zip bomb, well-formed XML without DTD, closed tags
     doc = layout(plan)
+    if warnings is not None:
+        warnings += doc.warnings
     notes: list[list[footnotes.Run]] = []
     ctx = context(doc, notes)
     tpl = _strict_template(DocxTemplate)(str(template))

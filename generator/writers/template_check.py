@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from ..core.errors import TemplateError
+from ..lang.vnwords import format_amount
 
 #: Largest template file accepted (bytes).
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -60,7 +61,7 @@ def check_template(template: Path) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise _fail(template, "mẫu không phải tệp thường", "template is not a regular file")
     if info.st_size > MAX_FILE_BYTES:
-        raise _fail(template, f"mẫu quá lớn: {info.st_size:,} byte > {MAX_FILE_BYTES:,}",
+        raise _fail(template, f"mẫu quá lớn: {format_amount(info.st_size)} byte > {format_amount(MAX_FILE_BYTES)}",
                     "template file too large")
     try:
         data = Path(template).read_bytes()
@@ -88,8 +89,8 @@ def _check_archive(template: Path, archive: zipfile.ZipFile) -> None:
         raise _fail(template, f"mẫu có quá nhiều phần ({len(infos)} > {MAX_PARTS})", "too many parts")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED_BYTES:
-        raise _fail(template, f"mẫu giải nén quá lớn: {total:,} byte > {MAX_UNPACKED_BYTES:,}",
-                    "uncompressed size too large (zip bomb?)")
+        raise _fail(template, f"mẫu giải nén quá lớn: {format_amount(total)} byte > "
+                              f"{format_amount(MAX_UNPACKED_BYTES)}", "uncompressed size too large (zip bomb?)")
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise _fail(template, f"phần {i.filename} nén bất thường (tỉ lệ > {MAX_RATIO}:1)",

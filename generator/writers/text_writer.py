@@ -9,9 +9,15 @@ from ..model.plan import Plan
 NATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 
 
-def render_text(plan: Plan) -> str:
-    """The plan as plain text, one paragraph per line, footnotes listed at the end."""
-    return layout_text(layout(plan))
+def render_text(plan: Plan, warnings: list[str] | None = None) -> str:
+    """The plan as plain text, one paragraph per line, footnotes listed at the end.
+
+    ``warnings``: the layout's warnings (a too-narrow column …) are appended to it.
+    """
+    doc = layout(plan)
+    if warnings is not None:
+        warnings += doc.warnings
+    return layout_text(doc)
 
 
 class _Notes:

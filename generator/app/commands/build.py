@@ -8,16 +8,9 @@ from typing import Any
 
 import click
 
-from .common import CONTEXT, plan_files
+from .common import CONTEXT, options, plan_files, show_warnings
 
 FORMATS = ("docx", "txt", "pdf")
-
-
-def render(plan_path: Path, fmt: str, template: Path | None) -> bytes:
-    """Read one plan and render it to ``fmt`` bytes (kept here for older imports)."""
-    from ..service import render as _render
-
-    return _render(plan_path, fmt, template)
 
 
 class Say:
@@ -97,14 +90,13 @@ def build(paths: tuple[Path, ...], output: Path | None, outdir: Path, fmt: str |
         fmt = output.suffix.lstrip(".").lower() if output is not None and output.suffix else "docx"
         if fmt not in FORMATS:
             raise click.UsageError(f"không biết định dạng '.{fmt}' (unknown format); dùng --to")
-    job_list = [Job(p, output if output is not None else outdir / f"{p.stem}.{fmt}", fmt, template) for p in plans]
+    allow = options().allow_outside
+    job_list = [Job(p, output if output is not None else outdir / f"{p.stem}.{fmt}", fmt, template, allow)
+                for p in plans]
     _refuse_collisions(job_list)
     say = Say(quiet)
-    import signal
-
-    # SIGTERM unwinds like Ctrl-C (parallel workers shut down, no orphans); a write in progress
-    # finishes first (writers.package.write_atomic defers signals), so no half-written file remains.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    # SIGTERM unwinds like Ctrl-C (kh's main installs that): parallel workers shut down, no orphans; a
+    # write in progress finishes first (ooxml.package.write_atomic defers signals), so no half-written file.
     status = _run(job_list, say, check=check, force=force, stamped=output is None and not check, workers=jobs)
     if say.failed:
         status = max(status, 1)
@@ -153,8 +145,7 @@ def _run(todo: list[Any], say: Say, *, check: bool, force: bool, stamped: bool, 
 
     def finish(outcome: Any) -> None:
         job = outcome.job
-        for warning in outcome.warnings:
-            click.secho(f"{job.plan}: {warning}", fg="yellow", err=True)
+        show_warnings(job.plan, outcome.warnings)
         if outcome.error is not None:
             failed(job.plan, outcome.error, outcome.exit_code)
             return

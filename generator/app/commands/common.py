@@ -1,12 +1,38 @@
-"""Helpers shared by commands: plan discovery, error printing, the shared click settings."""
+"""Helpers shared by commands: the shared click settings, the options of ``kh`` itself, plan
+discovery, error printing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+#: click settings of ``kh`` and of every command.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The options given to ``kh`` before the command (``kh --allow-outside build …``).
+
+    ``kh``'s main puts them on the click context (``ctx.obj``); a command reads them with
+    :func:`options` and hands them on as values.
+    """
+
+    allow_outside: bool = False   # profiles/templates named in plans may lie outside the plans folder
+
+
+def options() -> Options:
+    """The options of the running ``kh``; the defaults when a command runs on its own (tests)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Options) if ctx is not None else None
+    return found if found is not None else Options()
+
+
+class Terminated(SystemExit):
+    """SIGTERM arrived while a command ran (see :func:`generator.app.cli.main`): it unwinds like
+    Ctrl-C, ``finally`` blocks run, and the exit status is 128 + SIGTERM."""
 
 
 def plan_files(paths: tuple[Path, ...]) -> list[Path]:
@@ -29,3 +55,9 @@ def fail(exc: Exception) -> int:
 
     click.secho(str(exc), fg="red", err=True)
     return exc.exit_code if isinstance(exc, KhError) else 1
+
+
+def show_warnings(plan: Path, warnings: list[str]) -> None:
+    """Print a plan's layout warnings in yellow on stderr (the document is still written)."""
+    for warning in warnings:
+        click.secho(f"{plan}: {warning}", fg="yellow", err=True)

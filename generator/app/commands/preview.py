@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT, fail
+from .common import CONTEXT, fail, show_warnings
 
 
 @click.command(context_settings=CONTEXT)
@@ -31,8 +31,10 @@ def preview(plan: Path, outdir: Path, page: int | None, dpi: int, template: Path
     from ...writers.pdf_writer import Converter
     from ..service import page_images, render_with_inputs
 
+    said: list[str] = []
     try:
-        docx, _ = render_with_inputs(plan, "docx", template)
+        docx, _ = render_with_inputs(plan, "docx", template, warnings=said)
+        show_warnings(plan, said)
         with Converter(note=lambda msg: click.echo(msg, err=True)) as conv:
             images = page_images(docx, outdir / plan.stem, conv, dpi=dpi, page=page)
     except KhError as exc:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT, fail
+from .common import CONTEXT, fail, show_warnings
 
 
 def _when(date: str | None) -> dt.datetime:
@@ -69,7 +69,9 @@ def redline(paths: tuple[Path, ...], output: Path | None, rev: str | None, autho
             old_plan = read_plan(old_path)
             new_plan = read_plan(new_path)
             old_docx = render_docx(old_plan, template)
-        new_docx = render_docx(new_plan, template)
+        said: list[str] = []
+        new_docx = render_docx(new_plan, template, said)
+        show_warnings(new_path, said)
         data, count = redline_docx(old_docx, new_docx, author or new_plan.organisation.name, when)
         write_atomic(out, data)
     except KhError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .common import CONTEXT
+from .common import CONTEXT, Terminated, show_warnings
 
 
 @click.command(context_settings=CONTEXT)
@@ -27,17 +27,12 @@ def watch(plan: Path, outdir: Path, port: int, dpi: int, template: Path | None) 
     Kế hoạch lỗi: trang hiện lỗi kèm dòng, các trang tốt gần nhất vẫn xem được. Ctrl-C để dừng.
     """
     import shutil
-    import signal
     import tempfile
 
     from ...writers.pdf_writer import Converter
     from ..preview_server import Preview, serve
     from ..service import org_candidates
 
-    def on_term(*_: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_term)
     root = Path(tempfile.mkdtemp(prefix="kh-watch-"))
     preview = Preview(root, str(plan))
     server = serve(preview, port)
@@ -51,7 +46,7 @@ def watch(plan: Path, outdir: Path, port: int, dpi: int, template: Path | None) 
             inputs |= builder.rebuild()
             builder.watched = inputs
             _loop(builder, inputs)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):   # Ctrl-C, or SIGTERM (kh's main turns it into Terminated)
         pass
     finally:
         server.shutdown()
@@ -86,8 +81,10 @@ class _Builder:
         self.version += 1
         start = time.perf_counter()
         self.seen = {p: file_digest(p) for p in self.watched}
+        said: list[str] = []
         try:
-            docx, deps = render_with_inputs(self.plan, "docx", self.template)
+            docx, deps = render_with_inputs(self.plan, "docx", self.template, warnings=said)
+            show_warnings(self.plan, said)
             write_atomic(self.out, docx)
             built = time.perf_counter()
             folder = self.preview.folder_for(self.version)
