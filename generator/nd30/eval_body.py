@@ -8,7 +8,7 @@ from ..lang.numbering import POINT_LETTERS
 from .facts import Para
 from .findings import Issue
 from .geometry import LINE_FACTOR
-from .judge import Ctx, fmt_issues, roman_to_int
+from .judge import Ctx, fmt_issues, roman_to_int, vn, vn_g
 from .parts import has_text
 
 _ROMAN = re.compile(r"^([IVXLC]+)\.(?:\s|(?=[A-ZÀ-ỸĐ]))")
@@ -30,7 +30,7 @@ def body_size(ctx: Ctx) -> None:
     for p in _texts(ctx):
         sz = p.sizes()
         if any(s < 12.99 or s > 14.01 for s in sz):
-            ctx.add("BODY-SIZE", Issue(f"cỡ chữ {'/'.join(f'{s:g}' for s in sz)}, cần 13-14",
+            ctx.add("BODY-SIZE", Issue(f"cỡ chữ {'/'.join(vn_g(s) for s in sz)}, cần 13-14",
                                        f"size {'/'.join(f'{s:g}' for s in sz)} pt, need 13-14", True), p)
 
 
@@ -47,10 +47,10 @@ def body_indent(ctx: Ctx) -> None:
     for p in paras:
         first = p.first_indent / 567.0
         if not 0.98 <= first <= 1.29:
-            ctx.add("BODY-INDENT", Issue(f"lùi đầu dòng {first:.2f} cm, cần 1 hoặc 1,27 cm",
+            ctx.add("BODY-INDENT", Issue(f"lùi đầu dòng {vn(first)} cm, cần 1 hoặc 1,27 cm",
                                          f"first-line indent {first:.2f} cm, need 1-1.27 cm", True), p)
         elif abs(p.fmt.left) > 28 or abs(p.fmt.right) > 28:
-            ctx.add("BODY-INDENT", Issue(f"thụt lề trái/phải {p.fmt.left / 567:.2f}/{p.fmt.right / 567:.2f} cm",
+            ctx.add("BODY-INDENT", Issue(f"thụt lề trái/phải {vn(p.fmt.left / 567)}/{vn(p.fmt.right / 567)} cm",
                                          f"left/right indent {p.fmt.left / 567:.2f}/{p.fmt.right / 567:.2f} cm",
                                          True), p)
 
@@ -66,21 +66,21 @@ def body_spacing(ctx: Ctx) -> None:
             if fmt.line_rule == "auto":
                 mult = fmt.line / 240.0
                 if not 0.99 <= mult <= 1.51:
-                    issues.append(Issue(f"giãn dòng {mult:.2f} dòng, cần từ 1 đến 1,5",
+                    issues.append(Issue(f"giãn dòng {vn(mult)} dòng, cần từ 1 đến 1,5",
                                         f"line spacing {mult:.2f} lines, need 1-1.5", True))
             else:
                 pt = fmt.line / 20.0
                 if (fmt.line_rule == "exact" and not 0.95 * single <= pt <= 1.55 * single) or \
                         (fmt.line_rule == "atLeast" and pt > 1.55 * single):
-                    issues.append(Issue(f"giãn dòng {fmt.line_rule} {pt:g} pt (cỡ chữ {size:g}), cần từ dòng đơn "
-                                        f"đến 1,5 dòng", f"line spacing {fmt.line_rule} {pt:g} pt", True))
+                    issues.append(Issue(f"giãn dòng {fmt.line_rule} {vn_g(pt)} pt (cỡ chữ {vn_g(size)}), cần từ "
+                                        f"dòng đơn đến 1,5 dòng", f"line spacing {fmt.line_rule} {pt:g} pt", True))
         if prev is not None and has_text(prev) and has_text(p) and not p.centered:
             after, before = prev.fmt.after, fmt.before
             if fmt.contextual and prev.fmt.contextual and fmt.style == prev.fmt.style:
                 after = before = 0
             gap = (after + before) / 20.0   # Word adds the space after one paragraph to the space before the next
             if gap < 5.95:
-                issues.append(Issue(f"cách đoạn trước {gap:g} pt, cần ít nhất 6 pt",
+                issues.append(Issue(f"cách đoạn trước {vn_g(gap)} pt, cần ít nhất 6 pt",
                                     f"{gap:g} pt after the previous paragraph, need at least 6 pt", True))
         ctx.add("BODY-SPACING", issues, p)
         prev = p

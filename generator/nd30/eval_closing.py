@@ -6,7 +6,7 @@ import re
 
 from .facts import Para, norm
 from .findings import Issue
-from .judge import Ctx, check_date, fmt_issues, roman_to_int
+from .judge import Ctx, check_date, fmt_issues, roman_to_int, vn_g
 from .parts import has_text, is_upper
 
 
@@ -51,7 +51,7 @@ def noinhan_label(ctx: Ctx) -> None:
     if not all(r.bold and r.italic for r in label):
         issues.append(Issue("chữ 'Nơi nhận' không đậm nghiêng", "label not bold italic", True))
     if any(abs(r.size - 12) > 0.01 for r in label):
-        issues.append(Issue(f"cỡ chữ {label[0].size:g}, cần 12", f"label size {label[0].size:g} pt, need 12", True))
+        issues.append(Issue(f"cỡ chữ {vn_g(label[0].size)}, cần 12", f"label size {label[0].size:g} pt, need 12", True))
     if p.align not in ("left", "both"):
         issues.append(Issue("'Nơi nhận' không sát lề trái", "label not flush left", True))
     signs = [x for x in d.sign if x.cell is not None]

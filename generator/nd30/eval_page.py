@@ -8,7 +8,7 @@ import unicodedata
 from .facts import Para, Section
 from .findings import Issue
 from .geometry import TWIPS_PER_MM
-from .judge import Ctx, fmt_issues
+from .judge import Ctx, fmt_issues, vn
 
 TNR = "times new roman"
 _BLACK = {"auto", "000000", "text1", "tx1", "dark1", "black", "windowtext"}
@@ -28,7 +28,7 @@ def page_size(ctx: Ctx) -> None:
         w, h = s.width / TWIPS_PER_MM, s.height / TWIPS_PER_MM
         dims = sorted((w, h))
         if abs(dims[0] - 210) > 1 or abs(dims[1] - 297) > 1:
-            ctx.add("PAGE-SIZE", Issue(f"khổ {w:.1f} x {h:.1f} mm", f"paper {w:.1f} x {h:.1f} mm", True),
+            ctx.add("PAGE-SIZE", Issue(f"khổ {vn(w, 1)} x {vn(h, 1)} mm", f"paper {w:.1f} x {h:.1f} mm", True),
                     where=sect_where(s))
 
 
@@ -62,7 +62,7 @@ def page_margin(ctx: Ctx) -> None:
         if any(all(o[k][0] - 0.1 <= mm[k] <= o[k][1] + 0.1 for k in o) for o in options):
             continue
         bad = [k for k in _MARGINS if not _MARGINS[k][0] - 0.1 <= mm[k] <= _MARGINS[k][1] + 0.1]
-        ctx.add("PAGE-MARGIN", [Issue(f"lề {_SIDE_VI[k]} {mm[k]:.1f} mm, cần {_MARGINS[k][0]}-{_MARGINS[k][1]}",
+        ctx.add("PAGE-MARGIN", [Issue(f"lề {_SIDE_VI[k]} {vn(mm[k], 1)} mm, cần {_MARGINS[k][0]}-{_MARGINS[k][1]}",
                                       f"{k} {mm[k]:.1f} mm, need {_MARGINS[k][0]}-{_MARGINS[k][1]}", True)
                                 for k in bad], where=sect_where(s))
 

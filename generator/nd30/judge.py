@@ -42,6 +42,15 @@ class Ctx:
             rule.requirement, rule.place, all(i.fixable for i in items), self.index))
 
 
+def vn(x: float, digits: int = 2) -> str:
+    """A number written the Vietnamese way (decimal comma): 1.27 → "1,27"."""
+    return f"{x:.{digits}f}".replace(".", ",")
+
+
+def vn_g(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
 def sizes_text(sizes: list[float]) -> str:
     return "/".join(f"{s:g}" for s in sizes)
 
@@ -53,7 +62,8 @@ def fmt_issues(p: Para, size: tuple[float, float] | None = None, bold: bool | No
     sz = p.sizes()
     if size is not None and (min(sz) < size[0] - 0.01 or max(sz) > size[1] + 0.01):
         need = f"{size[0]:g}" if size[0] == size[1] else f"{size[0]:g}-{size[1]:g}"
-        out.append(Issue(f"cỡ chữ {sizes_text(sz)}, cần {need}", f"size {sizes_text(sz)} pt, need {need}", True))
+        out.append(Issue(f"cỡ chữ {sizes_text(sz).replace('.', ',')}, cần {need.replace('.', ',')}",
+                         f"size {sizes_text(sz)} pt, need {need}", True))
     if bold is True and not p.all_bold():
         out.append(Issue("không đậm", "not bold", True))
     if bold is False and p.any_bold():
@@ -133,7 +143,7 @@ def line_ratio(ctx: Ctx, rule_id: str, texts: list[Para], lo: float, hi: float, 
     if not lo <= ratio <= hi:
         cm, tcm = best.length / 28.35, width / 28.35
         ctx.add(rule_id, Issue(
-            f"đường kẻ dài {cm:.2f} cm, dòng chữ ≈{tcm:.2f} cm (tỉ lệ {ratio:.2f}, cần {lo:g}-{hi:g})",
+            f"đường kẻ dài {vn(cm)} cm, dòng chữ ≈{vn(tcm)} cm (tỉ lệ {vn(ratio)}, cần {vn_g(lo)}-{vn_g(hi)})",
             f"line {cm:.2f} cm vs text ≈{tcm:.2f} cm, ratio {ratio:.2f}, need {lo:g}-{hi:g}"), anchor)
 
 

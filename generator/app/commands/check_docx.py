@@ -138,7 +138,7 @@ def _print_report(path: Path, report: Report, quiet: bool) -> None:
         click.secho(f"  {rule_id} [{grade}] {rule.part} — {rule.place}", fg=color)
         for f in found[:SHOWN_PER_RULE]:
             doc = f"văn bản (document) {f.document + 1}, " if f.document else ""
-            fix = "" if not f.fixable else " [sửa được, không đổi chữ (fixable)]"
+            fix = " [sửa được, giữ nguyên chữ (fixable)]" if f.fixable else ""
             click.echo(f"    {doc}{f.where}: {f.message}{fix}")
         if len(found) > SHOWN_PER_RULE:
             more = len(found) - SHOWN_PER_RULE
