@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.lint.plan_rules import from_tcvn3, is_tcvn3, is_vni
+from generator.lang.legacy import from_tcvn3, is_tcvn3, is_vni
 
 from .conftest import run_kh
 

@@ -1,7 +1,7 @@
 """The reader's fast paths give exactly what the step-by-step paths give.
 
 Reading a 5,000-row plan fast relies on shortcuts: a text that cleaning would not change is
-returned at once (``typography.clean``, ``yaml_reader._untouched``), plain scalars whose first
+returned at once (``typography.clean``, ``readers.texts.untouched``), plain scalars whose first
 character no YAML resolver looks at are strings without asking the resolver, the data is parsed
 without positions and the positions are worked out from the kept text when first asked for, the
 full control-character scan runs only when the parser could have let one through, and the plan
@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from generator.core.errors import PlanError
 from generator.lang import typography
 from generator.lint import plan_rules as lint
-from generator.readers import yaml_reader
+from generator.model.fields import TEXT_KINDS
+from generator.model.kinds import kind_at
+from generator.readers import expressions, texts
 from generator.yamlio import source as yamlsource
 from generator.yamlio.source import Source, _Builder
 
@@ -67,11 +69,11 @@ def test_clean_shortcut_matches_every_step(text: str) -> None:
 def _tidy_result(data: dict[str, Any], *, shortcut: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
     with monkeypatch.context() as m:
         if not shortcut:
-            m.setattr(yaml_reader, "_untouched", lambda text: False)
+            m.setattr(texts, "untouched", lambda text: False)
         src = Source("plan.yaml", copy.deepcopy(data), text="")
         problems: list[Any] = []
-        slots = yaml_reader._Slots()
-        yaml_reader._tidy(src.data, (), src, problems, slots=slots)
+        slots = texts.Slots()
+        texts.tidy(src.data, (), src, problems, slots=slots)
         return (src.data, problems, src.warnings, [(s[2], s[3]) for s in slots.plain],
                 [(s[2], s[3]) for s in slots.braced])
 
@@ -90,10 +92,10 @@ def test_tidy_shortcut_matches_full_tidy(text: str) -> None:
 @given(TEXT)
 def test_untouched_texts_need_nothing(text: str) -> None:
     """What ``_untouched`` lets through: cleaning keeps it, no mark, nothing XML cannot hold."""
-    if yaml_reader._untouched(text):
-        assert yaml_reader._clean_prose(text) == text
-        assert yaml_reader._bad_chars(text) == ""
-        typography.parse_inline(yaml_reader._without_expressions(text))   # no MarkupError
+    if texts.untouched(text):
+        assert texts.clean_prose(text) == text
+        assert texts.bad_chars(text) == ""
+        typography.parse_inline(texts.without_expressions(text))   # no MarkupError
 
 
 # ------------------------------------------------------------------ resolving plain scalars
@@ -239,50 +241,48 @@ INLINE_ORG = {"org": {"units": {"noi-vu": "t", "btg": {"name": "t", "unit": "t"}
 @example(INLINE_ORG, True, ()).via("a profile")
 @example(INLINE_ORG, False, ("org",)).via("below a prefix")
 def test_walk_kinds_are_kind_of_each_path(data: dict[str, Any], profile: bool, start: tuple[Any, ...]) -> None:
+    """The reader's walk works each kind out once per container shape: it is the model's kind of
+    each string's own path; lint checks exactly the strings it calls prose or plain."""
+    root = "org" if profile else "plan"
     seen: list[tuple[tuple[Any, ...], str]] = []
 
     def note(text: str, where: tuple[Any, ...], kind: str) -> str:
         seen.append((where, kind))
         return text
 
-    yaml_reader._walk(data, start, note, profile=profile)
-    assert len(seen) == sum(1 for _ in lint._strings(data, ())) + _id_strings(data)
+    texts.walk(data, start, note, root=root)
+    assert len(seen) == len(_all_strings(data, start)) == len({where for where, _ in seen})
     for where, kind in seen:
-        assert kind == yaml_reader._kind(where[len(start):], profile)
+        assert kind == kind_at(where[len(start):], root)
+    if not start:
+        linted = {p for p, _ in lint._strings(data, (), root=root)}
+        assert {where for where, kind in seen if kind in TEXT_KINDS} == linted
 
 
-def _id_strings(value: Any, skipped: bool = False) -> int:
-    """Strings below keys lint leaves out (they are walked by the reader, not by lint)."""
-    if isinstance(value, dict):
-        return sum(_id_strings(v, skipped or k in lint.ID_KEYS) for k, v in value.items())
-    if isinstance(value, list):
-        return sum(_id_strings(v, skipped) for v in value)
-    return int(isinstance(value, str) and skipped)
-
-
-def _strings_recursive(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
-    """lint's string walk as it was written first (recursive)."""
+def _all_strings(value: Any, path: tuple[Any, ...], root: str | None = None) -> list[tuple[tuple[Any, ...], str]]:
+    """Every string below ``value`` in document order (recursive); with ``root``, only those the
+    model of that file kind calls prose or plain (what lint checks)."""
     out: list[tuple[tuple[Any, ...], str]] = []
     if isinstance(value, dict):
         for k, v in value.items():
-            if k not in lint.ID_KEYS:
-                out += _strings_recursive(v, path + (k,))
+            out += _all_strings(v, path + (k,), root)
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            out += _strings_recursive(v, path + (i,))
-    elif isinstance(value, str):
+            out += _all_strings(v, path + (i,), root)
+    elif isinstance(value, str) and (root is None or kind_at(path, root) in TEXT_KINDS):
         out.append((path, value))
     return out
 
 
 @settings(PROFILE)
-@given(st.dictionaries(SCHEMA_KEYS, TREE, max_size=5), st.sampled_from([(), ("sections", 0)]))
-def test_lint_walk_is_the_recursive_walk(data: dict[str, Any], start: tuple[Any, ...]) -> None:
-    assert list(lint._strings(data, start)) == _strings_recursive(data, start)
+@given(st.dictionaries(SCHEMA_KEYS, TREE, max_size=5), st.sampled_from([(), ("sections", 0)]),
+       st.sampled_from(["plan", "org"]))
+def test_lint_walk_is_the_recursive_walk(data: dict[str, Any], start: tuple[Any, ...], root: str) -> None:
+    expected = _all_strings(data, start, root)
+    assert list(lint._strings(data, start, root=root)) == expected
     last = frozenset({"title", "text", "tasks"})
-    expected = [(p, t) for p, t in _strings_recursive(data, start)
-                if ([k for k in p if isinstance(k, str)] or [""])[-1] in last]
-    assert list(lint._strings(data, start, last)) == expected
+    expected = [(p, t) for p, t in expected if ([k for k in p if isinstance(k, str)] or [""])[-1] in last]
+    assert list(lint._strings(data, start, last, root=root)) == expected
 
 
 def test_lazy_positions_point_into_a_large_plan(tmp_path: Path) -> None:
@@ -294,7 +294,7 @@ def test_lazy_positions_point_into_a_large_plan(tmp_path: Path) -> None:
     src = yamlsource.load(path)
     assert src._unparsed is not None
     problems: list[Any] = []
-    yaml_reader._tidy(src.data, (), src, problems)
+    texts.tidy(src.data, (), src, problems)
     line = text.count("\n")
     assert [(p.line, p.column, p.path) for p in problems] == [(line, 16, "tasks[0].tasks[3000].task")]
     assert re.search(r"chưa đóng", problems[0].message)
@@ -316,10 +316,10 @@ def test_later_passes_over_collected_texts_are_full_walks(text: str, other: str)
     def run(collected: bool) -> tuple[Any, ...]:
         src = Source("plan.yaml", copy.deepcopy(data), text="")
         problems: list[Any] = []
-        slots = yaml_reader._Slots()
-        yaml_reader._tidy(src.data, (), src, problems, slots=slots)
-        yaml_reader._expand(src.data, (), src, ctx, problems, slots=slots if collected else None)
-        yaml_reader._plain_fields(src.data, src, problems, slots=slots if collected else None)
+        slots = texts.Slots()
+        texts.tidy(src.data, (), src, problems, slots=slots)
+        expressions.expand(src.data, (), src, ctx, problems, slots=slots if collected else None)
+        texts.plain_fields(src.data, src, problems, slots=slots if collected else None)
         return src.data, problems, src.warnings
 
     assert run(True) == run(False)

@@ -56,16 +56,47 @@ def decode(text: str, encoding: str) -> str:
 
 
 _VI_LETTERS = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
-_TCVN3_MARKS = re.compile("[µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÐÎÏÑªÒÕÓÔÖ×ÝØÜÞß«¬\xad]")
-_VNI_MARKS = re.compile("[a-zA-Z][øùûõïâêéèúüëåäà]|ñ|ö")
+# Letters only Unicode Vietnamese has (not Latin-1): text holding them is not legacy-encoded.
+_VIET_UNICODE = re.compile(r"[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
+# TCVN3 codes that never occur in Vietnamese text written in Unicode.
+_TCVN3_ONLY = frozenset("µ¸¶·¹¨»¾¼½Æ©ÇË®ÐÎÏÑªÖ×ØÜÞßäå«æç¬ëïñö÷øûüþ¡¢§£¤¥¦\xad")
+# Of those, the ones in U+00A1..U+00BF (and the soft hyphen): VNI never writes these (its marks are
+# U+00C0..U+00FF), so they tell TCVN3 from VNI.
+_TCVN3_STRONG = frozenset(c for c in _TCVN3_ONLY if "\u00a1" <= c <= "\u00bf" or c == "\xad")
+# VNI: a base letter followed by a Latin-1 tone/shape mark ("Coäng hoøa", "Vieät").
+_VNI_PAIR = re.compile(r"[aeiouyAEIOUY][øùûõïâêäåàáãéèëüúÂÊÄÅÀÁÃÉÈËÜÚØÙÛÕÏ]|[oOuU][ôÔöÖ]|ñ(?=[aeiouy])")
+
+
+def is_tcvn3(text: str) -> bool:
+    """True when ``text`` (one field, one paragraph) is certainly TCVN3: TCVN3-only characters (one
+    in the range VNI never uses), no letter that only Unicode Vietnamese has."""
+    return (any(c in _TCVN3_STRONG for c in text) and sum(c in _TCVN3_ONLY for c in text) >= 2
+            and not _VIET_UNICODE.search(text))
+
+
+def is_vni(text: str) -> bool:
+    """True when ``text`` (one field, one paragraph) looks like VNI: several base+mark pairs, no
+    Unicode Vietnamese letter, no TCVN3-only character."""
+    return (len(_VNI_PAIR.findall(text)) >= 3 and not _VIET_UNICODE.search(text)
+            and not any(c in _TCVN3_STRONG for c in text))
+
+
+def from_tcvn3(text: str) -> str:
+    """TCVN3 text converted to Unicode (NFC)."""
+    return decode(text, "tcvn3")
 
 
 def guess_encoding(text: str) -> str | None:
-    """'tcvn3' or 'vni' when plain text looks written in that encoding (few Unicode letters), else None."""
+    """'tcvn3' or 'vni' when a whole document's plain text looks written in that encoding (its
+    legacy characters outnumber its Unicode Vietnamese letters), else None.
+
+    Counts what :func:`is_tcvn3` and :func:`is_vni` look for in one field: TCVN3-only characters
+    VNI never writes, and VNI base+mark pairs.
+    """
     sample = text[:20000]
     uni = len(_VI_LETTERS.findall(unicodedata.normalize("NFC", sample)))
-    tcvn = len(_TCVN3_MARKS.findall(sample))
-    vni = len(_VNI_MARKS.findall(sample))
+    tcvn = sum(c in _TCVN3_STRONG for c in sample)
+    vni = len(_VNI_PAIR.findall(sample))
     words = max(1, len(sample.split()))
     if tcvn > uni and tcvn > words * 0.1 and tcvn >= vni:
         return "tcvn3"

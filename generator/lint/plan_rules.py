@@ -30,12 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Problem
+from ..lang.legacy import from_tcvn3, is_tcvn3, is_vni
+from ..model.fields import TEXT_KINDS, Kind
+from ..model.kinds import Root, kind_at
 from ..yamlio.source import Path_, Source, path_text
-
-# Keys whose strings are codes or identifiers, not prose.
-ID_KEYS = {"org", "template", "unit", "signer", "symbol", "lead", "support", "numbering", "variables", "key",
-           "type", "kind", "number", "about"}
-
 
 # Keys whose strings are paragraphs of the document (titles, names and table cells are not).
 PARAGRAPH_KEYS = {"text", "intro", "closing", "bullets", "points", "tasks", "articles", "task", "notes"}
@@ -58,41 +56,6 @@ class Finding:
         label = "lỗi (error)" if self.error else "cảnh báo (warning)"
         return Problem(file, self.line, None, path_text(self.path), f"{label} [{self.rule}]: {self.message}",
                        hint=self.hint)
-
-
-# ------------------------------------------------------------------ legacy encodings
-# TCVN3 (ABC, fonts .VnTime): lowercase Vietnamese letters on Latin-1 code points.
-_TCVN3 = dict(zip(
-    "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦",
-    "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĂÂĐÊÔƠƯ", strict=True))
-# Characters that never occur in Vietnamese text written in Unicode, but do in TCVN3.
-_TCVN3_ONLY = set("µ¸¶·¹¨»¾¼½Æ©ÇË®ÐÎÏÑªÖ×ØÜÞßäå«æç¬ëïñö÷øûüþ¡¢§£¤¥¦\xad")
-# VNI-Windows: a base letter followed by a Latin-1 tone/shape mark ("Coäng hoøa", "Vieät").
-_VNI = re.compile(r"[aeiouyAEIOUY][øùûõïâêäåàáãéèëüúÂÊÄÅÀÁÃÉÈËÜÚØÙÛÕÏ]|[oOuU][ôÔöÖ]|ñ(?=[aeiouy])")
-# Letters only Unicode Vietnamese has (not Latin-1): text holding them is not legacy-encoded.
-_VIET_UNICODE = re.compile(r"[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
-
-
-# TCVN3 letters in U+00A1..U+00BF: VNI never uses these (its marks are U+00C0..U+00FF).
-_TCVN3_STRONG = {c for c in _TCVN3_ONLY if "\u00a1" <= c <= "\u00bf" or c == "\xad"}
-
-
-def is_tcvn3(text: str) -> bool:
-    """True when ``text`` is certainly TCVN3: TCVN3-only characters (one in the range VNI never uses),
-    no letter that only Unicode Vietnamese has."""
-    return (any(c in _TCVN3_STRONG for c in text) and sum(c in _TCVN3_ONLY for c in text) >= 2
-            and not _VIET_UNICODE.search(text))
-
-
-def from_tcvn3(text: str) -> str:
-    """Convert TCVN3 text to Unicode (NFC)."""
-    return "".join(_TCVN3.get(c, c) for c in text)
-
-
-def is_vni(text: str) -> bool:
-    """True when ``text`` looks like VNI (several base+mark pairs, no Unicode Vietnamese letters)."""
-    return (len(_VNI.findall(text)) >= 3 and not _VIET_UNICODE.search(text)
-            and not any(c in _TCVN3_STRONG for c in text))
 
 
 # ------------------------------------------------------------------ text rules
@@ -164,40 +127,50 @@ def text_findings(text: str, path: Path_) -> Iterator[tuple[str, int, str, str |
 
 
 # ------------------------------------------------------------------ walking the plan
-def _strings(value: Any, path: Path_, last: frozenset[str] | None = None) -> Iterator[tuple[Path_, str]]:
-    """(path, text) of every string below ``value`` in document order, keys in :data:`ID_KEYS` left out.
+def _strings(value: Any, path: Path_, last: frozenset[str] | None = None,
+             root: Root = "plan") -> Iterator[tuple[Path_, str]]:
+    """(path, text) of every text below ``value`` in document order: the strings the model calls prose
+    or plain (:mod:`generator.model.fields`; codes and ``variables`` are left out).
 
-    ``last``: only strings whose path's last key (its last string part) is one of these. Iterative:
-    no recursion limit, and strings that cannot matter are passed over without a yield.
+    ``path``: where ``value`` sits in a file of kind ``root``. ``last``: only strings whose path's last
+    key (its last string part) is one of these. Iterative: no recursion limit, and strings that cannot
+    matter are passed over without a yield; kinds are worked out once per container shape.
     """
+    shape = tuple(0 if isinstance(p, int) else p for p in path)
     if isinstance(value, str):
         keys = [p for p in path if isinstance(p, str)]
-        if last is None or (keys[-1] if keys else "") in last:
+        if (last is None or (keys[-1] if keys else "") in last) and kind_at(shape, root) in TEXT_KINDS:
             yield path, value
         return
     if not isinstance(value, (dict, list)):
         return
     names = [p for p in path if isinstance(p, str)]
-    # (its children, its path, the last string key of that path)
-    stack: list[tuple[Iterator[tuple[Any, Any]], Path_, str]] = [
-        (iter(value.items()) if isinstance(value, dict) else enumerate(value), path, names[-1] if names else "")]
+    # per container shape (its path, list indices as 0): its children's kinds by key
+    kinds: dict[Path_, dict[Any, Kind]] = {}
+    # (its children, its path, the last string key of that path, its shape)
+    stack: list[tuple[Iterator[tuple[Any, Any]], Path_, str, Path_]] = [
+        (iter(value.items()) if isinstance(value, dict) else enumerate(value), path, names[-1] if names else "",
+         shape)]
     while stack:
-        children, where, key_here = stack[-1]
+        children, where, key_here, here = stack[-1]
         for k, v in children:
-            if isinstance(k, str):
-                if k in ID_KEYS:
-                    continue
-                key_v = k
-            else:
-                key_v = key_here
+            step = k if isinstance(k, str) else 0
+            key_v = k if isinstance(k, str) else key_here
             if isinstance(v, str):
                 if last is None or key_v in last:
-                    yield where + (k,), v
+                    known = kinds.get(here)
+                    if known is None:
+                        known = kinds[here] = {}
+                    kind = known.get(step)
+                    if kind is None:
+                        kind = known[step] = kind_at(here + (step,), root)
+                    if kind in TEXT_KINDS:
+                        yield where + (k,), v
             elif isinstance(v, dict):
-                stack.append((iter(v.items()), where + (k,), key_v))
+                stack.append((iter(v.items()), where + (k,), key_v, here + (step,)))
                 break
             elif isinstance(v, list):
-                stack.append((enumerate(v), where + (k,), key_v))
+                stack.append((enumerate(v), where + (k,), key_v, here + (step,)))
                 break
         else:
             stack.pop()
@@ -210,9 +183,10 @@ _LABEL_KEYS = frozenset({"title", "bullets", "points", "tasks", "articles", "tex
 class Linter:
     """Lint one loaded file (``src``: data with positions, ``lines``: its raw text)."""
 
-    def __init__(self, src: Source, text: str):
+    def __init__(self, src: Source, text: str, root: Root = "plan"):
         self.src = src
         self.text = text
+        self.root = root      # "plan" or "org": which model describes the file
         self.findings: list[Finding] = []
 
     @functools.cached_property
@@ -245,7 +219,7 @@ class Linter:
 
     # -- rules
     def prose(self) -> None:
-        for path, text in _strings(self.src.data, ()):
+        for path, text in _strings(self.src.data, (), root=self.root):
             for rule, offset, message, hint, error, fix in text_findings(text, path):
                 self.add(rule, path, message, hint, offset=offset, error=error, fix=fix)
 
@@ -424,7 +398,7 @@ def _covers(recipient: str, name: str) -> bool:
 
 def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | None = None) -> list[Finding]:
     """All findings for a loaded plan or profile."""
-    linter = Linter(src, text)
+    linter = Linter(src, text, "org" if kind == "org" else "plan")
     if not isinstance(src.data, dict):
         return []
     linter.prose()

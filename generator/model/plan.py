@@ -1,20 +1,18 @@
 """The plan model: what a Kế hoạch says, validated, with no notion of Word or YAML.
 
 Readers build a :class:`Plan`; writers consume it. Field descriptions are in Vietnamese
-(with English) because they become the hover help of the JSON Schema in the editor.
+(with English) because they become the hover help of the JSON Schema in the editor. A field that
+holds a code, plain text or the user's own data says so with ``Annotated[..., CODE]`` (``PLAIN``,
+``VERBATIM``; unmarked: prose): see :mod:`generator.model.fields`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from typing import Annotated, Any, Literal
 
-# kh uses no pydantic plugins: skip the scan of every installed package's entry points (~20 ms a run).
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-
-from pydantic import (  # noqa: E402 - after the setting above
+from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,7 +22,10 @@ from pydantic import (  # noqa: E402 - after the setting above
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError  # noqa: E402
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from ..lang.vnwords import format_amount
+from .fields import CODE, PLAIN, VERBATIM
 
 
 def _as_list(value: Any) -> Any:
@@ -47,6 +48,8 @@ Paragraphs = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_ty
 MIN_YEAR, MAX_YEAR = 1900, 2999
 #: Largest sum of money written in a budget (đồng).
 MAX_AMOUNT = 10**15
+#: Largest number of a plan or decision (nine digits).
+MAX_DOC_NUMBER = 10**9 - 1
 
 
 class KhModel(BaseModel):
@@ -63,13 +66,14 @@ _BAD_PREFIX = re.compile(r"^(T\s*/\s*M|K\s*/\s*T|T\s*/\s*L|TM|KT|TL|TUQ|Q)(?=[\s
 class Signer(KhModel):
     """Người ký: quyền hạn, chức vụ, họ tên (ô 7a, 7b)."""
 
-    authority: Paragraphs = Field(
+    authority: Annotated[Paragraphs, PLAIN] = Field(
         default_factory=list,
         description="Quyền hạn ký, IN HOA, ví dụ 'KT. CHỦ TỊCH' hoặc ['TM. ỦY BAN NHÂN DÂN', 'KT. CHỦ TỊCH']"
         " (signing authority lines). Bỏ trống khi người đứng đầu ký trực tiếp.",
     )
-    position: str = Field(description="Chức vụ người ký, ví dụ 'PHÓ CHỦ TỊCH' (signer's position).")
-    name: str = Field(description="Họ và tên người ký, ví dụ 'Phạm Thị Thúy Hằng' (signer's full name).")
+    position: Annotated[str, PLAIN] = Field(description="Chức vụ người ký, ví dụ 'PHÓ CHỦ TỊCH' (signer's position).")
+    name: Annotated[str, PLAIN] = Field(
+        description="Họ và tên người ký, ví dụ 'Phạm Thị Thúy Hằng' (signer's full name).")
 
     @field_validator("authority")
     @classmethod
@@ -100,21 +104,22 @@ def _unit_item(value: Any) -> Any:
 class Org(KhModel):
     """Hồ sơ tổ chức ban hành, dùng chung cho nhiều kế hoạch (organisation profile)."""
 
-    name: str = Field(description="Tên đầy đủ dùng trong lời văn, ví dụ 'Ủy ban nhân dân Quận 3'.")
-    short_name: str | None = Field(
+    name: Annotated[str, PLAIN] = Field(description="Tên đầy đủ dùng trong lời văn, ví dụ 'Ủy ban nhân dân Quận 3'.")
+    short_name: Annotated[str | None, PLAIN] = Field(
         default=None, description="Tên gọi ngắn trong lời văn, ví dụ 'Ủy ban nhân dân quận'.")
-    parent: Paragraphs = Field(
+    parent: Annotated[Paragraphs, PLAIN] = Field(
         default_factory=list,
         description="Tên cơ quan chủ quản (IN HOA, không đậm), mỗi dòng một phần tử; bỏ trống nếu không có.")
-    header: Paragraphs = Field(
+    header: Annotated[Paragraphs, PLAIN] = Field(
         description="Tên cơ quan ban hành ở tiêu đề, IN HOA, mỗi dòng một phần tử, ví dụ"
         " ['ỦY BAN NHÂN DÂN', 'QUẬN 3'] (issuing body as printed in the header).")
-    symbol: str = Field(description="Chữ viết tắt tên cơ quan trong ký hiệu văn bản, ví dụ 'UBND' (KH-UBND).")
-    place: str = Field(description="Địa danh ghi ở ô 4, ví dụ 'Quận 3', 'Thành phố Hồ Chí Minh'.")
-    authority: str | None = Field(
+    symbol: Annotated[str, CODE] = Field(
+        description="Chữ viết tắt tên cơ quan trong ký hiệu văn bản, ví dụ 'UBND' (KH-UBND).")
+    place: Annotated[str, PLAIN] = Field(description="Địa danh ghi ở ô 4, ví dụ 'Quận 3', 'Thành phố Hồ Chí Minh'.")
+    authority: Annotated[str | None, PLAIN] = Field(
         default=None,
         description="Thẩm quyền ban hành quyết định, ví dụ 'CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH'.")
-    request_word: str = Field(
+    request_word: Annotated[str, PLAIN] = Field(
         default="Kính đề nghị",
         description="Lời đề nghị với cơ quan ngoài thẩm quyền: 'Kính đề nghị' hoặc 'Đề nghị'.")
     units: dict[str, Annotated[Unit, BeforeValidator(_unit_item, json_schema_input_type=str | Unit)]] = Field(
@@ -122,7 +127,7 @@ class Org(KhModel):
         description="Các đơn vị, theo mã ngắn: {noi-vu: 'Phòng Nội vụ quận', ...} (units by short key).")
     signers: dict[str, Signer] = Field(
         default_factory=dict, description="Người ký thường dùng, theo mã ngắn (usual signers by key).")
-    template: str | None = Field(
+    template: Annotated[str | None, CODE] = Field(
         default=None, description="Mẫu .docx riêng của tổ chức (đường dẫn tương đối với tệp hồ sơ).")
 
     @field_validator("symbol")
@@ -137,14 +142,14 @@ class Org(KhModel):
 class DocRef(KhModel):
     """Một văn bản được viện dẫn: loại, số ký hiệu, ngày, cơ quan ban hành, trích yếu."""
 
-    kind: str = Field(description="Loại văn bản, ví dụ 'Kế hoạch', 'Quyết định', 'Luật'.")
-    number: str | None = Field(default=None, description="Số, ký hiệu, ví dụ '1895/KH-UBND'.")
+    kind: Annotated[str, PLAIN] = Field(description="Loại văn bản, ví dụ 'Kế hoạch', 'Quyết định', 'Luật'.")
+    number: Annotated[str | None, PLAIN] = Field(default=None, description="Số, ký hiệu, ví dụ '1895/KH-UBND'.")
     date: dt.date | None = Field(default=None, description="Ngày ban hành, dạng YYYY-MM-DD.")
-    issuer: str | None = Field(
+    issuer: Annotated[str | None, PLAIN] = Field(
         default=None, description="Cơ quan, người ban hành, ví dụ 'Ủy ban nhân dân Thành phố'.")
-    subject: str | None = Field(
+    subject: Annotated[str | None, PLAIN] = Field(
         default=None, description="Trích yếu, viết sau chữ 'về', ví dụ 'thông tin, tuyên truyền ...'.")
-    about: str = Field(
+    about: Annotated[str, PLAIN] = Field(
         default="về", description="Từ nối trước trích yếu: 'về' (mặc định), 'về việc', hoặc '' khi không cần.")
 
     @field_validator("number")
@@ -180,7 +185,7 @@ PrintedDate = Annotated[dt.date | None, BeforeValidator(
 class Basis(KhModel):
     """Căn cứ ban hành: một văn bản có cấu trúc, hoặc lời văn tự do (text)."""
 
-    lead: Literal["Căn cứ", "Thực hiện", "Theo đề nghị của"] = Field(
+    lead: Annotated[Literal["Căn cứ", "Thực hiện", "Theo đề nghị của"], CODE] = Field(
         default="Căn cứ", description="Từ mở đầu: 'Căn cứ' (mặc định), 'Thực hiện' hoặc 'Theo đề nghị của'.")
     kind: str | None = Field(default=None, description="Loại văn bản, ví dụ 'Kế hoạch', 'Luật'.")
     number: str | None = Field(default=None, description="Số, ký hiệu, ví dụ '1895/KH-UBND'.")
@@ -249,7 +254,7 @@ PointList = list[Annotated[Point, BeforeValidator(_text_item, json_schema_input_
 class Assignment(KhModel):
     """Nhiệm vụ của một (nhóm) đơn vị trong phần tổ chức thực hiện."""
 
-    unit: Paragraphs = Field(
+    unit: Annotated[Paragraphs, CODE] = Field(
         description="Mã đơn vị trong hồ sơ tổ chức (hoặc đúng tên đơn vị); nhiều đơn vị thì ghi danh sách.")
     request: bool | None = Field(
         default=None, description="Ghi đè: true = 'Kính đề nghị ...' (mặc định lấy theo hồ sơ đơn vị).")
@@ -290,8 +295,9 @@ class Task(KhModel):
     """Một nhiệm vụ: viết một lần, dùng cho bảng phụ lục và (khi muốn) cho phần phân công."""
 
     task: Paragraphs = Field(min_length=1, description="Nội dung công việc.")
-    lead: Paragraphs = Field(description="Đơn vị chủ trì: mã đơn vị trong hồ sơ (một hoặc danh sách).")
-    support: Paragraphs = Field(default_factory=list, description="Đơn vị phối hợp: mã đơn vị (một hoặc danh sách).")
+    lead: Annotated[Paragraphs, CODE] = Field(description="Đơn vị chủ trì: mã đơn vị trong hồ sơ (một hoặc danh sách).")
+    support: Annotated[Paragraphs, CODE] = Field(
+        default_factory=list, description="Đơn vị phối hợp: mã đơn vị (một hoặc danh sách).")
     timing: TimingList = Field(
         default_factory=list,
         description="Thời gian: lời văn ('Thường xuyên', 'Quý I/2021') hoặc {quarter|month|date|before: ...}.")
@@ -301,16 +307,16 @@ class Task(KhModel):
 class TaskGroup(KhModel):
     """Một nhóm nhiệm vụ: dòng tiêu đề gộp ô trong bảng ('I. ĐỐI VỚI ...'); STT đánh lại từ 1."""
 
-    group: str | None = Field(default=None, description="Tên nhóm (kh IN HOA và đánh số La Mã).")
+    group: Annotated[str | None, PLAIN] = Field(default=None, description="Tên nhóm (kh IN HOA và đánh số La Mã).")
     tasks: list[Task] = Field(description="Các nhiệm vụ của nhóm.")
 
 
 class Column(KhModel):
     """Một cột của bảng nhiệm vụ."""
 
-    key: Literal["stt", "task", "lead", "support", "timing", "product"] = Field(
+    key: Annotated[Literal["stt", "task", "lead", "support", "timing", "product"], CODE] = Field(
         description="Dữ liệu của cột: stt, task, lead, support, timing, product.")
-    header: str | None = Field(default=None, description="Tiêu đề cột (mặc định theo mẫu).")
+    header: Annotated[str | None, PLAIN] = Field(default=None, description="Tiêu đề cột (mặc định theo mẫu).")
     width: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False,
                                 description="Độ rộng, cm (mặc định chia theo tỷ lệ chuẩn).")
 
@@ -319,7 +325,7 @@ class BudgetItem(KhModel):
     """Một dòng dự toán kinh phí."""
 
     item: str = Field(description="Nội dung chi.")
-    unit: str | None = Field(default=None, description="Đơn vị tính, ví dụ 'Cuộc', 'Tờ'.")
+    unit: Annotated[str | None, PLAIN] = Field(default=None, description="Đơn vị tính, ví dụ 'Cuộc', 'Tờ'.")
     quantity: float | None = Field(default=None, ge=0, le=10**9, allow_inf_nan=False, description="Số lượng.")
     price: int | None = Field(default=None, ge=0, le=MAX_AMOUNT, description="Đơn giá (đồng).")
     amount: int | None = Field(
@@ -332,7 +338,7 @@ class BudgetItem(KhModel):
                 raise ValueError("cần 'amount' hoặc cả 'quantity' và 'price' (need an amount or quantity × price)")
             value = self.quantity * self.price
             if value > MAX_AMOUNT:
-                raise ValueError(f"thành tiền {value:g} quá lớn, tối đa {MAX_AMOUNT:,}".replace(",", ".")
+                raise ValueError(f"thành tiền {value:g} quá lớn, tối đa {format_amount(MAX_AMOUNT)}"
                                  + " (amount too large)")
             if value != int(value):
                 raise ValueError(f"thành tiền {value} không phải số đồng nguyên; ghi rõ 'amount'"
@@ -347,9 +353,9 @@ class BudgetItem(KhModel):
 class Appendix(KhModel):
     """Một phụ lục: bảng nhiệm vụ (tasks), mẫu báo cáo (report) hoặc dự toán kinh phí (budget)."""
 
-    type: Literal["tasks", "report", "budget"] = Field(
+    type: Annotated[Literal["tasks", "report", "budget"], CODE] = Field(
         description="tasks: bảng nhiệm vụ từ 'tasks' của kế hoạch; report: mẫu báo cáo; budget: dự toán.")
-    title: str = Field(description="Tên phụ lục (kh IN HOA).")
+    title: Annotated[str, PLAIN] = Field(description="Tên phụ lục (kh IN HOA).")
     landscape: bool = Field(default=False, description="Trang ngang cho bảng rộng (landscape section).")
     text: Paragraphs = Field(default_factory=list, description="Đoạn văn trước bảng.")
     notes: Paragraphs = Field(default_factory=list, description="Ghi chú dưới bảng.")
@@ -357,18 +363,18 @@ class Appendix(KhModel):
         default=None,
         description="tasks: các cột và độ rộng; mặc định STT / Nội dung / chủ trì / phối hợp / thời gian / sản phẩm.")
     topics: list[str] = Field(default_factory=list, description="report: các dòng nội dung ở cột đầu.")
-    fields: list[str] = Field(
+    fields: Annotated[list[str], PLAIN] = Field(
         default_factory=list, description="report: tiêu đề các cột để đơn vị điền, ví dụ ['Kết quả', 'Ghi chú'].")
-    topic_header: str = Field(default="Nội dung", description="report: tiêu đề cột đầu.")
+    topic_header: Annotated[str, PLAIN] = Field(default="Nội dung", description="report: tiêu đề cột đầu.")
     stt: bool = Field(
         default=True,
         description="report: false = không có cột STT, các dòng đánh số '1.', '2.' ngay trong cột nội dung"
         " (no STT column; topics numbered inside their column).")
-    unit_line: Literal["below", "above", "none"] = Field(
+    unit_line: Annotated[Literal["below", "above", "none"], CODE] = Field(
         default="below",
         description="report: dòng 'Tên đơn vị: ...' dưới tên mẫu (below), trên tên mẫu (above) hoặc không in"
         " (none).")
-    heading: str | None = Field(
+    heading: Annotated[str | None, PLAIN] = Field(
         default=None,
         description="report: tên loại in riêng một dòng trên tên mẫu, ví dụ 'Báo cáo' → 'BÁO CÁO' / tên mẫu"
         " (tên mẫu giữ nguyên chữ hoa, chữ thường) (two-line title).")
@@ -406,20 +412,24 @@ class Article(KhModel):
 class Decision(KhModel):
     """Quyết định ban hành kế hoạch (Mẫu 1.3): in trước, kế hoạch kèm theo ở trang sau."""
 
-    number: int | str | None = Field(default=None, description="Số quyết định; bỏ trống khi là dự thảo.")
+    number: Annotated[int | str | None, CODE] = Field(
+        default=None, description="Số quyết định; bỏ trống khi là dự thảo.")
     date: dt.date | None = Field(default=None, description="Ngày ký, YYYY-MM-DD; bỏ trống khi là dự thảo.")
-    subject: str = Field(description="Trích yếu, ví dụ 'Về việc ban hành Kế hoạch ...' (xuống dòng bằng \\n).")
-    authority: str | None = Field(
+    subject: Annotated[str, PLAIN] = Field(
+        description="Trích yếu, ví dụ 'Về việc ban hành Kế hoạch ...' (xuống dòng bằng \\n).")
+    authority: Annotated[str | None, PLAIN] = Field(
         default=None, description="Thẩm quyền ban hành (IN HOA); mặc định 'authority' của hồ sơ tổ chức.")
-    issuer: str | None = Field(
+    issuer: Annotated[str | None, PLAIN] = Field(
         default=None, description="Người ban hành trong dòng '(Kèm theo Quyết định ... của ...)';"
         " mặc định 'Chủ tịch ' + short_name của hồ sơ.")
     bases: list[Basis] = Field(default_factory=list, description="Căn cứ (in nghiêng), cả 'Theo đề nghị của ...'.")
     articles: list[Annotated[Article, BeforeValidator(_text_item, json_schema_input_type=str | Article)]] = Field(
         description="Các điều; kh đánh 'Điều 1.', 'Điều 2.' ...")
-    recipients: list[str] = Field(default_factory=list, description="Nơi nhận của quyết định.")
-    archive: str | None = Field(default=None, description="Dòng lưu của quyết định, ví dụ 'VT, (KSTT/Sa) TV. 16'.")
-    signer: str | Signer = Field(description="Người ký quyết định (mã trong hồ sơ hoặc viết trực tiếp).")
+    recipients: Annotated[list[str], PLAIN] = Field(default_factory=list, description="Nơi nhận của quyết định.")
+    archive: Annotated[str | None, PLAIN] = Field(
+        default=None, description="Dòng lưu của quyết định, ví dụ 'VT, (KSTT/Sa) TV. 16'.")
+    signer: Annotated[str | Signer, CODE] = Field(
+        description="Người ký quyết định (mã trong hồ sơ hoặc viết trực tiếp).")
 
     @field_validator("number")
     @classmethod
@@ -442,8 +452,9 @@ def _doc_number(value: int | str | None) -> int | str | None:
     if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,9}", value.strip()):
         raise ValueError(f"số văn bản '{value[:20]}' chỉ gồm chữ số 0-9 (tối đa 9); ký hiệu do kh ghép"
                          " (digits only, e.g. 118)")
-    if value is not None and not 1 <= int(value) < 10**9:
-        raise ValueError(f"số văn bản phải từ 1 đến 999.999.999, không phải {value} (number out of range)")
+    if value is not None and not 1 <= int(value) <= MAX_DOC_NUMBER:
+        raise ValueError(f"số văn bản phải từ 1 đến {format_amount(MAX_DOC_NUMBER)}, không phải {value}"
+                         " (number out of range)")
     return value
 
 
@@ -456,11 +467,11 @@ class Section(KhModel):
     sections: list[Section] = Field(default_factory=list, description="Các khoản con (1., 2. hoặc 1.1.).")
     points: PointList = Field(default_factory=list, description="Các điểm a), b), c)...")
     bullets: BulletList = Field(default_factory=list, description="Các gạch đầu dòng '-'.")
-    assignments: list[Assignment] | Literal["tasks"] = Field(
+    assignments: Annotated[list[Assignment] | Literal["tasks"], CODE] = Field(
         default_factory=list,
         description="Phân công: mỗi đơn vị một khoản (hoặc điểm) với các nhiệm vụ; 'tasks' = lập từ"
         " danh sách nhiệm vụ của kế hoạch, theo đơn vị chủ trì.")
-    numbering: Literal["arabic", "decimal"] = Field(
+    numbering: Annotated[Literal["arabic", "decimal"], CODE] = Field(
         default="arabic",
         description="Chỉ dùng ở mục cấp I (only on top-level sections): 'arabic' → khoản 1., 2. (mặc định);"
         " 'decimal' → khoản mang số của mục: dưới 'II.' là 2.1., 2.2. (khoản con 2.1.1.). Khoản con dưới"
@@ -497,16 +508,16 @@ class Section(KhModel):
 class Plan(KhModel):
     """Một Kế hoạch: tệp YAML trong thư mục plans/."""
 
-    org: str | Org = Field(
+    org: Annotated[str | Org, CODE] = Field(
         description="Mã hồ sơ tổ chức (tệp orgs/<mã>.yaml cạnh kế hoạch) hoặc hồ sơ viết trực tiếp.")
-    number: int | str | None = Field(
+    number: Annotated[int | str | None, CODE] = Field(
         default=None, description="Số văn bản, ví dụ 118. Bỏ trống khi là dự thảo: văn thư điền khi ban hành.")
     date: dt.date | None = Field(
         default=None, description="Ngày ban hành, YYYY-MM-DD. Bỏ trống khi là dự thảo (giữ chỗ trống ngày, tháng).")
     year: int | None = Field(
         default=None, ge=MIN_YEAR, le=MAX_YEAR,
         description="Năm của kế hoạch, dùng trong lời văn như {{ year }}; mặc định là năm của 'date'.")
-    subject: str = Field(
+    subject: Annotated[str, PLAIN] = Field(
         description="Trích yếu nội dung, ví dụ 'Thông tin, tuyên truyền cải cách hành chính năm {{ year }}'.")
     attached_to: DocRef | None = Field(
         default=None,
@@ -524,12 +535,13 @@ class Plan(KhModel):
         default=False,
         description="true: tên đơn vị trong phần phân công kết thúc bằng ':' ('2. Phòng Nội vụ Quận 1:')"
         " (assignment headings end with a colon).")
-    recipients: list[str] = Field(
+    recipients: Annotated[list[str], PLAIN] = Field(
         default_factory=list, description="Nơi nhận, mỗi dòng một nơi; kh thêm '- ' và ';'.")
-    archive: str | None = Field(default=None, description="Dòng lưu, ví dụ 'VT, NV' → '- Lưu: VT, NV.'")
-    signer: str | Signer | None = Field(
+    archive: Annotated[str | None, PLAIN] = Field(
+        default=None, description="Dòng lưu, ví dụ 'VT, NV' → '- Lưu: VT, NV.'")
+    signer: Annotated[str | Signer | None, CODE] = Field(
         default=None, description="Mã người ký trong hồ sơ tổ chức, hoặc người ký viết trực tiếp.")
-    template: str | None = Field(
+    template: Annotated[str | None, CODE] = Field(
         default=None, description="Mẫu .docx riêng (đường dẫn tương đối với tệp kế hoạch).")
     decision: Decision | None = Field(
         default=None, description="Quyết định ban hành kế hoạch này (in trước kế hoạch, Mẫu 1.3).")
@@ -538,7 +550,7 @@ class Plan(KhModel):
     appendices: list[Appendix] = Field(
         default_factory=list,
         description="Các phụ lục (Phụ lục I, II, ... khi có nhiều); mỗi phụ lục đánh số trang riêng.")
-    variables: dict[str, Any] = Field(
+    variables: Annotated[dict[str, Any], VERBATIM] = Field(
         default_factory=dict, description="Biến tự đặt dùng trong lời văn: {{ variables.ten }}.")
 
     @field_validator("number")

@@ -38,6 +38,9 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tokens import CommentToken
 
+from ..model.fields import Kind as TextKind
+from ..model.kinds import field_kind
+
 Kind = Literal["plan", "org"]
 
 #: A paragraph whose line would be longer than this becomes a ``>-`` block scalar; a flow
@@ -59,9 +62,8 @@ ORDER: dict[str, list[tuple[str, str | None]]] = {
     "Appendix": [("notes", None)],          # None: last
 }
 
-# Keys whose values are identifiers or codes, never prose (never folded).
-_ID_KEYS = {"org", "template", "unit", "signer", "symbol", "lead", "support", "numbering", "key", "type",
-            "kind", "number", "about"}
+#: Kinds of text (see generator.model.fields) never folded: codes and the user's own data.
+_NEVER_FOLDED = frozenset({TextKind.CODE, TextKind.VERBATIM})
 
 
 class YamlRtError(ValueError):
@@ -242,10 +244,12 @@ def _key_order(model: Any) -> list[str]:
     return order
 
 
-def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False) -> Any:
+def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False,
+          kind: TextKind = TextKind.PROSE) -> Any:
     """Canonicalise ``value`` (described by pydantic ``model`` if known) and return it.
 
-    ``col`` is the column where the value starts (a mapping's keys, a block list's dashes).
+    ``col`` is the column where the value starts (a mapping's keys, a block list's dashes);
+    ``kind``: the kind of the field ``value`` belongs to (a code is never folded).
     """
     if isinstance(value, CommentedMap):
         flow = flow or bool(value.fa.flow_style())
@@ -255,23 +259,25 @@ def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False)
         for k in list(value):
             sub, dict_values = _submodel(fields[k].annotation) if fields and k in fields else (None, False)
             child = value[k]
-            if k == "variables" and model is not None and model.__name__ == "Plan":
-                continue
+            child_kind = field_kind(model, k) if fields and isinstance(k, str) else TextKind.PROSE
+            if child_kind is TextKind.VERBATIM:
+                continue        # the user's own data (variables): left as written
             if dict_values and isinstance(child, CommentedMap):
                 for kk in list(child):
-                    set_value(child, kk, _walk(child[kk], sub, str(kk), _child_col(col + 2, str(kk), child[kk]), flow))
+                    set_value(child, kk, _walk(child[kk], sub, str(kk), _child_col(col + 2, str(kk), child[kk]), flow,
+                                               child_kind))
             else:
-                set_value(value, k, _walk(child, sub, str(k), _child_col(col, str(k), child), flow))
+                set_value(value, k, _walk(child, sub, str(k), _child_col(col, str(k), child), flow, child_kind))
         return value
     if isinstance(value, CommentedSeq):
         if value.fa.flow_style() and not flow and _flow_too_long(value, key, col):
             value.fa.set_block_style()
         flow = flow or bool(value.fa.flow_style())
         for i, item in enumerate(value):
-            set_value(value, i, _walk(item, model, key, col + 2, flow))
+            set_value(value, i, _walk(item, model, key, col + 2, flow, kind))
         return value
     if isinstance(value, str):
-        return _quoted_if_needed(value) if flow else _scalar(value, key, col)
+        return _quoted_if_needed(value) if flow else _scalar(value, col, kind)
     return value
 
 
@@ -394,8 +400,8 @@ def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:
     return col - 2 + len(text) > WIDTH
 
 
-def _scalar(value: str, key: str | None, col: int) -> str:
-    """Canonical style for one string starting at column ``col`` of a block collection."""
+def _scalar(value: str, col: int, kind: TextKind = TextKind.PROSE) -> str:
+    """Canonical style for one string of kind ``kind`` starting at column ``col`` of a block collection."""
     text = str(value)
     if "\n" in text.rstrip("\n"):
         if isinstance(value, ScalarString):
@@ -403,7 +409,7 @@ def _scalar(value: str, key: str | None, col: int) -> str:
         if not re.search(r"[ \t]\n|^\s|\s$", text):
             return LiteralScalarString(text)
         return _quoted_if_needed(text)
-    if col + len(text) > WIDTH and key not in _ID_KEYS and text == text.strip() and "  " not in text:
+    if col + len(text) > WIDTH and kind not in _NEVER_FOLDED and text == text.strip() and "  " not in text:
         return FoldedScalarString(text)
     return _quoted_if_needed(text)
 

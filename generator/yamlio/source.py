@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import PlanError, Problem
+from ..lang.vnwords import format_amount
 
 try:  # libyaml's event parser is much faster and reports the same marks
     from yaml import CSafeLoader as _Loader
@@ -63,11 +64,6 @@ _VT, _FF, _BOM = "\ufdd0", "\ufdd1", "\ufdd2"
 _PASTE_MAP = str.maketrans({"\x0b": _VT, "\x0c": _FF, "\ufeff": _BOM})
 _UNPASTE_MAP = str.maketrans({_VT: "\n", _FF: "\n", _BOM: "\ufeff"})
 _CONTROL_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 0x1B: "ESC", 0x7F: "DEL"}
-
-
-def vi_number(n: int) -> str:
-    """1234567 → '1.234.567' (Vietnamese digit grouping)."""
-    return f"{n:,}".replace(",", ".")
 
 
 def path_text(path: Path_) -> str:
@@ -211,7 +207,7 @@ def read_bytes(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def _size_message(size: int, limit: int) -> str:
-    return (f"tệp quá lớn: {vi_number(size)} byte, giới hạn {vi_number(limit)} byte"
+    return (f"tệp quá lớn: {format_amount(size)} byte, giới hạn {format_amount(limit)} byte"
             f" (file too large: limit {limit:,} bytes)")
 
 
@@ -453,7 +449,7 @@ class _Builder:
     def _count(self, n: int, m: Any, path: Path_) -> None:
         self.total += n
         if self.total > MAX_VALUES:
-            self._stop(m, path, f"tệp có quá {vi_number(MAX_VALUES)} giá trị (more than {MAX_VALUES:,} values)")
+            self._stop(m, path, f"tệp có quá {format_amount(MAX_VALUES)} giá trị (more than {MAX_VALUES:,} values)")
 
     # --- events
     def run(self, text: str) -> None:
@@ -734,7 +730,7 @@ class _Builder:
         self.alias_values += size
         if self.alias_values > MAX_ALIAS_VALUES:
             self._stop(ev.start_mark, path,
-                       f"bí danh (alias) lặp lại quá nhiều: quá {vi_number(MAX_ALIAS_VALUES)} giá trị sau khi mở"
+                       f"bí danh (alias) lặp lại quá nhiều: quá {format_amount(MAX_ALIAS_VALUES)} giá trị sau khi mở"
                        f" rộng (aliases expand to more than {MAX_ALIAS_VALUES:,} values)",
                        hint="viết thẳng nội dung thay vì lồng các bí danh *tên (write the content out)")
         self._count(size, ev.start_mark, path)

@@ -45,66 +45,62 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, quiet: bool, fmt: st
 
     status = 0
     warnings = n_errors = 0
-    said: list[errors.Problem] = []
-    sink, errors.warning_sink = errors.warning_sink, said.append   # reader warnings count as warnings
-    try:
-        for path in plan_files(paths):
-            said.clear()
-            notes: list[str] = []
-            try:
-                src = load(path)   # first: refuses devices, FIFOs and oversized files before reading
-                text = yamlrt.read_text(path)
-                kind = yamlrt.kind_of(path, src.data)
-                if fix:   # before validating: the errors --fix repairs are ones the reader refuses too
-                    fixed = lint.apply_fixes(path, lint.lint_source(src, text, kind))
-                    if fixed:
-                        click.echo(f"đã sửa (fixed) {fixed} chỗ: {path}")
-                        src, text = load(path), yamlrt.read_text(path)
-                unit_names: dict[str, str] = {}
-                if kind == "org":
-                    read_org(path)
-                else:
-                    try:
-                        plan = read_plan(path)
-                    except errors.PlanError:   # still show the lint warnings (its errors are in the exception)
-                        extra = [f for f in lint.lint_source(src, text, kind) if not f.error]
-                        for finding in extra:
-                            click.secho(finding.problem(str(path)).format(), fg="yellow", err=True)
-                        warnings += len(extra)
-                        raise
-                    unit_names = {code: unit.name for code, unit in plan.organisation.units.items()}
-                    outcome = build_job(Job(path, path.with_suffix(".docx"), "docx"), plan)   # rendered, not written
-                    if outcome.error is not None:
-                        click.secho(outcome.error, fg="red", err=True)
-                        status = max(status, outcome.exit_code or 1)
-                        continue
-                    notes = [f"{path}: cảnh báo (warning) [bo-cuc]: {w}" for w in outcome.warnings]
-                findings = lint.lint_source(src, text, kind, unit_names)
-            except errors.KhError as exc:
-                status = max(status, fail(exc))
-                n_errors += len(getattr(exc, "problems", None) or [exc])
-                continue
-            except (OSError, UnicodeDecodeError, yamlrt.YamlRtError) as exc:
-                status = max(status, fail(Exception(f"{path}: không đọc được (cannot read): {exc}")))
-                continue
-            reader = list(dict.fromkeys(p.format() for p in said))
-            for line in [*reader, *notes]:
-                click.secho(line, fg="yellow", err=True)
-            for finding in findings:
-                click.secho(finding.problem(str(path)).format(), fg="red" if finding.error else "yellow", err=True)
-            n_err = sum(f.error for f in findings)
-            n_warn = len(findings) - n_err + len(reader) + len(notes)
-            n_errors += n_err
-            warnings += n_warn
-            if n_err:
-                status = max(status, 2)
-            elif n_warn and strict:
-                status = max(status, 1)
-            if not quiet and not (n_err or n_warn):
-                what = "hồ sơ tổ chức hợp lệ (valid profile)" if kind == "org" else "hợp lệ (valid)"
-                click.echo(f"{what}: {path}")
-    finally:
-        errors.warning_sink = sink
+    said: list[errors.Problem] = []    # the reader's warnings: they count as warnings
+    for path in plan_files(paths):
+        said.clear()
+        notes: list[str] = []
+        try:
+            src = load(path)   # first: refuses devices, FIFOs and oversized files before reading
+            text = yamlrt.read_text(path)
+            kind = yamlrt.kind_of(path, src.data)
+            if fix:   # before validating: the errors --fix repairs are ones the reader refuses too
+                fixed = lint.apply_fixes(path, lint.lint_source(src, text, kind))
+                if fixed:
+                    click.echo(f"đã sửa (fixed) {fixed} chỗ: {path}")
+                    src, text = load(path), yamlrt.read_text(path)
+            unit_names: dict[str, str] = {}
+            if kind == "org":
+                read_org(path, said)
+            else:
+                try:
+                    plan = read_plan(path, said)
+                except errors.PlanError:   # still show the lint warnings (its errors are in the exception)
+                    extra = [f for f in lint.lint_source(src, text, kind) if not f.error]
+                    for finding in extra:
+                        click.secho(finding.problem(str(path)).format(), fg="yellow", err=True)
+                    warnings += len(extra)
+                    raise
+                unit_names = {code: unit.name for code, unit in plan.organisation.units.items()}
+                outcome = build_job(Job(path, path.with_suffix(".docx"), "docx"), plan)   # rendered, not written
+                if outcome.error is not None:
+                    click.secho(outcome.error, fg="red", err=True)
+                    status = max(status, outcome.exit_code or 1)
+                    continue
+                notes = [f"{path}: cảnh báo (warning) [bo-cuc]: {w}" for w in outcome.warnings]
+            findings = lint.lint_source(src, text, kind, unit_names)
+        except errors.KhError as exc:
+            status = max(status, fail(exc))
+            n_errors += len(getattr(exc, "problems", None) or [exc])
+            continue
+        except (OSError, UnicodeDecodeError, yamlrt.YamlRtError) as exc:
+            status = max(status, fail(Exception(f"{path}: không đọc được (cannot read): {exc}")))
+            continue
+        reader = list(dict.fromkeys(p.format() for p in said))
+        for line in [*reader, *notes]:
+            click.secho(line, fg="yellow", err=True)
+        for finding in findings:
+            click.secho(finding.problem(str(path)).format(), fg="red" if finding.error else "yellow", err=True)
+        n_err = sum(f.error for f in findings)
+        n_warn = len(findings) - n_err + len(reader) + len(notes)
+        n_errors += n_err
+        warnings += n_warn
+        if n_err:
+            status = max(status, 2)
+        elif n_warn and strict:
+            status = max(status, 1)
+        if not quiet and not (n_err or n_warn):
+            what = "hồ sơ tổ chức hợp lệ (valid profile)" if kind == "org" else "hợp lệ (valid)"
+            click.echo(f"{what}: {path}")
     if warnings or n_errors:
         click.echo(f"{n_errors} lỗi (errors), {warnings} cảnh báo (warnings)"
                    + (" — --strict: cảnh báo tính là lỗi" if strict and warnings else ""), err=True)
