@@ -25,11 +25,16 @@ locations), so a received document's macros cannot run (not measured: a headless
 not seen running a document's Basic macro even without these settings).
 
 Use :func:`write_profile` on the folder given to ``-env:UserInstallation`` before starting
-LibreOffice and add the returned variables to its environment.
+LibreOffice and add the returned variables to its environment; after killing a LibreOffice,
+:func:`remove_pipe` removes the socket it leaves in /tmp.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
+import sys
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -92,3 +97,29 @@ def write_profile(profile: Path) -> dict[str, str]:
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(registry_xml(), encoding="utf-8")
     return offline_env()
+
+
+def pipe_paths(profile: Path) -> list[Path]:
+    """Where LibreOffice running on ``profile`` keeps its single-instance pipe (POSIX): a socket
+    ``OSL_PIPE_<uid>_SingleOfficeIPC_<md5>`` in /tmp (else /var/tmp), named after the MD5 of the
+    profile's URL in UTF-16, symbolic links resolved (desktop/source/app/officeipcthread.cxx,
+    CreateMD5FromString: each byte in hex without its leading zero). Empty where there is none."""
+    if os.name != "posix":
+        return []          # Windows: a named pipe, gone with the process
+    encoding = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+    names = []
+    for url in dict.fromkeys((Path(profile).resolve().as_uri(), Path(profile).absolute().as_uri())):
+        digest = hashlib.md5(url.encode(encoding), usedforsecurity=False).digest()
+        names.append(f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_" + "".join(format(b, "x") for b in digest))
+    return [Path(folder) / name for name in names for folder in ("/tmp", "/var/tmp")]
+
+
+def remove_pipe(profile: Path) -> None:
+    """Remove the pipe socket of a LibreOffice that was killed while running on ``profile`` (one
+    that ends by itself removes it). Only sockets are removed; the name is unique to the profile."""
+    for path in pipe_paths(profile):
+        try:
+            if stat.S_ISSOCK(os.lstat(path).st_mode):
+                os.unlink(path)
+        except OSError:
+            pass

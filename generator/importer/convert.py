@@ -4,7 +4,7 @@ A received document is hostile until read: LibreOffice runs with kh's offline pr
 (:mod:`generator.core.office_profile`: linked content is not loaded, every remote request goes to
 a dead local port, macros are off), in a throw-away folder that also holds its temporary files.
 However the conversion ends (done, failed, timed out, Ctrl-C, SIGTERM), LibreOffice's whole
-process group is killed and the folder removed before kh goes on or exits.
+process group is killed, the folder and LibreOffice's pipe in /tmp removed before kh goes on or exits.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..core.office_profile import write_profile
+from ..core.office_profile import remove_pipe, write_profile
 
 CONVERTIBLE = (".doc", ".odt", ".rtf", ".docm", ".dot", ".dotx", ".wpd")
 INSTALL = "sudo apt-get install -y libreoffice-writer-nogui   (macOS: brew install --cask libreoffice)"
@@ -67,6 +67,7 @@ def to_docx(path: Path, timeout: float = 180) -> bytes:
                 if office is not None:
                     _stop(office)
                 if tmp is not None:
+                    remove_pipe(tmp / "profile")
                     shutil.rmtree(tmp, ignore_errors=True)
 
 
