@@ -1,10 +1,28 @@
-"""Shared helpers: paths, running the CLI and the shared ND30 checker."""
+"""Shared helpers: paths, the tools a test needs, running the CLI and the shared ND30 checker.
+
+Tools: a test that needs one declares it, ``@pytest.mark.requires("soffice", "poppler")`` (or calls
+:func:`need` / :func:`have`); :func:`missing_tool` alone decides what a missing one means: a skip
+naming the tool and how to install it, or — in CI (``CI=true``, ``KH_REQUIRE_TOOLS=1``) — a failure.
+The markers ``libreoffice``, ``browser`` and ``shared`` follow from the tools required.
+
+Runs: ``python -m pytest`` (no paths given) deselects the ``slow``, ``libreoffice`` and ``browser``
+tests; ``python -m pytest --full`` (what CI runs) or explicit paths run everything selected.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
+import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import traceback
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,9 +30,147 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PLANS = ROOT / "plans"
-SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The domain material beside the repository (absent in a user's clone); KH_SHARED points elsewhere,
+#: e.g. ``KH_SHARED=/nonexistent`` runs the suite as a fresh clone would.
+SHARED = Path(os.environ.get("KH_SHARED") or ROOT.parent / "shared")
 CHECKER = SHARED / "nd30" / "nd30check.py"
-SEEDS = SHARED / "seeds"
+#: Copies of ../shared/seeds and ../shared/probe/repro (small), so the tests that read them always run;
+#: tests/test_shared_copies.py checks they still equal ../shared's.
+SEEDS = FIXTURES / "seeds"
+REPRO = FIXTURES / "probe_repro"
+
+
+# ------------------------------------------------------------------ tools a test needs
+def _poppler() -> bool:
+    return all(shutil.which(exe) for exe in ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm"))
+
+
+def _soffice() -> bool:
+    from generator.writers.pdf_writer import soffice
+
+    return soffice() is not None
+
+
+def _uno() -> bool:
+    from generator.writers.pdf_writer import uno_python
+
+    return _soffice() and uno_python() is not None
+
+
+def _chromium() -> bool:
+    return chromium() is not None
+
+
+@dataclass(frozen=True)
+class Tool:
+    """Something outside Python a test needs: how to find it, how to install it, its marker."""
+
+    what: str
+    found: Callable[[], bool]
+    install: str
+    marker: str | None = None
+
+
+TOOLS: dict[str, Tool] = {
+    "soffice": Tool("LibreOffice (soffice)", _soffice, "apt-get install -y libreoffice-writer-nogui",
+                    "libreoffice"),
+    "poppler": Tool("poppler-utils (pdftotext, pdfinfo, pdffonts, pdftoppm)", _poppler,
+                    "apt-get install -y poppler-utils", "libreoffice"),
+    "uno": Tool("a Python with LibreOffice's uno module (/usr/bin/python3 + python3-uno)", _uno,
+                "apt-get install -y libreoffice-writer-nogui python3-uno", "libreoffice"),
+    "chromium": Tool("Chromium", _chromium, "apt-get install -y chromium", "browser"),
+    "git": Tool("git", lambda: shutil.which("git") is not None, "apt-get install -y git"),
+    "shared": Tool(f"the shared domain material {SHARED} (seeds, checkers)", SHARED.is_dir,
+                   "place the shared folder beside the repository, or set KH_SHARED", "shared"),
+}
+#: Tools that KH_REQUIRE_LIBREOFFICE=1 (the older switch) makes required; CI requires them all.
+_LIBREOFFICE_TOOLS = {"soffice", "poppler", "uno", "chromium"}
+
+
+def chromium() -> str | None:
+    """Path of a Chromium binary, if installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@functools.cache
+def tool_found(name: str) -> bool:
+    """Is tool ``name`` (a key of :data:`TOOLS`) on this machine? Looked up once per run."""
+    return TOOLS[name].found()
+
+
+def tools_required(name: str) -> bool:
+    """Must tool ``name`` be present? In CI (``CI=true`` or ``KH_REQUIRE_TOOLS=1``) every tool must."""
+    if os.environ.get("CI", "").lower() in ("true", "1") or os.environ.get("KH_REQUIRE_TOOLS") == "1":
+        return True
+    return name in _LIBREOFFICE_TOOLS and bool(os.environ.get("KH_REQUIRE_LIBREOFFICE"))
+
+
+def missing_tool(name: str) -> None:
+    """The one decision for a missing tool: fail where it is required (CI), else skip, saying why."""
+    tool = TOOLS[name]
+    if tools_required(name):
+        pytest.fail(f"{tool.what} is required here (CI / KH_REQUIRE_TOOLS) but missing: {tool.install}",
+                    pytrace=False)
+    pytest.skip(f"{tool.what} not available ({tool.install})")
+
+
+def need(*names: str) -> None:
+    """Skip (or, in CI, fail) the running test unless every tool in ``names`` is present."""
+    for name in names:
+        if not tool_found(name):
+            missing_tool(name)
+
+
+def have(name: str) -> bool:
+    """For an optional second opinion: is ``name`` present? Missing where required (CI) fails."""
+    if tool_found(name):
+        return True
+    if tools_required(name):
+        missing_tool(name)
+    return False
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--full", action="store_true",
+                     help="run every test (slow, LibreOffice, browser too): the CI run")
+
+
+#: What a plain ``python -m pytest`` (no paths, no -m) leaves out: about a minute instead of several.
+DEFAULT_DESELECT = "not slow and not libreoffice and not browser"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--full"):
+        config.option.markexpr = ""
+    elif not config.option.markexpr and config.args_source is pytest.Config.ArgsSource.TESTPATHS:
+        config.option.markexpr = DEFAULT_DESELECT
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.option.markexpr == DEFAULT_DESELECT:
+        return f"kh: quick run (-m '{DEFAULT_DESELECT}'); every test: python -m pytest --full"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the tools it requires (libreoffice, browser, shared), before -m selects."""
+    for item in items:
+        for mark in item.iter_markers("requires"):
+            for name in mark.args:
+                if name not in TOOLS:
+                    raise pytest.UsageError(f"{item.nodeid}: unknown tool {name!r} in requires ({sorted(TOOLS)})")
+                if TOOLS[name].marker:
+                    item.add_marker(TOOLS[name].marker)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("requires"):
+        need(*mark.args)
+
+
 #: This repository's example plans that reproduce a real document in ../shared/seeds (plan → seed text).
 SEED_OF = {
     "quan3-2025": "000_cff90e727f3af707.txt",
@@ -53,8 +209,18 @@ class CheckResult:
                 if not (rule in KNOWN_CHECKER_FALSE_POSITIVES and KNOWN_CHECKER_FALSE_POSITIVES[rule].match(msg))}
 
 
+#: nd30check.py checks 34 rules today; fewer means a broken or truncated run, not a pass.
+ND30_MIN_RULES = 34
+
+
 def nd30check(path: Path) -> CheckResult:
-    """Run ../shared/nd30/nd30check.py on a .docx and parse its report."""
+    """Run ../shared/nd30/nd30check.py on a .docx and parse its report.
+
+    The checker must have run: its exit status is 1 exactly when a rule failed, 0 otherwise, and it
+    reported at least :data:`ND30_MIN_RULES` rules. Where ../shared is absent the calling test is
+    skipped (a failure in CI) — never passed without a check.
+    """
+    need("shared")
     proc = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True, timeout=120)
     passed, failed = [], {}
     for line in proc.stdout.splitlines():
@@ -62,13 +228,63 @@ def nd30check(path: Path) -> CheckResult:
         if m:
             (passed.append(m.group(2)) if m.group(1) == "PASS" else failed.__setitem__(m.group(2), m.group(3)))
     lines = proc.stdout.strip().splitlines()
-    return CheckResult(passed, failed, lines[-1] if lines else "", proc.stdout + proc.stderr)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == (1 if failed else 0), f"{CHECKER} exit status {proc.returncode}:\n{output}"
+    assert len(passed) + len(failed) >= ND30_MIN_RULES, \
+        f"{CHECKER} checked {len(passed) + len(failed)} rules, expected at least {ND30_MIN_RULES}:\n{output}"
+    return CheckResult(passed, failed, lines[-1] if lines else "", output)
+
+
+@contextlib.contextmanager
+def _process_state_kept(cwd: Path) -> Iterator[None]:
+    """Run in ``cwd``; afterwards the working folder, environment, umask, signal handlers, warning
+    filters and garbage collector are as before, whatever the command changed."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    environ, before, gc_on = dict(os.environ), os.getcwd(), gc.isenabled()
+    mask = os.umask(0o22)
+    os.umask(mask)
+    try:
+        with warnings.catch_warnings():
+            os.chdir(cwd)
+            yield
+    finally:
+        os.chdir(before)
+        os.umask(mask)
+        if dict(os.environ) != environ:
+            os.environ.clear()
+            os.environ.update(environ)
+        for sig, handler in handlers.items():
+            if signal.getsignal(sig) is not handler and handler is not None:
+                signal.signal(sig, handler)
+        (gc.enable if gc_on else gc.disable)()
 
 
 def run_kh(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command line (python -m generator) in a subprocess."""
+    """Run the real command line (``python -m generator``'s ``main``) in this process with click's
+    runner, ~0.4 s quicker than a new Python each time; the result reads like the subprocess's.
+
+    An uncaught exception gives what Python would print (its traceback on stderr, exit 1), so tests
+    that refuse a traceback still see one. Tests of the process itself (signals, closed streams,
+    the server, environment) use :func:`run_kh_process`.
+    """
+    from click.testing import CliRunner
+
+    from generator.app.cli import main
+
+    with _process_state_kept(cwd or ROOT):
+        result = CliRunner().invoke(main, list(args), prog_name="kh")
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))   # type: ignore[misc]
+        code = 1
+    return subprocess.CompletedProcess(["kh", *args], code, result.stdout, stderr)
+
+
+def run_kh_process(*args: str, cwd: Path | None = None, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (python -m generator) in a new process."""
     return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=300)
+                          cwd=cwd or ROOT, timeout=300, **kwargs)  # type: ignore[call-overload]
 
 
 @pytest.fixture(scope="session")
@@ -139,10 +355,7 @@ def project(tmp_path: Path) -> Path:
 
 def git_commit_all(folder: Path) -> None:
     """Make ``folder`` a git repository with everything in it committed (skips when git is missing)."""
-    import shutil
-
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
+    need("git")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q"], cwd=folder, check=True)
     subprocess.run([*git, "add", "."], cwd=folder, check=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from generator.layout.blocks import LayoutWarning, appendix_label, layout, timin
 from generator.model.plan import Timing
 from generator.readers.yaml_reader import read_plan
 from generator.writers.docx_writer import render_docx
-from generator.writers.pdf_writer import docx_to_pdf, soffice
+from generator.writers.pdf_writer import docx_to_pdf
 
 from .conftest import nd30check
 
@@ -207,8 +206,7 @@ def _long_plan(project: Path, rows: int) -> Path:
     return _write(project, extra)
 
 
-needs_lo = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                              reason="LibreOffice/poppler not installed")
+needs_lo = pytest.mark.requires("soffice", "poppler")
 
 
 def _pdf_pages(data: bytes, tmp_path: Path) -> tuple[list[str], str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PLANS, git_commit_all, run_kh
+from .conftest import PLANS, git_commit_all, need, run_kh
 from .plan_edits import make_clone
 
 
@@ -124,8 +124,7 @@ def test_rev_compares_with_git(project: Path) -> None:
 
 def test_git_difftool(project: Path) -> None:
     """README's difftool configuration: git's temporary copy still finds orgs/ through --plans-dir."""
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
+    need("git")
     kh = Path(sys.executable).with_name("kh")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)

@@ -353,10 +353,7 @@ def _line_index(lines: list[str], needle: str) -> int:
     return hits[0]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-@pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="poppler-utils not installed"
-)
+@pytest.mark.requires("soffice", "poppler")
 def test_libreoffice_renders_notes_at_page_foot(
     saved_docx: Path, tmp_path: Path
 ) -> None:

@@ -1,6 +1,7 @@
-"""kh import on the real plans in ../shared/seeds (plain-text exports): each imports into a plan that
-validates and builds; header fields, the number of bases, the section headings and the recipients
-match what the seed text says (read here with simple patterns of its own, not the importer's)."""
+"""kh import on the real plans in ../shared/seeds (plain-text exports, copied in tests/fixtures/seeds):
+each imports into a plan that validates and builds; header fields, the number of bases, the section
+headings and the recipients match what the seed text says (read here with simple patterns of its own,
+not the importer's)."""
 
 from __future__ import annotations
 

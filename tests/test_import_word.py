@@ -168,7 +168,7 @@ def test_doc_formats_without_libreoffice_say_how_to_install(tmp_path: Path) -> N
     assert not (tmp_path / "x.yaml").exists()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.requires("soffice")
 @pytest.mark.parametrize("fmt", ["odt", "doc", "rtf"])
 def test_older_formats_through_libreoffice(fmt: str, imported: dict[str, tuple[Path, dict]], tmp_path: Path) -> None:
     source = imported["auto"][0].parent / "ke-hoach-auto.docx"
@@ -293,8 +293,6 @@ def test_word_list_levels_and_restarts(tmp_path: Path) -> None:
 
 def test_imported_plan_clones_to_next_year(imported: dict[str, tuple[Path, dict]], tmp_path: Path) -> None:
     """import → kh clone → build: the plan's own year moves, the cited documents keep theirs."""
-    import shutil
-
     shutil.copytree(imported["auto"][0], tmp_path / "plans")
     proc = run_kh("clone", str(tmp_path / "plans" / "plan.yaml"), str(tmp_path / "plans" / "next.yaml"))
     assert proc.returncode == 0, proc.stderr

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from generator.writers.pdf_writer import Converter, soffice, uno_python
+from generator.writers.pdf_writer import Converter
 
-from .conftest import EXAMPLES, ROOT, run_kh
+from .conftest import EXAMPLES, ROOT, need, run_kh
 
-if soffice() is None or shutil.which("pdftotext") is None:
-    if os.environ.get("KH_REQUIRE_LIBREOFFICE"):
-        raise RuntimeError("KH_REQUIRE_LIBREOFFICE is set but LibreOffice/poppler are missing")
-    pytest.skip("LibreOffice or poppler-utils not installed (apt-get install libreoffice-writer-nogui "
-                "poppler-utils)", allow_module_level=True)
+pytestmark = pytest.mark.requires("soffice", "poppler")
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +100,8 @@ def _times_new_roman_missing() -> bool:
 @pytest.mark.parametrize("mode", ["server", "batch"])
 def test_folder_to_pdf_with_one_libreoffice(tmp_path, mode):
     """Every plan of a folder becomes a PDF in one run; LibreOffice and its files are gone afterwards."""
-    if mode == "server" and uno_python() is None:
-        pytest.skip("no Python with the uno module (apt-get install python3-uno)")
+    if mode == "server":
+        need("uno")
     tmpdir = tmp_path / "t"
     tmpdir.mkdir()
     env = dict(os.environ, TMPDIR=str(tmpdir), KH_PDF_MODE=mode)

@@ -8,15 +8,12 @@ warnings for columns too narrow for their words, and the ward example using all 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-
-from generator.writers.pdf_writer import soffice
 
 from .conftest import PLANS, nd30check, run_kh
 from .wordclean import assert_word_clean
@@ -233,9 +230,7 @@ def test_report_form_option_errors(project):
     assert "stt" in _check_fails(project)
 
 
-needs_soffice = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                                   reason="LibreOffice/poppler not installed (apt-get install libreoffice-writer-nogui"
-                                   " poppler-utils)")
+needs_soffice = pytest.mark.requires("soffice", "poppler")
 
 
 def _pages(pdf: Path) -> list[str]:

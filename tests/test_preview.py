@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -11,14 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.writers.pdf_writer import soffice
-
 from .conftest import run_kh
 
-if soffice() is None or shutil.which("pdftoppm") is None:
-    if os.environ.get("KH_REQUIRE_LIBREOFFICE"):
-        raise RuntimeError("KH_REQUIRE_LIBREOFFICE is set but LibreOffice/poppler are missing")
-    pytest.skip("LibreOffice or poppler-utils not installed", allow_module_level=True)
+pytestmark = pytest.mark.requires("soffice", "poppler")
 
 
 def png_size_and_ink(path: Path) -> tuple[int, int, float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from .conftest import EXAMPLES, run_kh
+from .conftest import EXAMPLES, need, run_kh
 
 KH = Path(sys.executable).with_name("kh")
 
@@ -92,8 +91,7 @@ def test_not_a_docx(tmp_path: Path) -> None:
 
 def test_git_diff_shows_only_the_changed_paragraph(tmp_path: Path, project: Path) -> None:
     """Two builds committed in a repository with `*.docx diff=kh`: git diff shows one paragraph changed."""
-    if shutil.which("git") is None:
-        pytest.skip("git not installed")
+    need("git")
     assert KH.exists(), f"{KH} (the installed kh command) is needed as git's textconv"
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,19 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import websocket
 from docx import Document
 
-from generator.writers.pdf_writer import soffice
+from .conftest import ROOT, chromium
 
-from .conftest import ROOT
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-if soffice() is None or shutil.which("pdftoppm") is None or CHROMIUM is None:
-    if os.environ.get("KH_REQUIRE_LIBREOFFICE"):
-        raise RuntimeError("KH_REQUIRE_LIBREOFFICE is set but LibreOffice/poppler/chromium are missing")
-    pytest.skip("needs LibreOffice, poppler-utils and chromium", allow_module_level=True)
-
-websocket = pytest.importorskip("websocket")
+pytestmark = pytest.mark.requires("soffice", "poppler", "chromium")
 
 
 class Browser:
@@ -34,7 +26,7 @@ class Browser:
 
     def __init__(self, profile: Path) -> None:
         self.proc = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

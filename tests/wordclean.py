@@ -1,9 +1,10 @@
-"""Is a .docx one that Word opens without a repair prompt? Three independent checkers say so.
+"""Is a .docx one that Word opens without a repair prompt? Independent checkers say so.
 
-``assert_word_clean(path)`` (or several paths at once, faster) runs
-``../shared/ooxml/ooxmlcheck.py`` (ISO 29500 Transitional schemas: 0 errors),
-``../shared/ooxml/pkgcheck.py`` (no ERROR or WARN) and ``openxml-audit`` (Open XML SDK port:
-0 errors; its Python API, one fresh validator per file) and fails with every finding listed.
+``assert_word_clean(path)`` (or several paths at once, faster) runs ``openxml-audit`` (Open XML SDK
+port, installed with kh's test extra: 0 errors; its Python API, one fresh validator per file) and,
+where ../shared is present (always in CI), ``../shared/ooxml/ooxmlcheck.py`` (ISO 29500 Transitional
+schemas: 0 errors) and ``../shared/ooxml/pkgcheck.py`` (no ERROR or WARN); it fails with every
+finding listed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-OOXML = Path(__file__).resolve().parent.parent.parent / "shared" / "ooxml"
+from .conftest import SHARED, have
+
+OOXML = SHARED / "ooxml"
 OOXMLCHECK = OOXML / "ooxmlcheck.py"
 PKGCHECK = OOXML / "pkgcheck.py"
 
@@ -87,16 +90,18 @@ def audit_errors(paths: list[Path]) -> list[str]:
 
 
 def word_clean_problems(*paths: Path) -> list[str]:
-    """Every finding of the three checkers on ``paths`` (empty list = Word-clean)."""
+    """Every finding of the checkers on ``paths`` (empty list = Word-clean): openxml-audit, and the two
+    of ../shared as a second opinion where it is present (a failure in CI when it is not)."""
     from concurrent.futures import ThreadPoolExecutor
 
     files = [Path(p) for p in paths]
-    with ThreadPoolExecutor(3) as pool:      # three independent subprocesses
-        runs = [pool.submit(check, files) for check in (ooxmlcheck_errors, pkgcheck_findings, audit_errors)]
+    checks = [ooxmlcheck_errors, pkgcheck_findings, audit_errors] if have("shared") else [audit_errors]
+    with ThreadPoolExecutor(len(checks)) as pool:      # independent subprocesses
+        runs = [pool.submit(check, files) for check in checks]
         return [finding for run in runs for finding in run.result()]
 
 
 def assert_word_clean(*paths: Path) -> None:
-    """Fail with every finding unless each .docx passes ooxmlcheck, pkgcheck and openxml-audit."""
+    """Fail with every finding unless each .docx passes openxml-audit (and ../shared's ooxmlcheck, pkgcheck)."""
     problems = word_clean_problems(*paths)
     assert not problems, "not Word-clean:\n" + "\n".join(problems)
