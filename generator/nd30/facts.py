@@ -251,8 +251,7 @@ class _Reader:
 
         settings = first(REL_SETTINGS)
         self.even_odd = settings is not None and bool(onoff(settings.find(w("evenAndOddHeaders"))))
-        theme = first(REL_THEME)
-        self.sheet = StyleSheet(first(REL_STYLES), theme, settings)
+        self.sheet = StyleSheet(first(REL_STYLES), lambda: first(REL_THEME), settings)
         self.lists = Lists(first(REL_NUMBERING))
         self.section = 0
         self.sect_els: list[Any] = []

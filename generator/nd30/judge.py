@@ -142,9 +142,10 @@ def line_ratio(ctx: Ctx, rule_id: str, texts: list[Para], lo: float, hi: float, 
     ratio = best.length / width
     if not lo <= ratio <= hi:
         cm, tcm = best.length / 28.35, width / 28.35
+        digits = 3 if lo <= round(ratio, 2) <= hi else 2     # never print an out-of-range ratio as in range
         ctx.add(rule_id, Issue(
-            f"đường kẻ dài {vn(cm)} cm, dòng chữ ≈{vn(tcm)} cm (tỉ lệ {vn(ratio)}, cần {vn_g(lo)}-{vn_g(hi)})",
-            f"line {cm:.2f} cm vs text ≈{tcm:.2f} cm, ratio {ratio:.2f}, need {lo:g}-{hi:g}"), anchor)
+            f"đường kẻ dài {vn(cm)} cm, dòng chữ ≈{vn(tcm)} cm (tỉ lệ {vn(ratio, digits)}, cần {vn_g(lo)}-{vn_g(hi)})",
+            f"line {cm:.2f} cm vs text ≈{tcm:.2f} cm, ratio {ratio:.{digits}f}, need {lo:g}-{hi:g}"), anchor)
 
 
 def roman_to_int(s: str) -> int:

@@ -11,6 +11,7 @@ turns it off; direct formatting is absolute.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,14 +174,20 @@ class _Style:
     sid: str
     type: str
     based_on: str | None
-    rpr: dict[str, Any]
-    ppr: dict[str, Any]
+    el: Any
+    _layers: tuple[dict[str, Any], dict[str, Any]] | None = None
+
+    def layers(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(rPr, pPr) this style sets itself, read on first use."""
+        if self._layers is None:
+            self._layers = (rpr_layer(self.el.find(RPR)), ppr_layer(self.el.find(PPR)))
+        return self._layers
 
 
 class StyleSheet:
     """Styles, document defaults and theme fonts of one document, with cached resolution."""
 
-    def __init__(self, styles: Any, theme: Any, settings: Any) -> None:
+    def __init__(self, styles: Any, theme: Callable[[], Any], settings: Any) -> None:
         self.styles: dict[str, _Style] = {}
         self.default_para: str | None = None
         self.default_table: str | None = None
@@ -194,8 +201,7 @@ class StyleSheet:
                     continue
                 based = s.find(_BASED_ON)
                 kind = s.get(_TYPE) or "paragraph"
-                self.styles[sid] = _Style(sid, kind, based.get(VAL) if based is not None else None,
-                                          rpr_layer(s.find(RPR)), ppr_layer(s.find(PPR)))
+                self.styles[sid] = _Style(sid, kind, based.get(VAL) if based is not None else None, s)
                 if onoff_attr(s.get(_DEFAULT)):
                     if kind == "paragraph":
                         self.default_para = sid
@@ -207,7 +213,9 @@ class StyleSheet:
             if dd is not None:
                 self.dd_rpr = rpr_layer(dd.find(f"{w('rPrDefault')}/{RPR}"))
                 self.dd_ppr = ppr_layer(dd.find(f"{w('pPrDefault')}/{PPR}"))
-        self.theme = theme_fonts(theme, settings)
+        self._theme_part = theme
+        self._settings = settings
+        self._theme: dict[str, str | None] | None = None
         self._chain_cache: dict[str | None, tuple[dict[str, Any], dict[str, Any]]] = {}
         self._base_cache: dict[tuple[str | None, str | None], tuple[dict[str, Any], dict[str, Any]]] = {}
         self._run_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -226,8 +234,9 @@ class StyleSheet:
         rpr: dict[str, Any] = {}
         ppr: dict[str, Any] = {}
         for style in reversed(order):
-            rpr.update(style.rpr)
-            ppr.update(style.ppr)
+            s_rpr, s_ppr = style.layers()
+            rpr.update(s_rpr)
+            ppr.update(s_ppr)
         self._chain_cache[sid] = (rpr, ppr)
         return rpr, ppr
 
@@ -311,7 +320,9 @@ class StyleSheet:
         kind, name = value
         if kind == "name":
             return name
-        face = self.theme.get("major" if name.startswith("major") else "minor")
+        if self._theme is None:   # the theme part is read only when some text uses a theme font
+            self._theme = theme_fonts(self._theme_part(), self._settings)
+        face = self._theme.get("major" if name.startswith("major") else "minor")
         return face or f"theme:{name}"
 
 
