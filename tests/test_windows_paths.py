@@ -218,6 +218,12 @@ def test_missing_libreoffice_message_on_windows(windows_without_path):
         pdf_writer.Converter(mode="batch").convert(b"")
 
 
+def test_missing_pdftoppm_message_on_windows(windows_without_path, tmp_path):
+    with pytest.raises(pdf_writer.KhError, match="pdftoppm") as info:
+        pdf_writer.pdf_to_pngs(tmp_path / "x.pdf", tmp_path / "page")
+    assert "PATH" in str(info.value) and "apt-get" not in str(info.value)
+
+
 # ------------------------------------------------------------------ stopping LibreOffice
 def test_child_process_group_arguments(monkeypatch):
     monkeypatch.setattr(sys, "platform", "win32")

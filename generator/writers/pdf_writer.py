@@ -417,7 +417,9 @@ def pdf_to_pngs(pdf: Path, prefix: Path, *, dpi: int = 100, page: int | None = N
     longer document are removed.
     """
     if shutil.which("pdftoppm") is None:
-        raise KhError("cần pdftoppm để tạo ảnh trang (pdftoppm is needed): apt-get install poppler-utils")
+        how = ("đặt pdftoppm.exe của poppler vào PATH (put poppler's pdftoppm.exe on PATH)" if sys.platform == "win32"
+               else "brew install poppler" if sys.platform == "darwin" else "apt-get install poppler-utils")
+        raise KhError(f"cần pdftoppm để tạo ảnh trang (pdftoppm is needed): {how}")
     with tempfile.TemporaryDirectory(prefix="kh-png-", dir=prefix.parent) as tmp:
         cmd = ["pdftoppm", "-r", str(dpi)]
         if page is not None:
