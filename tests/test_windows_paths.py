@@ -355,18 +355,9 @@ def test_bridge_lines_are_read_without_select():
 
 
 # ------------------------------------------------------------------ a real conversion, Windows-like
-def _needs_libreoffice(mode: str) -> None:
-    """Until tests/conftest.py decides from the ``requires`` marks: skip, or fail where required."""
-    if pdf_writer.soffice() is None or (mode == "server" and pdf_writer.uno_python() is None):
-        if os.environ.get("KH_REQUIRE_LIBREOFFICE") or os.environ.get("CI", "").lower() in ("true", "1"):
-            pytest.fail("LibreOffice (and python3-uno for the server mode) required here but missing")
-        pytest.skip("LibreOffice not installed (apt-get install libreoffice-writer-nogui python3-uno)")
-
-
 @pytest.mark.parametrize("mode", [pytest.param("batch", marks=pytest.mark.requires("soffice")),
                                   pytest.param("server", marks=pytest.mark.requires("soffice", "uno"))])
 def test_conversion_without_process_groups(mode, monkeypatch, fake_taskkill, built_examples):
-    _needs_libreoffice(mode)
     _no_process_groups(monkeypatch)
     docx = built_examples[EXAMPLES[0]].read_bytes()
     with pdf_writer.Converter(mode=mode) as conv:
