@@ -528,3 +528,49 @@ def test_verdicts_agree_with_the_shared_checker_on_wild_files(name: str) -> None
 def test_shared_checker_also_passes_the_example_outputs(built_examples: dict[str, Path], name: str) -> None:
     theirs = nd30check(built_examples[name])
     assert len(theirs.passed) >= 30 and not theirs.failed, theirs.output
+
+
+# ---------------------------------------------------------------------- documents made by other tools
+def _python_docx(path: Path, lines: list[str]) -> Path:
+    import docx
+
+    d = docx.Document()
+    for line in lines:
+        d.add_paragraph(line)
+    d.save(str(path))
+    return path
+
+
+def test_plain_python_docx_document_is_judged_without_internal_errors(tmp_path: Path) -> None:
+    path = _python_docx(tmp_path / "plain.docx", [
+        "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Số: 12/KH-UBND", "Hà Nội, ngày 05 tháng 3 năm 2025", "KẾ HOẠCH", "Về việc thử", "I. MỤC ĐÍCH",
+        "Nội dung thử./.", "Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH", "Nguyễn Văn A"])
+    report = check_path(path)
+    fired = {f.rule for f in report.findings}
+    assert report.kind == "KH"
+    assert {"HDR-LAYOUT", "FONT-FAMILY", "PAGE-SIZE", "PAGENUM"} <= fired   # Letter paper, Calibri, no header
+    assert not [f for f in report.findings if "nội bộ" in f.where], report.findings
+
+
+def test_empty_document(tmp_path: Path) -> None:
+    report = check_path(_python_docx(tmp_path / "empty.docx", []))
+    assert report.kind is None and report.rules_checked >= 25
+    assert {"HDR-LAYOUT", "BODY-END"} <= {f.rule for f in report.findings}
+    assert not [f for f in report.findings if "nội bộ" in f.where]
+
+
+@needs_shared
+def test_no_internal_error_on_the_wild_files() -> None:
+    for path in sorted(WILD.glob("*.docx")):
+        report = check_path(path)
+        assert report.kind is not None, path
+        assert not [f for f in report.findings if "nội bộ" in f.where], (path, report.findings)
+
+
+def test_page_numbers_only_when_the_file_knows_them(tmp_path: Path) -> None:
+    """python-docx's template says "1 page" whatever the length: no page is claimed for a long text."""
+    report = check_path(_python_docx(tmp_path / "long.docx", ["Nội dung thử nghiệm dài. " * 40] * 150))
+    assert report.pages is None and all(f.page is None for f in report.findings)
+    short = check_path(_python_docx(tmp_path / "short.docx", ["Một dòng."]))
+    assert short.pages == 1

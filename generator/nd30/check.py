@@ -18,7 +18,7 @@ from . import eval_body, eval_closing, eval_header, eval_page
 from .facts import Facts, read_facts
 from .findings import Finding, Issue, Report
 from .judge import Ctx
-from .lines import Layouts, assign_lines
+from .lines import Layouts, assign_lines, fits_one_page
 from .parts import recognise
 from .rules import RULES, rules_for
 
@@ -53,6 +53,10 @@ def evaluate(facts: Facts, only: frozenset[str] | None = None) -> Report:
     """Judge read facts: every rule of each document's kind (``only``: a subset of rule ids)."""
     layouts = Layouts(facts)
     assign_lines(facts, layouts)
+    if facts.pages == 1 and not fits_one_page(facts, layouts):   # "1 page" written by a tool that never laid it out
+        facts.pages = None
+        for p in facts.body:
+            p.page = None
     documents = recognise(facts)
     findings: list[Finding] = []
     checked: list[str] = []

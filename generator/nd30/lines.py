@@ -64,6 +64,27 @@ def height(facts: Facts, para: Para) -> float:
             + spacing_pt(para.fmt.after, para.fmt.after_lines, size))
 
 
+def fits_one_page(facts: Facts, layouts: Layouts) -> bool:
+    """True if the body's estimated height fits on one page (stops adding as soon as it does not)."""
+    s = facts.sections[0]
+    if not s.height:
+        return False
+    room = 1.15 * (s.height - (s.top or 0) - (s.bottom or 0)) / 20.0
+    used = 0.0
+    seen_tables: set[int] = set()
+    for p in facts.body:
+        if p.cell is not None:
+            if p.cell.table.index in seen_tables:
+                continue
+            seen_tables.add(p.cell.table.index)
+            used += layouts.table(p.cell.table).row_tops[-1]
+        else:
+            used += height(facts, p)
+        if used > room:
+            return False
+    return True
+
+
 def text_mid(para: Para, top: float) -> float:
     """Vertical middle (pt) of the paragraph's first line, given its top."""
     size = size_of(para)
