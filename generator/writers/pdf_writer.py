@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core.errors import KhError
+from ..core.office_profile import remove_pipe, write_profile
 
 BRIDGE = Path(__file__).resolve().with_name("lo_bridge.py")
 _uno_python: str | None | bool = False   # False: not looked up yet
@@ -212,7 +213,8 @@ class Converter:
 
     def _env(self) -> dict[str, str]:
         tmp = str(self._workdir())     # LibreOffice's own temporary files go there too, and go with it
-        return dict(os.environ, HOME=tmp, TMPDIR=tmp, TMP=tmp, TEMP=tmp)     # TMP, TEMP: Windows
+        offline = write_profile(Path(tmp) / "profile")   # links not loaded, dead proxy, no macros (R3-09)
+        return dict(os.environ, HOME=tmp, TMPDIR=tmp, TMP=tmp, TEMP=tmp, **offline)     # TMP, TEMP: Windows
 
     def _start_server(self) -> None:
         tmp = self._workdir()
@@ -276,6 +278,7 @@ class Converter:
         """Stop LibreOffice and remove the temporary profile and files."""
         self._stop_processes()
         if self._tmp is not None:
+            remove_pipe(self._tmp / "profile")     # LibreOffice's single-instance pipe in /tmp, left when killed
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
             atexit.unregister(self.close)
