@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.errors import KhError
 from .daemon import IDLE_MINUTES, ServerError, log_path, private_dir
-from .protocol import is_private, recv_messages, runtime_dir, send_request, socket_path, supported
+from .protocol import is_private, peer_uid, recv_messages, runtime_dir, send_request, socket_path, supported
 
 #: How long ``kh server start`` waits for the warm-up before giving up, seconds.
 START_TIMEOUT = 60.0
@@ -25,6 +25,8 @@ def ask(op: str, timeout: float = 5.0) -> dict[str, Any] | None:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
             sock.connect(socket_path())
+            if peer_uid(sock) != os.getuid():     # another user's listener: not our server
+                return None
             send_request(sock, {"op": op}, [])
             answer = next(recv_messages(sock), None)
     except (OSError, ValueError):

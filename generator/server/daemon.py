@@ -18,20 +18,29 @@ import gc
 import io
 import json
 import os
+import selectors
 import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import KhError
-from .protocol import ROUTED, is_private, routable, runtime_dir, server_key, socket_path
+from .protocol import GO, ROUTED, is_private, peer_uid, routable, runtime_dir, server_key, socket_path
 
 #: Default idle time before the server stops by itself, minutes.
 IDLE_MINUTES = 30.0
+#: Seconds a connection has to deliver its whole request; then it is dropped. Requests are read as
+#: they arrive, a bit at a time, so a silent connection never holds up anyone else's.
+REQUEST_WAIT = 5.0
+#: Connections whose request is still arriving; beyond this many the oldest is dropped.
+MAX_PENDING = 64
+#: Seconds a served command has to unwind after its caller went away, before it is killed.
+UNWIND_GRACE = 5.0
 #: Libraries whose upgrade makes a running server stale (their package files are watched).
 _LIBRARIES = ("docxtpl", "docx", "jinja2", "lxml", "pydantic", "pydantic_core", "yaml", "click", "num2words",
               "ruamel.yaml", "rich")
@@ -53,7 +62,12 @@ def log_path() -> str:
 def private_dir() -> str:
     """The runtime folder, created 0700 and refused when someone else owns it or can write to it."""
     folder = runtime_dir()
-    os.makedirs(folder, mode=0o700, exist_ok=True)
+    try:
+        os.mkdir(folder, mode=0o700)
+    except FileExistsError:       # a folder from before, or anything else by that name (checked below)
+        pass
+    except OSError as exc:
+        raise ServerError(f"không tạo được thư mục {folder} (cannot create the folder): {exc.strerror}") from None
     if not is_private(folder):
         info = os.lstat(folder)
         raise ServerError(f"thư mục {folder} không riêng của người dùng này (not private to this user: "
@@ -111,6 +125,8 @@ class Server:
         self.last = time.monotonic()
         self.served = 0
         self.children: dict[int, socket.socket] = {}
+        self.pending: dict[socket.socket, _Pending] = {}
+        self.selector = selectors.DefaultSelector()
         self.stopping = False
         self.files = watched_files()
         self.stamp = code_stamp(self.files)
@@ -132,7 +148,8 @@ class Server:
         finally:
             os.umask(old)
         self.listener.listen(64)
-        self.listener.settimeout(0.5)
+        self.listener.setblocking(False)
+        self.selector.register(self.listener, selectors.EVENT_READ)
         signal.signal(signal.SIGTERM, self._on_term)
         signal.signal(signal.SIGINT, self._on_term)
         gc.collect()
@@ -143,6 +160,9 @@ class Server:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+            for waiting in list(self.pending.values()):
+                self._drop(waiting)
+            self.selector.close()
             self.listener.close()
             os.close(self.lock_fd)
             log(f"đã dừng (stopped) sau {self.served} lệnh (commands)")
@@ -152,24 +172,74 @@ class Server:
         self.stopping = True
 
     def _loop(self) -> None:
-        assert self.listener is not None
         while not (self.stopping and not self.children):
             self._reap()
             if self.stopping:
+                for waiting in list(self.pending.values()):
+                    self._drop(waiting)
                 time.sleep(0.05)
                 continue
             if self.idle and not self.children and time.monotonic() - self.last > self.idle:
                 log("hết thời gian chờ (idle timeout)")
                 break
+            for key, _events in self.selector.select(timeout=0.5):
+                if key.fileobj is self.listener:
+                    self._accept()
+                else:
+                    self._read(key.data)
+            now = time.monotonic()
+            for waiting in [p for p in self.pending.values() if p.deadline < now]:
+                self._drop(waiting)
+
+    def _accept(self) -> None:
+        """Take the waiting connections of this user; their requests are read as they arrive."""
+        assert self.listener is not None
+        while True:
             try:
                 conn, _ = self.listener.accept()
-            except (TimeoutError, InterruptedError):
-                continue
-            try:
-                self._handle(conn)
-            except Exception as exc:  # noqa: BLE001 - one bad request never stops the server
-                log(f"yêu cầu hỏng (bad request): {exc!r}")
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:      # out of descriptors, …: the connection waits in the queue
+                log(f"không nhận được kết nối (accept failed): {exc!r}")
+                return
+            if not _same_user(conn):
                 conn.close()
+                continue
+            if len(self.pending) >= MAX_PENDING:
+                self._drop(min(self.pending.values(), key=lambda p: p.deadline))
+            conn.setblocking(False)
+            waiting = _Pending(conn)
+            self.pending[conn] = waiting
+            self.selector.register(conn, selectors.EVENT_READ, waiting)
+
+    def _read(self, waiting: _Pending) -> None:
+        """Read what arrived on one connection; handle its request once it is whole."""
+        try:
+            request = waiting.feed()
+        except (OSError, ValueError) as exc:
+            if not isinstance(exc, ConnectionError):
+                log(f"yêu cầu hỏng (bad request): {exc!r}")
+            self._drop(waiting)
+            return
+        if request is None:
+            return
+        self.selector.unregister(waiting.conn)
+        del self.pending[waiting.conn]
+        conn, fds = waiting.conn, waiting.fds
+        conn.setblocking(True)
+        conn.settimeout(REQUEST_WAIT)      # for the answers below; a served copy waits without limit
+        try:
+            self._handle(conn, fds, request)
+        except Exception as exc:  # noqa: BLE001 - one bad request never stops the server
+            log(f"yêu cầu hỏng (bad request): {exc!r}")
+            conn.close()
+
+    def _drop(self, waiting: _Pending) -> None:
+        """Forget a connection whose request did not arrive (in time, or whole)."""
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(waiting.conn)
+        self.pending.pop(waiting.conn, None)
+        waiting.close()
 
     def _reap(self) -> None:
         """Collect finished forks; tell the caller when one was killed before it could."""
@@ -191,39 +261,31 @@ class Server:
             self.last = time.monotonic()
 
     # -- one request
-    def _handle(self, conn: socket.socket) -> None:
-        conn.settimeout(10)
-        if not _same_user(conn):
-            conn.close()
-            return
-        head, fds, _flags, _addr = socket.recv_fds(conn, 4, 3)
+    def _handle(self, conn: socket.socket, fds: list[int], request: Any) -> None:
         try:
-            size = int.from_bytes(head, "big") if len(head) == 4 else -1
-            if not 0 <= size <= 16 << 20:
-                raise ValueError(f"bad size {size}")
-            request = json.loads(_recv_exact(conn, size))
-            op = request.get("op")
+            op = request.get("op") if isinstance(request, dict) else None
             if op == "status":
                 conn.sendall(_line(self.status()))
             elif op == "stop":
                 self.stopping = True
                 conn.sendall(_line({"stopping": True, "pid": os.getpid()}))
-            elif op == "run" and len(fds) == 3 and _runnable(request):
+            elif op == "run" and not fds and _runnable(request):
                 if code_stamp(self.files) != self.stamp:
-                    conn.sendall(_line({"stale": True}))
                     self.stopping = True
                     log("mã kh hoặc thư viện đã đổi (kh or a library changed): dừng (stopping)")
+                    conn.sendall(_line({"stale": True}))
                 else:
-                    self._fork(conn, fds, request)
+                    self._fork(conn, request)
                     return
             else:
                 conn.sendall(_line({"error": "unknown request"}))
         finally:
             for fd in fds:
                 os.close(fd)
+            fds.clear()
         conn.close()
 
-    def _fork(self, conn: socket.socket, fds: list[int], request: dict[str, Any]) -> None:
+    def _fork(self, conn: socket.socket, request: dict[str, Any]) -> None:
         pid = os.fork()
         if pid == 0:              # the copy that runs the command; never returns
             code = 70
@@ -233,14 +295,14 @@ class Server:
                 os.close(self.lock_fd)
                 for other in self.children.values():   # other callers' connections are not this copy's
                     other.close()
-                code = run_request(conn, fds, request)
+                for waiting in self.pending.values():
+                    waiting.close()
+                self.selector.close()
+                code = run_request(conn, request)
             finally:
                 os._exit(code)
         self.served += 1
         self.last = time.monotonic()      # only commands count as work; status questions do not
-        for fd in fds:
-            os.close(fd)
-        fds.clear()
         self.children[pid] = conn   # kept to report a killed fork; closed when it is reaped
 
     def status(self) -> dict[str, Any]:
@@ -250,13 +312,27 @@ class Server:
                 "fresh": code_stamp(self.files) == self.stamp, "socket": socket_path()}
 
 
-def run_request(conn: socket.socket, fds: list[int], request: dict[str, Any]) -> int:
-    """In the fork: become the caller's process (streams, folder, environment), run kh, report."""
+def run_request(conn: socket.socket, request: dict[str, Any]) -> int:
+    """In the fork: tell the caller this copy's pid; once it says go (sending its standard input, output
+    and error), become the caller's process (streams, folder, environment), run kh, report."""
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     conn.settimeout(None)
+    os.setpgid(0, 0)          # a group of its own: ending it (and its helpers) leaves the server alone
     conn.sendall(_line({"pid": os.getpid()}))
+    try:
+        go, fds, _flags, _addr = socket.recv_fds(conn, 1, 3)
+    except KeyboardInterrupt:
+        go, fds = b"", []
+        with contextlib.suppress(OSError):
+            conn.sendall(_line({"exit": 130}))
+    if go != GO or len(fds) != 3:   # the caller gave up waiting (it runs the command itself) or is gone
+        for fd in fds:
+            os.close(fd)
+        return 0
+    finished = threading.Event()
+    _end_with_caller(conn, finished)
     for target, fd in zip((0, 1, 2), fds, strict=True):
         os.dup2(fd, target)
         os.close(fd)
@@ -285,9 +361,31 @@ def run_request(conn: socket.socket, fds: list[int], request: dict[str, Any]) ->
             stream.flush()
         except (OSError, ValueError):
             code = code or 120    # as Python does when it cannot flush standard output at exit
+    finished.set()
     with contextlib.suppress(OSError):
         conn.sendall(_line({"exit": code}))
     return code
+
+
+def _end_with_caller(conn: socket.socket, finished: threading.Event) -> None:
+    """In the fork: when the caller's end of ``conn`` closes (the caller was killed, even by SIGKILL),
+    stop the command as killing the caller stops it without a server: SIGTERM first, so it unwinds
+    (workers stopped, temporary files removed, a file being written finished or never begun), then
+    SIGKILL for its whole process group after :data:`UNWIND_GRACE` seconds."""
+
+    def watch() -> None:
+        try:
+            while conn.recv(4096):
+                pass
+        except OSError:
+            pass
+        if finished.is_set():
+            return
+        os.kill(os.getpid(), signal.SIGTERM)
+        if not finished.wait(UNWIND_GRACE):
+            os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="kh-caller", daemon=True).start()
 
 
 def _exit_code(value: object) -> int:
@@ -324,26 +422,52 @@ def _runnable(request: dict[str, Any]) -> bool:
 
 
 def _same_user(conn: socket.socket) -> bool:
-    """On Linux, refuse a caller of another user (the 0700 folder already keeps them out)."""
-    option = getattr(socket, "SO_PEERCRED", None)
-    if option is None:
-        return True
-    import struct
-
-    creds = conn.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", creds)
-    return uid == os.getuid()
+    """Refuse a caller of another user, or one the system cannot name (the 0700 folder keeps them out too)."""
+    return peer_uid(conn) == os.getuid()
 
 
-def _recv_exact(conn: socket.socket, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = conn.recv(min(left, 1 << 16))
-        if not chunk:
-            raise ConnectionError("request cut short")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+class _Pending:
+    """A connection whose request is still arriving: read without blocking, as much as is there.
+
+    A request is its length (4 bytes, which carry the caller's descriptors), then that much JSON."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self.conn = conn
+        self.deadline = time.monotonic() + REQUEST_WAIT
+        self.head = b""
+        self.fds: list[int] = []
+        self.body: list[bytes] = []
+        self.left = -1
+
+    def feed(self) -> Any:
+        """The request once it is whole, else None; raises on a closed, broken or oversized one."""
+        try:
+            while len(self.head) < 4:
+                data, fds, _flags, _addr = socket.recv_fds(self.conn, 4 - len(self.head), 3)
+                self.fds += fds
+                if not data:
+                    raise ConnectionError("closed before the request")
+                self.head += data
+                if len(self.head) == 4:
+                    self.left = int.from_bytes(self.head, "big")
+                    if self.left > 16 << 20:
+                        raise ValueError(f"bad size {self.left}")
+            while self.left:
+                chunk = self.conn.recv(min(self.left, 1 << 16))
+                if not chunk:
+                    raise ConnectionError("request cut short")
+                self.body.append(chunk)
+                self.left -= len(chunk)
+        except (BlockingIOError, InterruptedError):
+            return None
+        return json.loads(b"".join(self.body))
+
+    def close(self) -> None:
+        for fd in self.fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.fds = []
+        self.conn.close()
 
 
 def _line(message: dict[str, Any]) -> bytes:

@@ -15,9 +15,13 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
+from collections.abc import Iterator
 
 from .protocol import (
+    GO,
     is_private,
+    peer_uid,
     recv_messages,
     routable,
     runtime_dir,
@@ -27,9 +31,18 @@ from .protocol import (
     supported,
 )
 
+#: Seconds the server has to accept a command and answer with its copy's pid before the command runs
+#: here instead (a stopped, frozen or overloaded server never holds a command up for longer).
+ACK_WAIT = 2.0
+
 
 def delegate(argv: list[str]) -> int | None:
-    """Run ``argv`` in the warm server; its exit code, or None to run the command here instead."""
+    """Run ``argv`` in the warm server; its exit code, or None to run the command here instead.
+
+    Nothing is sent before the kernel confirms that the listening process is this user's: the
+    request carries the whole environment and this terminal. Ctrl-C or SIGTERM while waiting for the
+    server's answer end this process at once; the server's copy then never runs the command.
+    """
     path = socket_path()
     if not os.path.exists(path) or not is_private(runtime_dir()):
         return None       # never hand streams and environment to a socket someone else could own
@@ -41,41 +54,53 @@ def delegate(argv: list[str]) -> int | None:
     os.umask(mask)
     request = {"op": "run", "argv": argv, "cwd": cwd, "env": dict(os.environ), "umask": mask,
                "streams": [stream_info(s) for s in (sys.stdin, sys.stdout, sys.stderr)]}
+    deadline = time.monotonic() + ACK_WAIT
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
+        sock.settimeout(ACK_WAIT)
         sock.connect(path)
-        send_request(sock, request, [0, 1, 2])
-    except OSError:               # no server listening, or a closed standard stream: run here
+        if peer_uid(sock) != os.getuid():     # another user's listener (a swapped folder): tell it nothing
+            sock.close()
+            return None
+        send_request(sock, request, [])
+        messages = recv_messages(sock)
+        sock.settimeout(max(deadline - time.monotonic(), 0.001))
+        first = next(messages, None)
+    except KeyboardInterrupt:     # Ctrl-C while the server is silent: end here, as the command would
+        sock.close()
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(1)
+    except (OSError, ValueError):  # no server, a silent one, or a closed standard stream: run here
         sock.close()
         return None
-    return _follow(sock)
+    if not isinstance(first, dict) or "pid" not in first:
+        sock.close()
+        if isinstance(first, dict) and first.get("stale"):
+            sys.stderr.write("kh server: mã kh đã đổi, máy chủ cũ đã dừng; chạy trực tiếp "
+                             "(kh changed since the server started; it stopped, running here)\n")
+        return None
+    sock.settimeout(None)
+    return _follow(sock, messages, int(first["pid"]))
 
 
-def _follow(sock: socket.socket) -> int | None:
-    """Wait for the server's copy to finish; pass Ctrl-C and termination on to it."""
+def _follow(sock: socket.socket, messages: Iterator[object], child: int) -> int | None:
+    """Let the server's copy run, wait for it to finish; pass Ctrl-C and termination on to it."""
     import signal
 
-    child = 0
-
     def forward(signum: int, _frame: object) -> None:
-        if child:
-            try:
-                os.kill(child, signum)
-            except OSError:
-                pass
+        try:
+            os.kill(child, signum)
+        except OSError:
+            pass
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        for message in recv_messages(sock):
-            if not isinstance(message, dict):
-                continue
-            if message.get("stale"):
-                sys.stderr.write("kh server: mã kh đã đổi, máy chủ cũ đã dừng; chạy trực tiếp "
-                                 "(kh changed since the server started; it stopped, running here)\n")
-                return None
-            if "pid" in message:
-                child = int(message["pid"])
-            if "exit" in message:
+        try:   # the streams travel only now, to a copy that is alive: a silent server never holds them
+            socket.send_fds(sock, [GO], [0, 1, 2])
+        except OSError:           # the server vanished before the copy started, or a closed stream
+            return None
+        for message in messages:
+            if isinstance(message, dict) and "exit" in message:
                 return int(message["exit"])
     except (OSError, ValueError):
         pass
@@ -83,10 +108,9 @@ def _follow(sock: socket.socket) -> int | None:
         sock.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if child:   # the server's copy vanished without a word: say so, never run the command twice
-        sys.stderr.write("kh server: lệnh dừng giữa chừng (the server's run ended without an exit code)\n")
-        return 1
-    return None
+    # the server's copy vanished without a word: say so, never run the command twice
+    sys.stderr.write("kh server: lệnh dừng giữa chừng (the server's run ended without an exit code)\n")
+    return 1
 
 
 def main() -> None:

@@ -17,15 +17,63 @@ GROUP_FLAGS = frozenset({"--allow-outside"})
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # the generator package
 
 
+#: The byte the caller sends once it has the copy's pid: only then does the copy run the command, so a
+#: caller that gave up waiting (and runs the command itself) is never served twice.
+GO = b"\n"
+#: Where the peer's user id sits: Linux ``SO_PEERCRED`` (struct ucred: pid, uid, gid) and the BSD/macOS
+#: ``LOCAL_PEERCRED`` at level ``SOL_LOCAL`` (struct xucred: version, uid, groups). Both 32-bit, offset 4.
+_LOCAL_PEERCRED = (0, getattr(socket, "LOCAL_PEERCRED", 1)) if sys.platform.startswith(("darwin", "freebsd")) \
+    else None
+
+
 def supported() -> bool:
-    """Unix sockets that carry file descriptors, and fork: Linux and macOS, not Windows."""
-    return hasattr(socket, "AF_UNIX") and hasattr(os, "fork") and hasattr(socket, "send_fds")
+    """Unix sockets that carry file descriptors and tell who is at the other end, and fork: Linux and
+    macOS, not Windows."""
+    return (hasattr(socket, "AF_UNIX") and hasattr(os, "fork") and hasattr(socket, "send_fds")
+            and (hasattr(socket, "SO_PEERCRED") or _LOCAL_PEERCRED is not None))
+
+
+def peer_uid(sock: socket.socket) -> int | None:
+    """The user id of the process at the other end of a connected Unix socket (for a server: the one
+    that called ``listen``), or None when the system cannot tell."""
+    try:
+        if hasattr(socket, "SO_PEERCRED"):
+            creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+            return int.from_bytes(creds[4:8], sys.byteorder) if len(creds) == 12 else None
+        if _LOCAL_PEERCRED is not None:
+            creds = sock.getsockopt(*_LOCAL_PEERCRED, 256)
+            version = int.from_bytes(creds[:4], sys.byteorder)
+            return int.from_bytes(creds[4:8], sys.byteorder) if len(creds) >= 8 and version == 0 else None
+    except OSError:
+        return None
+    return None
 
 
 def runtime_dir() -> str:
-    """The private folder holding this user's kh server sockets (created by the server, mode 0700)."""
-    base = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
+    """The private folder holding this user's kh server sockets (created by the server, mode 0700).
+
+    It lies in ``$XDG_RUNTIME_DIR`` only when that folder is this user's own and nobody else can
+    write to it (or it is sticky): root after ``su`` or ``sudo -E`` keeps another user's
+    ``XDG_RUNTIME_DIR``, who could swap kh's folder inside it. Otherwise in ``/tmp`` (sticky).
+    """
+    base = os.environ.get("XDG_RUNTIME_DIR")
+    if not base or not _own_folder(base):
+        base = "/tmp"
     return os.path.join(base, f"kh-{os.getuid()}")
+
+
+def _own_folder(folder: str) -> bool:
+    """True for an absolute path to a folder of this user that others cannot change entries of."""
+    if not os.path.isabs(folder):
+        return False
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    import stat
+
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+            and (not info.st_mode & 0o022 or bool(info.st_mode & stat.S_ISVTX)))
 
 
 def is_private(folder: str) -> bool:
