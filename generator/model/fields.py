@@ -18,6 +18,20 @@ reads these marks, so the three cannot disagree.
 
 A string the model does not describe (an unknown key, a mapping where text is expected, the
 ``{text: ...}`` free wording of a unit reference) is prose.
+
+Choices where the old hand lists disagreed, or were wrong:
+
+- ``number`` of the plan and of its decision: a code (digits only, validated; kh composes
+  "118/KH-UBND" itself). ``number`` and ``kind`` of a cited document (``bases``, ``attached_to``)
+  are text: printed as written inside the reference sentence ("Kế hoạch số 1895/KH-UBND ngày ..."),
+  so tidied and linted (an NFD or TCVN3 "Kế hoạch" is reported); prose in a basis, whose paragraph
+  goes through the inline-mark parser like any prose, plain in ``attached_to``, whose "(Kèm theo
+  ...)" line is printed as plain text.
+- ``about`` ("về", "về việc"): a word printed in that same sentence, so prose in a basis and plain
+  in ``attached_to``. As a code, a mark in it was never checked and stopped the render.
+- fixed choices (``type``, ``key``, ``numbering``, ``unit_line``, a basis's ``lead``,
+  ``assignments: tasks``) are codes: every ``Literal`` field is (tests/test_field_kinds.py).
+- plain text keeps its expressions: ``subject: ... năm {{ year }}`` is the usual way to write one.
 """
 
 from __future__ import annotations
