@@ -167,6 +167,8 @@ def test_a_listener_of_another_user_receives_nothing(kh: Kh, tmp_path: Path, mon
     assert proc.returncode == 0, proc.stderr
     assert out.is_file()                                   # built here, in the caller
     assert report == "connections 1 bytes 0 fds 0\n"       # it did connect, and sent nothing
+    assert proc.stderr == (f"kh server: {protocol.socket_path()} do người dùng khác mở (listened to by another "
+                           f"user, uid {NOBODY}); không gửi gì, chạy trực tiếp (nothing sent, running here)\n")
 
 
 def test_the_client_checks_the_peer_before_sending(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

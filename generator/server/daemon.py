@@ -8,6 +8,12 @@ command line exactly as a new process would, reports the exit code and ends. Not
 does can leak into the next. The server stops after ``idle`` minutes without work, on
 ``kh server stop``, or as soon as kh's own code, its templates or a library it uses changed on
 disk (the command that noticed runs in its own process instead).
+
+One request, in order: the caller connects (only this user's callers are accepted, by the kernel's
+peer credentials) and sends the request; the accept loop reads it as it arrives, never waiting on
+one connection; a fork answers with its pid and waits; the caller, if it has not given up, sends
+"go" with its standard streams, and only then does the copy run the command. The copy has a
+process group of its own and ends when its caller's connection closes (a killed caller).
 """
 
 from __future__ import annotations

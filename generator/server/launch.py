@@ -8,6 +8,10 @@ writes straight to this terminal. This module imports only the standard library,
 costs little more than starting Python. Anything unusual (no server, an old server, Windows,
 ``KH_SERVER=off``) runs the command in this process, as before. ``KH_SERVER=auto`` starts a
 server on first use.
+
+Safety: nothing is sent before the kernel confirms the listener is this user's; the streams go
+only to a copy that answered within :data:`ACK_WAIT` seconds (else the command runs here, and the
+abandoned request never runs); Ctrl-C or SIGTERM end the wait at once.
 """
 
 from __future__ import annotations
@@ -59,8 +63,12 @@ def delegate(argv: list[str]) -> int | None:
     try:
         sock.settimeout(ACK_WAIT)
         sock.connect(path)
-        if peer_uid(sock) != os.getuid():     # another user's listener (a swapped folder): tell it nothing
+        owner = peer_uid(sock)
+        if owner != os.getuid():     # another user's listener (a swapped folder): tell it nothing
             sock.close()
+            if owner is not None:
+                sys.stderr.write(f"kh server: {path} do người dùng khác mở (listened to by another user, uid "
+                                 f"{owner}); không gửi gì, chạy trực tiếp (nothing sent, running here)\n")
             return None
         send_request(sock, request, [])
         messages = recv_messages(sock)
