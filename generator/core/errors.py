@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -37,23 +36,6 @@ class Problem:
         if self.hint:
             lines.append(f"    gợi ý (hint):   {self.hint}")
         return "\n".join(lines)
-
-
-def _print_warning(problem: Problem) -> None:
-    try:
-        print(f"cảnh báo (warning): {problem.format()}", file=sys.stderr)
-    except (OSError, ValueError):  # stderr closed: a warning must never stop a build
-        pass
-
-
-#: Where :func:`warn` sends located warnings (stderr by default; tests and services may replace it).
-warning_sink: Callable[[Problem], None] = _print_warning
-
-
-def warn(problems: Iterable[Problem]) -> None:
-    """Report things the user should know that do not stop the build (e.g. removed characters)."""
-    for problem in problems:
-        warning_sink(problem)
 
 
 class KhError(Exception):
