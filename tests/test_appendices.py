@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -13,7 +14,8 @@ import pytest
 import yaml
 
 from generator.core.errors import PlanError
-from generator.layout.blocks import LayoutWarning, appendix_label, layout, timing_text
+from generator.lang.numbering import appendix_labels
+from generator.layout.blocks import layout, timing_text
 from generator.model.plan import Timing
 from generator.readers.yaml_reader import read_plan
 from generator.writers.docx_writer import render_docx
@@ -76,8 +78,9 @@ def test_timing_words():
 
 
 def test_appendix_labels():
-    assert appendix_label(1, 1) == "Phụ lục"
-    assert [appendix_label(i, 3) for i in (1, 2, 3)] == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
+    assert appendix_labels([True]) == ["Phụ lục"]
+    assert appendix_labels([True, True, True]) == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
+    assert appendix_labels([True, False, True]) == ["Phụ lục I", "", "Phụ lục II"]
 
 
 def test_layout_of_tasks_budget_and_assignments(full_plan):
@@ -145,8 +148,9 @@ def test_custom_columns(project):
     extra = dict(EXTRA, appendices=[{"type": "tasks", "title": "Nhiệm vụ", "columns": [
         {"key": "stt", "width": 1.2}, {"key": "task", "header": "Việc", "width": 10},
         {"key": "lead", "width": 4}, {"key": "timing", "width": 3}]}])
-    with pytest.warns(LayoutWarning, match=r"cột 'STT' rộng 1,1 cm, cần 1,2 cm .* width: 1.3 cho cột 'stt'"):
-        doc = layout(read_plan(_write(project, extra)))     # widths are shares of the line: 1.2/18.2 × 16.5 cm
+    doc = layout(read_plan(_write(project, extra)))         # widths are shares of the line: 1.2/18.2 × 16.5 cm
+    assert len(doc.warnings) == 1
+    assert re.search(r"cột 'STT' rộng 1,1 cm, cần 1,2 cm .* width: 1.3 cho cột 'stt'", doc.warnings[0])
     table = doc.appendices[0].table
     assert [c.paras[0][0].text for c in table.rows[0].cells] == ["STT", "Việc", "Cơ quan, đơn vị chủ trì",
                                                               "Thời gian thực hiện"]

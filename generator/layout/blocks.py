@@ -42,11 +42,6 @@ BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE = 
     "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article")
 
 
-class LayoutWarning(UserWarning):
-    """No longer raised: layout warnings are values, :attr:`Layout.warnings` (handed on by the writers'
-    ``warnings`` lists). Kept only while tests/test_appendices.py imports it; delete with that import."""
-
-
 @dataclass
 class Para:
     """One paragraph: its kind and its spans (label included)."""
@@ -428,11 +423,6 @@ TASK_HEADERS = {
     "support": "Cơ quan, đơn vị phối hợp", "timing": "Thời gian thực hiện", "product": "Dự kiến sản phẩm",
 }
 TASK_WIDTHS = {"stt": 0.05, "task": 0.36, "lead": 0.15, "support": 0.16, "timing": 0.12, "product": 0.16}
-
-
-def appendix_label(index: int, count: int) -> str:
-    """"Phụ lục" alone, or "Phụ lục I", "Phụ lục II" when there are several (Phụ lục I §III.1)."""
-    return "Phụ lục" if count == 1 else f"Phụ lục {numbering.roman(index)}"
 
 
 def appendix_attached_line(plan: Plan) -> str:
