@@ -277,9 +277,34 @@ def test_ruamel_flow_style_and_ordereddict() -> None:
         assert dump(quoted) == "a: new\n", dump(quoted)
 
 
+# ------------------------------------------------------------------ openpyxl
+def test_openpyxl_base_font_and_writer() -> None:
+    """generator/writers/tasks_xlsx.py replaces the workbook's private font list and Normal style, and
+    writes the package through ExcelWriter.write_data into its own zip (no timestamped save)."""
+    with private("openpyxl's private Workbook._fonts/_named_styles, IndexedList, ExcelWriter.write_data",
+                 "generator/writers/tasks_xlsx.py (_base_font, _save)"):
+        from openpyxl import Workbook, load_workbook
+
+        from generator.writers.tasks_xlsx import _base_font, _save
+
+        wb = Workbook()
+        _base_font(wb)
+        wb.active["A1"] = "Kế hoạch"
+        data = _save(wb)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            styles = z.read("xl/styles.xml").decode("utf-8")
+            names = z.namelist()
+        assert "xl/workbook.xml" in names and "xl/worksheets/sheet1.xml" in names, names
+        first_font = re.search(r"<font>(.*?)</font>", styles, re.S)
+        assert first_font and 'val="Times New Roman"' in first_font.group(1), styles[:400]
+        back = load_workbook(io.BytesIO(data))
+        assert back.active["A1"].value == "Kế hoạch"
+        assert data == _save(wb), "two writes of one workbook differ"
+
+
 # ------------------------------------------------------------------ the bounds themselves
 #: Libraries whose private parts kh uses (each tested above) → pyproject name.
-BOUNDED = {"jinja2", "docxtpl", "python-docx", "ruamel.yaml"}
+BOUNDED = {"jinja2", "docxtpl", "python-docx", "ruamel.yaml", "openpyxl"}
 
 
 def test_every_bounded_library_is_tested_here_and_installed_within_its_bound() -> None:
