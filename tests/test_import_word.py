@@ -153,7 +153,7 @@ def test_unreadable_file_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "hong.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     proc = run_kh("import", str(bad), "-o", str(tmp_path / "plans" / "x.yaml"))
-    assert proc.returncode == 1 and "hong.docx" in proc.stderr and "(cannot read)" in proc.stderr
+    assert proc.returncode == 1 and "hong.docx" in proc.stderr and "(corrupt zip package)" in proc.stderr
     assert not (tmp_path / "plans").exists()
 
 

@@ -86,7 +86,7 @@ def test_not_a_docx(tmp_path: Path) -> None:
     bad.write_text("không phải docx", encoding="utf-8")
     proc = run_kh("text", str(bad))
     assert proc.returncode == 2
-    assert str(bad) in proc.stderr and "không phải tệp .docx" in proc.stderr and proc.stdout == ""
+    assert str(bad) in proc.stderr and "không phải tệp Word .docx" in proc.stderr and proc.stdout == ""
 
 
 def test_git_diff_shows_only_the_changed_paragraph(tmp_path: Path, project: Path) -> None:

@@ -1,28 +1,45 @@
 """Read a .docx into a :class:`SourceDoc`: paragraphs with their emphasis and Word list labels,
 tables (merged cells, repeated header rows), footnotes, page orientation per section.
 
-Works on the package XML directly (lxml): numbering.xml is resolved into the labels Word shows
-("I.", "1.", "a)", "-"), counting levels and restarts like Word; runs in legacy fonts
-(TCVN3 ".VnTime", VNI) are converted to Unicode.
+The file is opened the one hardened way (:func:`generator.readers.docx_text.open_user_docx`: sizes
+from the zip directory before inflating, one parser without entities or DTD); a broken part is
+"<file>: phần 'word/...xml' hỏng (broken part) ...". Work is linear in the document: a table's
+rows and cells are its direct children, each element is visited once, and the paragraph count is
+bounded. Unexpected but well-formed structure (a list level without ``w:ilvl``, a list without
+its definition, a start value Word would never write) is skipped or clamped with a note.
+
+numbering.xml is resolved into the labels Word shows ("I.", "1.", "a)", "-"), counting levels and
+restarts like Word; runs in legacy fonts (TCVN3 ".VnTime", VNI) are converted to Unicode.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..lang import legacy
+from ..lang.vnwords import format_amount
+from ..ooxml import names as n
+from ..ooxml.safe_open import DocxReadError, Package
+from ..readers.docx_text import main_body, open_user_docx, part_xml, story_part
 from .source import Cell, Para, Row, Run, SourceDoc, Table, merge_runs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
+#: Most paragraphs (body, cells, nested tables) one document may have: ~3,000 pages of plan.
+MAX_PARAS = 100_000
+#: List start values Word writes (its dialog stops at 32767); others are ignored with a note.
+MAX_START = 32_767
+#: Longest list-level text ("%1.%2.") taken from numbering.xml; longer ones are ignored.
+MAX_LEVEL_TEXT = 64
+#: Widest merged cell (grid columns; Word tables have at most 63).
+MAX_GRID_SPAN = 64
 
-class DocxError(ValueError):
-    """The file is not a readable .docx."""
+DocxError = DocxReadError   # the name callers knew
 
 
 def _on(el: Any) -> bool | None:
@@ -31,6 +48,34 @@ def _on(el: Any) -> bool | None:
         return None
     val = el.get(f"{W}val")
     return val not in ("0", "false", "off", "none")
+
+
+def _int(value: str | None) -> int | None:
+    """An OOXML decimal number, or None when absent or not one (no exponent, no 10,000 digits)."""
+    if value is None or len(value) > 20:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+class _Oddities:
+    """Unexpected structure met while reading, for the report: one note per kind, with where."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, list[str]] = {}
+
+    def add(self, what: str, where: str) -> None:
+        self.seen.setdefault(what, []).append(where)
+
+    def notes(self) -> list[str]:
+        out = []
+        for what, places in self.seen.items():
+            shown = ", ".join(dict.fromkeys(places[:3]))
+            more = f" và {len(places) - 3} chỗ khác (and {len(places) - 3} more)" if len(places) > 3 else ""
+            out.append(f"{what}: {shown}{more}")
+        return out
 
 
 @dataclass
@@ -78,7 +123,8 @@ class _Numbering:
                 levels.setdefault(lvl, _Level()).start = start
         ilvl = max(0, min(ilvl, 8))
         level = levels.get(ilvl, _Level())
-        counters[ilvl] = level.start if counters[ilvl] is None else counters[ilvl] + 1
+        current = counters[ilvl]
+        counters[ilvl] = level.start if current is None else current + 1
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = None
         if level.fmt == "bullet":
@@ -90,7 +136,8 @@ class _Numbering:
         def fmt(m: re.Match[str]) -> str:
             k = int(m.group(1)) - 1
             lv = levels.get(k, _Level())
-            return _format(counters[k] if counters[k] is not None else lv.start, lv.fmt)
+            value = counters[k]
+            return _format(value if value is not None else lv.start, lv.fmt)
 
         return re.sub(r"%(\d)", fmt, level.text)
 
@@ -100,51 +147,67 @@ _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "x
 
 
 def _format(n: int, fmt: str) -> str:
+    """The number ``n`` as list format ``fmt`` shows it; a letter label longer than three letters
+    (beyond "zzz", item 78) is written as its number."""
     if fmt in ("lowerLetter", "upperLetter"):
-        s = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        repeat = (n - 1) // 26 + 1
+        if repeat > 3:
+            return str(n)
+        s = chr(ord("a") + (n - 1) % 26) * repeat
         return s.upper() if fmt == "upperLetter" else s
     if fmt in ("lowerRoman", "upperRoman"):
-        out, k = "", n
+        parts, k = [], n
         for value, sym in _ROMAN:
-            while k >= value:
-                out, k = out + sym, k - value
+            count, k = divmod(k, value) if k > 0 else (0, k)
+            parts.append(sym * count)
+        out = "".join(parts)
         return out.upper() if fmt == "upperRoman" else out
     if fmt == "decimalZero":
         return f"{n:02d}"
     return str(n)
 
 
+def _direct(parent: Any, tag: str) -> Iterator[Any]:
+    """Children of ``parent`` with ``tag``, looking through content-control wrappers (not into tables)."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+            yield from _direct(child, tag)
+
+
 class _Reader:
-    def __init__(self, z: zipfile.ZipFile):
-        from lxml import etree
-
-        def xml(name: str) -> Any:
-            try:
-                return etree.fromstring(z.read(name))
-            except KeyError:
-                return None
-
-        self.doc = xml("word/document.xml")
-        if self.doc is None:
-            raise DocxError("thiếu word/document.xml (not a Word document)")
-        self.styles = self._styles(xml("word/styles.xml"))
-        self.numbering = self._numbering(xml("word/numbering.xml"))
-        self.footnotes = self._footnote_map(xml("word/footnotes.xml"))
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        self.odd = _Oddities()
+        self.doc, self.body = main_body(pkg)
+        self.styles = self._styles(self._part(n.REL_STYLES, "word/styles.xml"))
+        self.numbering = self._numbering(self._part(n.REL_NUMBERING, "word/numbering.xml"))
+        self.footnotes = self._footnote_map(self._part(n.REL_FOOTNOTES, "word/footnotes.xml")[0])
+        self.notes: dict[int, list[Run]] = {}
         self.legacy_runs = 0
         self.text_boxes: list[str] = []
         self.nfd = False
         self.section = 0
         self.landscape: dict[int, bool] = {}
         self.count = {"p": 0, "t": 0}
+        self.paras = 0
+
+    def _part(self, rel_type: str, conventional: str) -> tuple[Any, str]:
+        """The parsed story part of ``rel_type`` (None when the package has none) and its name."""
+        name = story_part(self.pkg, rel_type, conventional)
+        return (part_xml(self.pkg, name) if name else None), name or conventional
 
     # -------------------------------------------------------------- package parts
-    def _styles(self, root: Any) -> dict[str, _Style]:
+    def _styles(self, part: tuple[Any, str]) -> dict[str, _Style]:
+        root, name = part
         out: dict[str, _Style] = {}
         if root is None:
             return out
         for st in root.iter(f"{W}style"):
             s = _Style()
-            s.name = (st.find(f"{W}name").get(f"{W}val") if st.find(f"{W}name") is not None else "")
+            name_el = st.find(f"{W}name")
+            s.name = (name_el.get(f"{W}val") or "") if name_el is not None else ""
             based = st.find(f"{W}basedOn")
             s.based_on = based.get(f"{W}val") if based is not None else None
             rpr = st.find(f"{W}rPr")
@@ -153,11 +216,22 @@ class _Reader:
                 fonts = rpr.find(f"{W}rFonts")
                 s.font = fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") if fonts is not None else None
             num = st.find(f"{W}pPr/{W}numPr")
-            if num is not None and num.find(f"{W}numId") is not None:
-                ilvl = num.find(f"{W}ilvl")
-                s.num = (num.find(f"{W}numId").get(f"{W}val"), int(ilvl.get(f"{W}val")) if ilvl is not None else 0)
+            num_id = num.find(f"{W}numId") if num is not None else None
+            if num_id is not None and num_id.get(f"{W}val") is not None:
+                s.num = (num_id.get(f"{W}val"), self._ilvl(num.find(f"{W}ilvl"),
+                                                           f"phần '{name}', kiểu {st.get(f'{W}styleId')}"))
             out[st.get(f"{W}styleId")] = s
         return out
+
+    def _ilvl(self, el: Any, where: str) -> int:
+        """A paragraph's or style's list level (``w:ilvl``): 0 when absent or not a number (noted)."""
+        if el is None:
+            return 0
+        value = _int(el.get(f"{W}val"))
+        if value is None:
+            self.odd.add("w:ilvl không có giá trị số, coi là cấp 0 (w:ilvl without a number read as level 0)", where)
+            return 0
+        return value
 
     def _style_attr(self, style_id: str | None, attr: str) -> Any:
         seen = 0
@@ -168,29 +242,65 @@ class _Reader:
             style_id, seen = self.styles[style_id].based_on, seen + 1
         return None
 
-    def _numbering(self, root: Any) -> _Numbering:
-        n = _Numbering()
+    def _start(self, value: str | None, where: str) -> int | None:
+        """A list start value, or None (noted) when it is not one Word would write."""
+        start = _int(value)
+        if start is None or not 0 <= start <= MAX_START:
+            self.odd.add(f"giá trị bắt đầu danh sách không dùng được (ngoài 0–{MAX_START}), bỏ qua"
+                         f" (list start value out of range ignored)", f"{where}: {str(value)[:24]}")
+            return None
+        return start
+
+    def _numbering(self, part: tuple[Any, str]) -> _Numbering:
+        root, name = part
+        numbering = _Numbering()
         if root is None:
-            return n
+            return numbering
         for ab in root.iter(f"{W}abstractNum"):
+            aid = ab.get(f"{W}abstractNumId")
+            where = f"phần '{name}', danh sách {aid}"
             levels: dict[int, _Level] = {}
             for lvl in ab.iter(f"{W}lvl"):
+                ilvl = _int(lvl.get(f"{W}ilvl"))
+                if ilvl is None or not 0 <= ilvl <= 8:
+                    self.odd.add("mức danh sách không có w:ilvl từ 0 đến 8, bỏ qua (list level without a valid"
+                                 " w:ilvl skipped)", where)
+                    continue
                 fmt, text, start = (lvl.find(f"{W}{tag}") for tag in ("numFmt", "lvlText", "start"))
-                levels[int(lvl.get(f"{W}ilvl"))] = _Level(
-                    fmt=fmt.get(f"{W}val") if fmt is not None else "decimal",
-                    text=text.get(f"{W}val") if text is not None else "",
-                    start=int(start.get(f"{W}val")) if start is not None else 1,
+                level_text = (text.get(f"{W}val") or "") if text is not None else ""
+                if len(level_text) > MAX_LEVEL_TEXT:
+                    self.odd.add("mẫu số thứ tự quá dài, bỏ qua (list level text too long, ignored)", where)
+                    level_text = ""
+                first = self._start(start.get(f"{W}val"), where) if start is not None else None
+                levels[ilvl] = _Level(
+                    fmt=(fmt.get(f"{W}val") or "decimal") if fmt is not None else "decimal",
+                    text=level_text,
+                    start=1 if first is None else first,
                     indent=_indent(lvl.find(f"{W}pPr")))
-            n.abstract[ab.get(f"{W}abstractNumId")] = levels
+            numbering.abstract[aid] = levels
         for num in root.iter(f"{W}num"):
-            aid = num.find(f"{W}abstractNumId").get(f"{W}val")
+            num_id = num.get(f"{W}numId")
+            ref = num.find(f"{W}abstractNumId")
+            aid = ref.get(f"{W}val") if ref is not None else None
+            if num_id is None or aid is None:
+                self.odd.add("danh sách thiếu w:numId hoặc w:abstractNumId, bỏ qua (list without its"
+                             " definition skipped)", f"phần '{name}', danh sách {num_id}")
+                continue
             overrides = {}
             for ov in num.iter(f"{W}lvlOverride"):
                 so = ov.find(f"{W}startOverride")
-                if so is not None:
-                    overrides[int(ov.get(f"{W}ilvl"))] = int(so.get(f"{W}val"))
-            n.nums[num.get(f"{W}numId")] = (aid, overrides)
-        return n
+                if so is None:
+                    continue
+                lvl = _int(ov.get(f"{W}ilvl"))
+                if lvl is None or not 0 <= lvl <= 8:
+                    self.odd.add("w:lvlOverride không có w:ilvl từ 0 đến 8, bỏ qua (list override without a"
+                                 " valid level skipped)", f"phần '{name}', danh sách {num_id}")
+                    continue
+                start = self._start(so.get(f"{W}val"), f"phần '{name}', danh sách {num_id}")
+                if start is not None:
+                    overrides[lvl] = start
+            numbering.nums[num_id] = (aid, overrides)
+        return numbering
 
     def _footnote_map(self, root: Any) -> dict[str, Any]:
         if root is None:
@@ -200,10 +310,9 @@ class _Reader:
 
     # -------------------------------------------------------------- content
     def read(self) -> list[Any]:
-        body = self.doc.find(f"{W}body")
         blocks: list[Any] = []
-        self._container(body, blocks, None)
-        final = body.find(f"{W}sectPr")
+        self._container(self.body, blocks, None)
+        final = self.body.find(f"{W}sectPr")
         self.landscape[self.section] = _is_landscape(final)
         return blocks
 
@@ -221,14 +330,24 @@ class _Reader:
             elif tag == f"{W}tbl":
                 if cell is None:
                     blocks.append(self._table(child))
-                else:   # a table inside a cell: its paragraphs, in order
-                    for tc in child.iter(f"{W}tc"):
-                        self._container(tc, blocks, cell)
-            elif tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
-                self._container(child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child, blocks, cell)
+                else:   # a table inside a cell: its paragraphs, in order (each cell once, never all descendants)
+                    for tr in _direct(child, f"{W}tr"):
+                        for tc in _direct(tr, f"{W}tc"):
+                            self._container(tc, blocks, cell)
+            elif tag in (f"{W}sdtContent", f"{W}customXml"):
+                self._container(child, blocks, cell)
+            elif tag == f"{W}sdt":
+                content = child.find(f"{W}sdtContent")
+                if content is not None:
+                    self._container(content, blocks, cell)
 
     def _para(self, p: Any, cell: str | None) -> Para | None:
         self.count["p"] += 1
+        self.paras += 1
+        if self.paras > MAX_PARAS:
+            raise DocxReadError(f"{self.pkg.label}: hơn {format_amount(MAX_PARAS)} đoạn văn, quá giới hạn của một"
+                                f" kế hoạch (more than {MAX_PARAS:,} paragraphs: not read)")
+        where = cell or f"đoạn {self.count['p']}"
         ppr = p.find(f"{W}pPr")
         style_id = None
         align = None
@@ -239,9 +358,9 @@ class _Reader:
             jc = ppr.find(f"{W}jc")
             align = jc.get(f"{W}val") if jc is not None else None
             numpr = ppr.find(f"{W}numPr")
-            if numpr is not None and numpr.find(f"{W}numId") is not None:
-                ilvl = numpr.find(f"{W}ilvl")
-                num = (numpr.find(f"{W}numId").get(f"{W}val"), int(ilvl.get(f"{W}val")) if ilvl is not None else 0)
+            num_id = numpr.find(f"{W}numId") if numpr is not None else None
+            if num_id is not None and num_id.get(f"{W}val") is not None:
+                num = (num_id.get(f"{W}val"), self._ilvl(numpr.find(f"{W}ilvl"), where))
         if num is None:
             num = self._style_attr(style_id, "num")
         runs = self._runs(p, style_id)
@@ -251,7 +370,6 @@ class _Reader:
             label = self.numbering.label(num[0], num[1])
             if indent is None:
                 indent = self.numbering.indent(num[0], num[1])
-        where = cell or f"đoạn {self.count['p']}"
         style = self.styles[style_id].name if style_id in self.styles else ""
         return Para(merge_runs(runs), where, align, style, label, num[1] if num else 0,
                     indent if label else None, self.section)
@@ -310,31 +428,36 @@ class _Reader:
         return runs
 
     def _note(self, fn: Any) -> list[Run]:
-        runs: list[Run] = []
-        for i, p in enumerate(fn.iter(f"{W}p")):
-            if i:
-                runs.append(Run(" "))
-            ppr = p.find(f"{W}pPr/{W}pStyle")
-            runs += self._runs(p, ppr.get(f"{W}val") if ppr is not None else None, note_ok=False)
-        runs = merge_runs([r for r in runs if r.note is None])
-        if runs:
-            runs[0] = Run(runs[0].text.lstrip(), runs[0].bold, runs[0].italic)
-        return runs
+        """A footnote's runs, read once however often it is referred to (every reference shares the list)."""
+        cached = self.notes.get(id(fn))
+        if cached is None:
+            runs: list[Run] = []
+            for i, p in enumerate(fn.iter(f"{W}p")):
+                if i:
+                    runs.append(Run(" "))
+                ppr = p.find(f"{W}pPr/{W}pStyle")
+                runs += self._runs(p, ppr.get(f"{W}val") if ppr is not None else None, note_ok=False)
+            runs = merge_runs([r for r in runs if r.note is None])
+            if runs:
+                runs[0] = Run(runs[0].text.lstrip(), runs[0].bold, runs[0].italic)
+            cached = self.notes[id(fn)] = runs
+        return cached
 
     def _table(self, tbl: Any) -> Table:
         self.count["t"] += 1
         t = self.count["t"]
         rows: list[Row] = []
-        for r_i, tr in enumerate(tbl.findall(f"{W}tr"), start=1):
+        for r_i, tr in enumerate(_direct(tbl, f"{W}tr"), start=1):
             header = tr.find(f"{W}trPr/{W}tblHeader") is not None and _on(tr.find(f"{W}trPr/{W}tblHeader"))
             cells = []
-            for c_i, tc in enumerate(tr.findall(f"{W}tc"), start=1):
+            for c_i, tc in enumerate(_direct(tr, f"{W}tc"), start=1):
                 span_el = tc.find(f"{W}tcPr/{W}gridSpan")
                 vm = tc.find(f"{W}tcPr/{W}vMerge")
                 paras: list[Any] = []
                 self._container(tc, paras, f"bảng {t}, hàng {r_i}, ô {c_i}")
+                span = _int(span_el.get(f"{W}val")) if span_el is not None else 1
                 cells.append(Cell([p for p in paras if isinstance(p, Para)],
-                                  int(span_el.get(f"{W}val")) if span_el is not None else 1,
+                                  max(1, min(span or 1, MAX_GRID_SPAN)),
                                   vm is not None and vm.get(f"{W}val") in (None, "continue")))
             rows.append(Row(cells, bool(header)))
         borders = tbl.find(f"{W}tblPr/{W}tblBorders")
@@ -350,11 +473,7 @@ def _indent(ppr: Any) -> int | None:
     ind = ppr.find(f"{W}ind") if ppr is not None else None
     if ind is None:
         return None
-    value = ind.get(f"{W}left") or ind.get(f"{W}start")
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    return _int(ind.get(f"{W}left") or ind.get(f"{W}start"))
 
 
 def _is_landscape(sect: Any) -> bool:
@@ -365,20 +484,14 @@ def _is_landscape(sect: Any) -> bool:
         return False
     if size.get(f"{W}orient") == "landscape":
         return True
-    try:
-        return int(size.get(f"{W}w", 0)) > int(size.get(f"{W}h", 0)) > 0
-    except ValueError:
-        return False
+    width, height = _int(size.get(f"{W}w")), _int(size.get(f"{W}h"))
+    return width is not None and height is not None and width > height > 0
 
 
-def read_docx(path: str | Path) -> SourceDoc:
-    """Read a .docx file."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            reader = _Reader(z)
-            blocks = reader.read()
-    except zipfile.BadZipFile as exc:
-        raise DocxError(f"không phải tệp .docx (not a .docx package): {exc}") from None
+def read_docx(path: str | Path, data: bytes | None = None) -> SourceDoc:
+    """Read the .docx at ``path`` (or its bytes ``data``; ``path`` then only names it)."""
+    reader = _Reader(open_user_docx(path, data=data, label=str(path)))
+    blocks = reader.read()
     doc = SourceDoc(str(path), blocks, reader.landscape)
     if reader.legacy_runs:
         doc.notes.append(f"đã chuyển {reader.legacy_runs} đoạn chữ phông cũ (TCVN3/VNI) sang Unicode"
@@ -389,4 +502,5 @@ def read_docx(path: str | Path) -> SourceDoc:
                          + boxes[:120])
     if reader.nfd:
         doc.notes.append("văn bản có chữ tổ hợp (NFD), đã chuẩn hóa NFC (decomposed text normalised to NFC)")
+    doc.notes += reader.odd.notes()
     return doc

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from . import orgs
 from .convert import CONVERTIBLE, ConvertError, to_docx
 from .recognise import Recogniser
 from .report import ImportFailure, Report
+from .screen import screen
 from .source import SourceDoc
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -31,8 +31,16 @@ class Outcome:
 
 
 def read_source(path: Path) -> SourceDoc:
-    """Read ``path`` by its kind: .docx, plain text, or an older format through LibreOffice."""
-    from .docx_reader import DocxError, read_docx
+    """Read ``path`` by its kind: .docx, plain text, or an older format through LibreOffice; then
+    screened (:func:`~generator.importer.screen.screen`) before anything recognises it."""
+    doc = _read_by_kind(path)
+    screen(doc)
+    return doc
+
+
+def _read_by_kind(path: Path) -> SourceDoc:
+    from ..ooxml.safe_open import DocxReadError
+    from .docx_reader import read_docx
     from .text_reader import read_text
 
     suffix = path.suffix.lower()
@@ -41,16 +49,19 @@ def read_source(path: Path) -> SourceDoc:
             return read_text(path)
         if suffix in CONVERTIBLE:
             data = to_docx(path)
-            doc = read_docx(io.BytesIO(data))
-            doc.path = str(path)
+            doc = read_docx(path, data=data)
             doc.notes.append(f"đã chuyển {suffix} sang .docx bằng LibreOffice (converted with LibreOffice)")
             return doc
         if suffix == ".docx":
             return read_docx(path)
     except ConvertError as exc:
         raise ImportFailure(str(exc)) from None
-    except (DocxError, KeyError, ValueError) as exc:
+    except DocxReadError as exc:      # already "<file>: what is wrong"
+        raise ImportFailure(str(exc)) from None
+    except (KeyError, ValueError) as exc:
         raise ImportFailure(f"{path}: không đọc được (cannot read): {exc}") from None
+    except OSError as exc:
+        raise ImportFailure(f"{path}: không đọc được (cannot read): {exc.strerror or exc}") from None
     raise ImportFailure(f"{path}: không biết đọc tệp '{suffix}' (unsupported file type);"
                        " dùng .docx, .txt, hoặc .doc/.odt/.rtf khi có LibreOffice")
 

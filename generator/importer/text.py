@@ -118,6 +118,9 @@ def words(text: str) -> list[str]:
     return re.findall(r"[\wÀ-ỹ]+", text)
 
 
+_WORD = re.compile(r"[\wÀ-ỹ]+")
+
+
 class Casing:
     """How words are written in running text, to give an IN HOA heading back its sentence case."""
 
@@ -130,12 +133,14 @@ class Casing:
                 continue
             label = find_label(text)
             text = text[label.length:] if label else text
-            for m in re.finditer(r"[\wÀ-ỹ]+", text):
+            for m in _WORD.finditer(text):
                 w, key = m.group(), m.group().lower()
-                before = text[: m.start()].rstrip()
+                i = m.start() - 1          # the last character before the word that is not a space
+                while i >= 0 and text[i].isspace():   # (each gap is scanned once: linear in the text)
+                    i -= 1
                 if len(w) > 1 and w.isupper() and not w.isdigit():
                     self.upper[key] += 1
-                elif not before or before[-1] in ".:;!?(“\"-–":
+                elif i < 0 or text[i] in ".:;!?(“\"-–":
                     continue
                 elif w[:1].isupper():
                     self.title[key] += 1

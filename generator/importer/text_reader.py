@@ -15,7 +15,11 @@ import unicodedata
 from pathlib import Path
 
 from ..lang import legacy
+from .report import ImportFailure
 from .source import Cell, Para, Row, Run, SourceDoc, Table, merge_runs
+
+#: Largest plain-text file read (as large as the main part of a .docx may be).
+MAX_TEXT_FILE = 16 << 20
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_LINE = re.compile(f"^([{SUPERSCRIPTS}]+)\\s*(.*)$")
@@ -109,6 +113,10 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
     """Read a plain-text plan."""
     notes: list[str] = []
     if text is None:
+        size = Path(path).stat().st_size
+        if size > MAX_TEXT_FILE:
+            raise ImportFailure(f"{path}: tệp văn bản {size // (1 << 20)} MB, quá giới hạn {MAX_TEXT_FILE >> 20} MB"
+                                f" (text file too large)")
         text, notes = decode_bytes(Path(path).read_bytes())
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     footnotes: dict[int, str] = {}

@@ -7,43 +7,76 @@ line), then the footnotes
 with the numbers Word prints (``[1] ...``); the reference marks stand in the text as ``[1]``.
 Tracked changes read as accepted: inserted text is kept, deleted text (``w:delText``,
 ``w:moveFrom``) is left out. Page headers and footers (page numbers) are not part of the text.
+
+A user's .docx is opened the one hardened way (:mod:`generator.ooxml.safe_open`); the helpers
+under "Opening" below are shared with ``kh import``. Walks visit each element once: a table's
+rows and cells are its direct children (through content-control wrappers), never all descendants.
 """
 
 from __future__ import annotations
 
-import io
-import posixpath
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from ..core.errors import KhError
+from ..ooxml import names as n
+from ..ooxml.safe_open import DocxReadError, Limits, Package, open_docx, parse_xml
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+__all__ = ["READ_LIMITS", "DocxReadError", "docx_lines", "docx_text", "main_body", "open_user_docx", "part_xml",
+           "read_docx_text", "story_part"]
+
+W = n.W
+MC = n.NS["mc"]
+w = n.w
+
+_MB = 1024 * 1024
+#: What reading one user document for its text may cost: real plans' main parts are well under
+#: 1 MB; 16 MB is a document of thousands of pages (lxml needs ~20 bytes of memory per byte of
+#: such XML, so the per-part bound is also the memory bound).
+READ_LIMITS = Limits(part_bytes=16 * _MB, total_bytes=48 * _MB)
 
 
-def w(tag: str) -> str:
-    """Clark name of a WordprocessingML element: ``w("p")`` → ``{...main}p``."""
-    return f"{{{W}}}{tag}"
+# ---------------------------------------------------------------------- opening (shared with kh import)
+def open_user_docx(path: str | Path, data: bytes | None = None, label: str | None = None) -> Package:
+    """Open a user's .docx within :data:`READ_LIMITS` (see :func:`~generator.ooxml.safe_open.open_docx`)."""
+    return open_docx(path, READ_LIMITS, data=data, label=label)
 
 
+def part_xml(pkg: Package, name: str) -> etree._Element:
+    """The root element of part ``name``: "<file>: phần 'name' hỏng (broken part): ..." when it cannot be."""
+    return parse_xml(pkg.read(name), f"{pkg.label}: phần '{name}' hỏng (broken part)")
+
+
+def story_part(pkg: Package, rel_type: str, conventional: str) -> str | None:
+    """The part of the main document's relationship ``rel_type`` (e.g. footnotes), or the
+    ``conventional`` name (``word/footnotes.xml``) when the package has it without a relationship."""
+    related = pkg.related(pkg.main, rel_type)
+    if related:
+        return related[0]
+    return conventional if pkg.has(conventional) else None
+
+
+def main_body(pkg: Package) -> tuple[etree._Element, etree._Element]:
+    """The main part's root and its ``w:body``; a main part without one cannot be read."""
+    root = part_xml(pkg, pkg.main)
+    body = root.find(w("body"))
+    if root.tag != w("document") or body is None:
+        raise DocxReadError(f"{pkg.label}: phần '{pkg.main}' không có thân văn bản w:body, không đọc được "
+                            f"(cannot read: no w:document/w:body in the main part)")
+    return root, body
+
+
+# ---------------------------------------------------------------------- text
 #: Elements whose text a reader of the accepted document does not see.
 _HIDDEN = {w("del"), w("moveFrom"), w("delText"), w("instrText"), w("delInstrText"), f"{{{MC}}}Fallback",
            w("txbxContent"), w("pPr"), w("rPr")}
+#: Wrappers around block-level content (paragraphs, tables), and around rows and cells.
+_BLOCK_WRAPPERS = {w("sdt"), w("customXml"), w("sdtContent"), f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice",
+                   w("ins"), w("moveTo")}
+_ROW_WRAPPERS = {w("sdt"), w("customXml"), w("sdtContent")}
 _CELL_SEP = " | "
-
-
-class DocxReadError(KhError):
-    """A file that is not a readable .docx (exit 2)."""
-
-    exit_code = 2
 
 
 @dataclass
@@ -52,35 +85,13 @@ class _Notes:
 
     texts: dict[str, str]
     order: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
 
     def mark(self, note_id: str) -> str:
-        if note_id not in self.order:
+        if note_id not in self.index:
             self.order.append(note_id)
-        return f"[{self.order.index(note_id) + 1}]"
-
-
-def _parse(zf: zipfile.ZipFile, name: str, origin: str) -> etree._Element:
-    try:
-        return etree.fromstring(zf.read(name), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                               huge_tree=True))
-    except (KeyError, etree.XMLSyntaxError) as exc:
-        raise DocxReadError(f"{origin}: phần '{name}' hỏng (broken part in the .docx): {exc}") from None
-
-
-def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship type → target part name for ``part``."""
-    folder, base = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_name not in zf.namelist():
-        return {}
-    out: dict[str, str] = {}
-    for rel in etree.fromstring(zf.read(rels_name)).iter(f"{{{REL}}}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        out.setdefault(rel.get("Type", ""), name)
-    return out
+            self.index[note_id] = len(self.order)
+        return f"[{self.index[note_id]}]"
 
 
 def _paragraph(p: etree._Element, notes: _Notes) -> str:
@@ -109,6 +120,15 @@ def _paragraph(p: etree._Element, notes: _Notes) -> str:
     return "".join(out).replace("\u00a0", " ").strip()
 
 
+def _direct(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Children of ``parent`` with ``tag``, looking through content-control wrappers (not into tables)."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _ROW_WRAPPERS:
+            yield from _direct(child, tag)
+
+
 def _blocks(parent: etree._Element, notes: _Notes) -> Iterator[str]:
     """Lines of the block-level content of ``parent`` (body, cell, content control)."""
     for child in parent:
@@ -117,10 +137,8 @@ def _blocks(parent: etree._Element, notes: _Notes) -> Iterator[str]:
             if text:
                 yield text
         elif child.tag == w("tbl"):
-            for tr in child.iter(w("tr")):
-                if tr.getparent() is not child:
-                    continue
-                cells = [list(_blocks(tc, notes)) for tc in _cells(tr)]
+            for tr in _direct(child, w("tr")):
+                cells = [list(_blocks(tc, notes)) for tc in _direct(tr, w("tc"))]
                 if all(len(c) <= 1 for c in cells):
                     line = _CELL_SEP.join(c[0] if c else "" for c in cells).strip(" |")
                     if line:
@@ -128,44 +146,30 @@ def _blocks(parent: etree._Element, notes: _Notes) -> Iterator[str]:
                 else:   # a layout row (heading block, signature): read column by column
                     for cell in cells:
                         yield from cell
-        elif child.tag in (w("sdt"), w("customXml"), w("sdtContent"), f"{{{MC}}}AlternateContent",
-                           f"{{{MC}}}Choice", w("ins"), w("moveTo")):
+        elif child.tag in _BLOCK_WRAPPERS:
             yield from _blocks(child, notes)
 
 
-def _cells(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
-        if child.tag == w("tc"):
-            yield child
-        elif child.tag in (w("sdt"), w("customXml"), w("sdtContent")):
-            yield from _cells(child)
-
-
-def docx_lines(data: bytes, origin: str = "<docx>") -> list[str]:
-    """The document's text lines in reading order, footnotes last (see module docstring)."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise DocxReadError(f"{origin}: không phải tệp .docx (not a .docx file: not a zip package)") from None
-    with zf:
-        main = _rels(zf, "").get(OFFICE_DOC, "word/document.xml")
-        if main not in zf.namelist():
-            raise DocxReadError(f"{origin}: không có phần văn bản chính (no main document part, expected '{main}')")
-        root = _parse(zf, main, origin)
-        texts: dict[str, str] = {}
-        notes_part = _rels(zf, main).get(FOOTNOTES)
-        if notes_part and notes_part in zf.namelist():
-            for note in _parse(zf, notes_part, origin).iter(w("footnote")):
-                if note.get(w("type")) in (None, "normal"):
-                    texts[note.get(w("id"), "")] = " ".join(
-                        t for t in (_paragraph(p, _Notes({})) for p in note.iter(w("p"))) if t)
+def _package_lines(pkg: Package) -> list[str]:
+    _root, body = main_body(pkg)
+    texts: dict[str, str] = {}
+    notes_part = story_part(pkg, n.REL_FOOTNOTES, "word/footnotes.xml")
+    if notes_part is not None:
+        for note in part_xml(pkg, notes_part).iter(w("footnote")):
+            if note.get(w("type")) in (None, "normal"):
+                texts[note.get(w("id"), "")] = " ".join(
+                    t for t in (_paragraph(p, _Notes({})) for p in note.iter(w("p"))) if t)
     notes = _Notes(texts)
-    body = root.find(w("body"))
-    lines = list(_blocks(body, notes)) if body is not None else []
+    lines = list(_blocks(body, notes))
     if notes.order:
         lines.append("")
         lines += [f"[{i}] {texts.get(nid, '')}".rstrip() for i, nid in enumerate(notes.order, start=1)]
     return lines
+
+
+def docx_lines(data: bytes, origin: str = "<docx>") -> list[str]:
+    """The document's text lines in reading order, footnotes last (see module docstring)."""
+    return _package_lines(open_user_docx(origin, data=data, label=origin))
 
 
 def docx_text(data: bytes, origin: str = "<docx>") -> str:
@@ -175,10 +179,6 @@ def docx_text(data: bytes, origin: str = "<docx>") -> str:
 
 
 def read_docx_text(path: str | Path) -> str:
-    """The text of the .docx at ``path``."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocxReadError(f"{path}: không đọc được (cannot read): {exc.strerror}") from None
-    return docx_text(data, str(path))
+    """The text of the .docx at ``path`` (its size and parts checked before anything is inflated)."""
+    lines = _package_lines(open_user_docx(path))
+    return "\n".join(lines) + "\n" if lines else ""
