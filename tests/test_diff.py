@@ -119,7 +119,7 @@ def test_rev_compares_with_git(project: Path) -> None:
     assert "+ nơi nhận (recipients) — thêm (added) :: - Sở Tư pháp;" in blocks(proc.stdout)
     assert [p.name for p in project.iterdir() if p.name.startswith(".") and p.name != ".git"] == []
     bad = run_kh("diff", str(plan), "--rev", "khong-co")
-    assert bad.returncode == 1 and "khong-co" in bad.stderr and "git" in bad.stderr
+    assert bad.returncode == 2 and "khong-co" in bad.stderr and "git" in bad.stderr   # 1 means "differs" only
 
 
 def test_git_difftool(project: Path) -> None:

@@ -101,7 +101,7 @@ def test_watch_page_follows_saves_and_shows_errors(project: Path, tmp_path: Path
     browser = None
     try:
         first = kh.stdout.readline()
-        url = re.search(r"http://127\.0\.0\.1:\d+/", first)
+        url = re.search(r"(http://127\.0\.0\.1:\d+)(/[A-Za-z0-9_-]+/)", first)   # the page's token in the path
         assert url, first
         browser = Browser(tmp_path / "chromium")
         browser.call("Page.navigate", url=url.group(0))
@@ -140,8 +140,8 @@ def test_watch_page_follows_saves_and_shows_errors(project: Path, tmp_path: Path
         assert browser.js("document.querySelectorAll('#pages img').length") == 0
         # ... and the last good pages are still reachable from the page.
         old = browser.js("[...document.querySelectorAll('#oldpages img')].map(i => i.getAttribute('src'))")
-        assert old and old[0] == f"/pages/{version}/1.png"
-        with urllib.request.urlopen(url.group(0) + old[0].lstrip("/"), timeout=30) as resp:
+        assert old and old[0] == f"{url.group(2)}pages/{version}/1.png"
+        with urllib.request.urlopen(url.group(1) + old[0], timeout=30) as resp:
             assert resp.read(8) == b"\x89PNG\r\n\x1a\n"
 
         # Fix it again: pages come back.

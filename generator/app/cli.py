@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from .commands.common import CONTEXT, Options, Terminated
+from .streams import standard_streams
 
 #: command name → "module:attribute" under generator.app.commands (add a line to add a command); a
 #: dotted module is absolute: ``kh server`` belongs to the optional server layer above this one.
@@ -76,6 +77,7 @@ def main(ctx: click.Context, allow_outside: bool) -> None:
                                    "hãy cd sang một thư mục có thật (cd to an existing folder)") from None
     # Everything below is undone when the command ends (the context closes), so an in-process
     # caller (a test's CliRunner, the warm server's fork) keeps its own state.
+    ctx.with_resource(standard_streams())   # first: a closed stdout must not turn output into a traceback
     ctx.obj = Options(allow_outside=allow_outside or env_allows())
     ctx.with_resource(allowing_outside(ctx.obj.allow_outside))   # for callers that cannot pass it yet
     ctx.with_resource(_sigterm_unwinds())

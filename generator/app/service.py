@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 
 if TYPE_CHECKING:
+    from ..core.errors import Problem
     from ..model.plan import Plan
 
 #: Stamp file kept in each output folder: output name → inputs it was built from.
@@ -157,7 +158,11 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What became of a job: ``data`` (bytes rendered) or ``error`` with its exit code."""
+    """What became of a job: ``data`` (bytes rendered) or ``error`` with its exit code.
+
+    A job never prints (a worker's standard streams are the null device): what the reader warns
+    about comes back in ``notes``, lines for stderr as the reader itself would print them.
+    """
 
     job: Job
     data: bytes | None = None
@@ -165,6 +170,7 @@ class Outcome:
     error: str | None = None
     exit_code: int = 0
     warnings: list[str] = field(default_factory=list)   # layout warnings: printed, the build still succeeds
+    notes: list[str] = field(default_factory=list)      # the reader's warnings, whole lines
 
 
 def build_job(job: Job, plan: Plan | None = None) -> Outcome:
@@ -178,24 +184,31 @@ def build_job(job: Job, plan: Plan | None = None) -> Outcome:
     from ..core.errors import KhError
 
     said: list[str] = []
+    read: list[Problem] = []    # the reader's warnings
     scope = contextlib.nullcontext() if job.allow_outside is None else allowing_outside(job.allow_outside)
     try:
         with scope:
+            if plan is None:
+                from ..readers.yaml_reader import read_plan
+
+                plan = read_plan(job.plan, read)
             data, inputs = render_with_inputs(job.plan, "docx" if job.fmt == "pdf" else job.fmt, job.template, plan,
                                               said)
-        return Outcome(job, data, inputs, warnings=said)
+        outcome = Outcome(job, data, inputs, warnings=said)
     except KhError as exc:
-        return Outcome(job, error=str(exc), exit_code=exc.exit_code)
+        outcome = Outcome(job, error=str(exc), exit_code=exc.exit_code)
     except OSError as exc:
-        return Outcome(job, error=f"{job.plan}: không đọc được (cannot read): {exc.strerror or exc}", exit_code=1)
+        outcome = Outcome(job, error=f"{job.plan}: không đọc được (cannot read): {exc.strerror or exc}", exit_code=1)
     except RecursionError:
-        return Outcome(job, error=f"{job.plan}: kế hoạch lồng quá sâu (plan nested too deeply)", exit_code=2)
+        outcome = Outcome(job, error=f"{job.plan}: kế hoạch lồng quá sâu (plan nested too deeply)", exit_code=2)
     except Exception as exc:   # a bug in kh must not stop the other plans of a folder build
         import traceback
 
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(job, error=f"{job.plan}: lỗi nội bộ của kh (internal error) {type(exc).__name__}: {exc}"
-                                  f" [{Path(where.filename).name}:{where.lineno}]", exit_code=1)
+        outcome = Outcome(job, error=f"{job.plan}: lỗi nội bộ của kh (internal error) {type(exc).__name__}: {exc}"
+                                     f" [{Path(where.filename).name}:{where.lineno}]", exit_code=1)
+    outcome.notes = [f"cảnh báo (warning): {problem.format()}" for problem in read]
+    return outcome
 
 
 def _warm_up() -> None:
@@ -205,7 +218,11 @@ def _warm_up() -> None:
 
 
 def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[Outcome]:
-    """Render ``jobs`` (in parallel when there are several and more than one core), in their order."""
+    """Render ``jobs`` (in parallel when there are several and more than one core), in their order.
+
+    Workers (:mod:`.workers`) end with this process, even when it is killed, and never hold its
+    standard streams: everything comes back as :class:`Outcome` values.
+    """
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1 or len(jobs) < 3:
         for job in jobs:
@@ -213,14 +230,22 @@ def run_jobs(jobs: list[Job], workers: int | None = None) -> Iterator[Outcome]:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .workers import start_worker
 
     _warm_up()
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                             initializer=start_worker, initargs=(os.getpid(),)) as pool:
         futures = [pool.submit(build_job, job) for job in jobs]
         try:
-            for fut in futures:
-                yield fut.result()
+            for job, fut in zip(jobs, futures, strict=True):
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:   # a worker was killed (the OOM killer, a signal to it alone)
+                    yield Outcome(job, error=f"{job.plan}: tiến trình dựng bị dừng giữa chừng (the worker process "
+                                             "building it was killed)", exit_code=1)
         finally:
             for fut in futures:
                 fut.cancel()

@@ -145,6 +145,8 @@ def _run(todo: list[Any], say: Say, *, check: bool, force: bool, stamped: bool, 
 
     def finish(outcome: Any) -> None:
         job = outcome.job
+        for note in outcome.notes:      # the reader's warnings, as it prints them itself
+            click.echo(note, err=True)
         show_warnings(job.plan, outcome.warnings)
         if outcome.error is not None:
             failed(job.plan, outcome.error, outcome.exit_code)

@@ -35,18 +35,41 @@ class Terminated(SystemExit):
     Ctrl-C, ``finally`` blocks run, and the exit status is 128 + SIGTERM."""
 
 
-def plan_files(paths: tuple[Path, ...]) -> list[Path]:
-    """Plan files named on the command line; a folder stands for its *.yaml files."""
+def plan_files(paths: tuple[Path, ...], allow_outside: bool | None = None) -> list[Path]:
+    """Plan files named on the command line; a folder stands for its *.yaml files.
+
+    A file found in a folder that is a link to a file outside that folder is skipped with one line
+    naming the link (never its target's content) unless the user allows files outside the plans
+    folder (``allow_outside``; None: ``kh --allow-outside``). A file named explicitly is used as is.
+    """
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
             if not found:
                 raise click.UsageError(f"thư mục '{path}' không có tệp .yaml nào (no plan files in folder)")
-            out += found
+            out += inside_folder(found, path, allow_outside)
         else:
             out.append(path)
     return out
+
+
+def inside_folder(found: list[Path], folder: Path, allow_outside: bool | None = None) -> list[Path]:
+    """``found`` (files met while scanning ``folder``) without those resolving outside ``folder``
+    — a link committed to a shared plans repository must not make kh read (and quote) another file.
+    Each one skipped is named on stderr; with ``allow_outside`` (None: the user's option) all are kept."""
+    from ...core.confine import ALLOW_HINT, is_inside
+
+    if options().allow_outside if allow_outside is None else allow_outside:
+        return found
+    kept = []
+    for path in found:
+        if is_inside(path, folder):
+            kept.append(path)
+        else:
+            click.secho(f"{path}: bỏ qua, là liên kết tới tệp ngoài thư mục {folder} (skipped: links to a file "
+                        f"outside the folder); {ALLOW_HINT}", fg="yellow", err=True)
+    return kept
 
 
 def fail(exc: Exception) -> int:

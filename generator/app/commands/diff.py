@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 
@@ -44,11 +43,12 @@ def diff(paths: tuple[Path, ...], rev: str | None, fmt: str, color: bool | None,
     new_path = paths[-1]
     old_name = f"{new_path}@{rev}" if rev is not None else str(paths[0])
     try:
-        with contextlib.ExitStack() as stack:
-            old_path = stack.enter_context(revision_copy(new_path, rev) if rev is not None
-                                           else placed_in(paths[0], plans_dir))
+        # each temporary copy (the revision's, or one placed in --plans-dir) lives only while it is read;
+        # NEW first, so the reader is loaded and the old copy's life is a few milliseconds
+        with placed_in(new_path, plans_dir) as placed:
+            new = read_plan(placed)
+        with revision_copy(new_path, rev) if rev is not None else placed_in(paths[0], plans_dir) as old_path:
             old = read_plan(old_path)
-            new = read_plan(stack.enter_context(placed_in(new_path, plans_dir)))
     except KhError as exc:
         sys.exit(fail(exc))
     report = compare(old, new, old_name, str(new_path))

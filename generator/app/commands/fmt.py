@@ -7,17 +7,21 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT
+from .common import CONTEXT, inside_folder
 
 
-def yaml_files(paths: tuple[Path, ...]) -> list[Path]:
-    """The .yaml/.yml files named, or found (recursively, hidden folders skipped) in folders named."""
+def yaml_files(paths: tuple[Path, ...], allow_outside: bool | None = None) -> list[Path]:
+    """The .yaml/.yml files named, or found (recursively, hidden folders skipped) in folders named.
+
+    Found files that are links to files outside the folder are skipped, named on stderr, unless
+    files outside are allowed (``allow_outside``; None: ``kh --allow-outside``).
+    """
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(p for p in [*path.rglob("*.yaml"), *path.rglob("*.yml")]
                            if not any(part.startswith(".") for part in p.relative_to(path).parts))
-            out += found
+            out += inside_folder(found, path, allow_outside)
         else:
             out.append(path)
     return out

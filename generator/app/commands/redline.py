@@ -64,11 +64,12 @@ def redline(paths: tuple[Path, ...], output: Path | None, rev: str | None, autho
     from ...writers.redline import redline_docx
 
     try:
-        with contextlib.ExitStack() as stack:
-            old_path = stack.enter_context(revision_copy(new_path, rev)) if rev is not None else paths[0]
+        # NEW first (the reader is then loaded): the revision's copy lives only the few milliseconds it
+        # takes to read it, so a kh killed at any other moment leaves nothing beside the plan
+        new_plan = read_plan(new_path)
+        with revision_copy(new_path, rev) if rev is not None else contextlib.nullcontext(paths[0]) as old_path:
             old_plan = read_plan(old_path)
-            new_plan = read_plan(new_path)
-            old_docx = render_docx(old_plan, template)
+        old_docx = render_docx(old_plan, template)
         said: list[str] = []
         new_docx = render_docx(new_plan, template, said)
         show_warnings(new_path, said)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .common import CONTEXT, Terminated, show_warnings
+from .common import CONTEXT, Terminated, options, show_warnings
 
 
 @click.command(context_settings=CONTEXT)
@@ -25,6 +25,8 @@ def watch(plan: Path, outdir: Path, port: int, dpi: int, template: Path | None) 
 
     Dựng lại khi lưu kế hoạch, hồ sơ tổ chức hoặc mẫu; trang web ở 127.0.0.1 tự làm mới.
     Kế hoạch lỗi: trang hiện lỗi kèm dòng, các trang tốt gần nhất vẫn xem được. Ctrl-C để dừng.
+    Địa chỉ in ra có một mã ngẫu nhiên: chỉ ai có nó mới xem được trang (the printed URL holds a
+    random token; other web sites cannot read the page).
     """
     import shutil
     import tempfile
@@ -36,12 +38,13 @@ def watch(plan: Path, outdir: Path, port: int, dpi: int, template: Path | None) 
     root = Path(tempfile.mkdtemp(prefix="kh-watch-"))
     preview = Preview(root, str(plan))
     server = serve(preview, port)
-    click.echo(f"Xem trước tại (preview at): http://127.0.0.1:{server.server_address[1]}/")
+    click.echo(f"Xem trước tại (preview at): http://127.0.0.1:{server.server_address[1]}{preview.base}")
     click.echo("Ctrl-C để dừng (to stop).", nl=True)
     inputs: set[Path] = {plan.resolve(), *org_candidates(plan)}
     try:
         with Converter(note=lambda msg: click.echo(msg, err=True)) as conv:
-            builder = _Builder(plan, outdir / f"{plan.stem}.docx", template, dpi, preview, conv)
+            builder = _Builder(plan, outdir / f"{plan.stem}.docx", template, dpi, preview, conv,
+                               options().allow_outside)
             builder.watched = inputs
             inputs |= builder.rebuild()
             builder.watched = inputs
@@ -58,9 +61,11 @@ def watch(plan: Path, outdir: Path, port: int, dpi: int, template: Path | None) 
 class _Builder:
     """One rebuild: .docx (written atomically) → PDF (warm LibreOffice) → page images → the page."""
 
-    def __init__(self, plan: Path, out: Path, template: Path | None, dpi: int, preview: Any, conv: Any) -> None:
+    def __init__(self, plan: Path, out: Path, template: Path | None, dpi: int, preview: Any, conv: Any,
+                 allow_outside: bool = False) -> None:
         self.plan, self.out, self.template, self.dpi = plan, out, template, dpi
         self.preview, self.conv, self.version = preview, conv, 0
+        self.allow_outside = allow_outside
         self.watched: set[Path] = {plan.resolve()}
         self.seen: dict[Path, str | None] = {}
 
@@ -91,13 +96,25 @@ class _Builder:
             pages = page_images(docx, folder / "page", self.conv, dpi=self.dpi)
         except (KhError, OSError) as exc:
             text = str(exc) if isinstance(exc, KhError) else f"{self.out}: không ghi được (cannot write): {exc}"
-            self.preview.publish_error(self.version, text)
+            self.preview.publish_error(self.version, self.page_error(text))
             click.secho(text, fg="red", err=True)
             return {self.plan.resolve(), *org_candidates(self.plan)}
         self.preview.publish_pages(self.version, pages)
         click.echo(f"đã dựng #{self.version} (built): {self.out} — .docx {built - start:.2f} s, "
                    f"{len(pages)} trang (pages) {time.perf_counter() - built:.2f} s")
         return set(deps)
+
+    def page_error(self, text: str) -> str:
+        """The error as the page shows it: the terminal's text, unless the plan is a link to a file
+        outside its folder (an error quotes the lines it read: they stay on the terminal)."""
+        from ...core.confine import is_inside
+
+        if self.allow_outside or is_inside(self.plan, self.plan.absolute().parent):
+            return text
+        return (f"{self.plan}: là liên kết tới một tệp ngoài thư mục kế hoạch; lỗi chỉ in ở cửa sổ lệnh "
+                "(links to a file outside the plans folder: its error is shown in the terminal only, "
+                "not on this page); dùng --allow-outside nếu bạn tin tệp này (pass --allow-outside to "
+                "show it here)")
 
 
 def _loop(builder: _Builder, inputs: set[Path]) -> None:
