@@ -403,13 +403,17 @@ def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:
 def _scalar(value: str, col: int, kind: TextKind = TextKind.PROSE) -> str:
     """Canonical style for one string of kind ``kind`` starting at column ``col`` of a block collection."""
     text = str(value)
+    # A block scalar holds only characters YAML prints as they are; others (C1 controls, U+FFFE,
+    # the line breaks U+0085/U+2028/U+2029) leave the string quoted, where ruamel escapes them.
+    block_ok = re.search("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", text) is None
     if "\n" in text.rstrip("\n"):
         if isinstance(value, ScalarString):
             return value  # the writer's own choice (a block would move a comment below it)
-        if not re.search(r"[ \t]\n|^\s|\s$", text):
+        if block_ok and not re.search(r"[ \t]\n|^\s|\s$", text):
             return LiteralScalarString(text)
         return _quoted_if_needed(text)
-    if col + len(text) > WIDTH and kind not in _NEVER_FOLDED and text == text.strip() and "  " not in text:
+    if block_ok and col + len(text) > WIDTH and kind not in _NEVER_FOLDED and text == text.strip() \
+            and "  " not in text:
         return FoldedScalarString(text)
     return _quoted_if_needed(text)
 
