@@ -7,6 +7,7 @@ import re
 from ..lang.numbering import POINT_LETTERS
 from .facts import Para
 from .findings import Issue
+from .fixes import CM, SIX_PT, Fix
 from .geometry import LINE_FACTOR
 from .judge import Ctx, fmt_issues, roman_to_int, vn, vn_g
 from .parts import has_text
@@ -31,7 +32,8 @@ def body_size(ctx: Ctx) -> None:
         sz = p.sizes()
         if any(s < 12.99 or s > 14.01 for s in sz):
             ctx.add("BODY-SIZE", Issue(f"cỡ chữ {'/'.join(vn_g(s) for s in sz)}, cần 13-14",
-                                       f"size {'/'.join(f'{s:g}' for s in sz)} pt, need 13-14", True), p)
+                                       f"size {'/'.join(f'{s:g}' for s in sz)} pt, need 13-14",
+                                       Fix("size", (13, 14))), p)
 
 
 def body_align(ctx: Ctx) -> None:
@@ -39,7 +41,7 @@ def body_align(ctx: Ctx) -> None:
     for p in content(ctx):
         if p.align != "both":
             ctx.add("BODY-ALIGN", Issue(f"canh {vi.get(p.align, p.align)}, cần canh đều hai lề",
-                                        f"aligned {p.align}, need justified", True), p)
+                                        f"aligned {p.align}, need justified", Fix("align", "both")), p)
 
 
 def body_indent(ctx: Ctx) -> None:
@@ -48,11 +50,12 @@ def body_indent(ctx: Ctx) -> None:
         first = p.first_indent / 567.0
         if not 0.98 <= first <= 1.29:
             ctx.add("BODY-INDENT", Issue(f"lùi đầu dòng {vn(first)} cm, cần 1 hoặc 1,27 cm",
-                                         f"first-line indent {first:.2f} cm, need 1-1.27 cm", True), p)
+                                         f"first-line indent {first:.2f} cm, need 1-1.27 cm",
+                                         Fix("first_indent", CM)), p)
         elif abs(p.fmt.left) > 28 or abs(p.fmt.right) > 28:
             ctx.add("BODY-INDENT", Issue(f"thụt lề trái/phải {vn(p.fmt.left / 567)}/{vn(p.fmt.right / 567)} cm",
                                          f"left/right indent {p.fmt.left / 567:.2f}/{p.fmt.right / 567:.2f} cm",
-                                         True), p)
+                                         Fix("side_indent")), p)
 
 
 def body_spacing(ctx: Ctx) -> None:
@@ -67,21 +70,27 @@ def body_spacing(ctx: Ctx) -> None:
                 mult = fmt.line / 240.0
                 if not 0.99 <= mult <= 1.51:
                     issues.append(Issue(f"giãn dòng {vn(mult)} dòng, cần từ 1 đến 1,5",
-                                        f"line spacing {mult:.2f} lines, need 1-1.5", True))
+                                        f"line spacing {mult:.2f} lines, need 1-1.5", Fix("line_spacing", (1.0, 1.5))))
             else:
                 pt = fmt.line / 20.0
                 if (fmt.line_rule == "exact" and not 0.95 * single <= pt <= 1.55 * single) or \
                         (fmt.line_rule == "atLeast" and pt > 1.55 * single):
                     issues.append(Issue(f"giãn dòng {fmt.line_rule} {vn_g(pt)} pt (cỡ chữ {vn_g(size)}), cần từ "
-                                        f"dòng đơn đến 1,5 dòng", f"line spacing {fmt.line_rule} {pt:g} pt", True))
+                                        f"dòng đơn đến 1,5 dòng", f"line spacing {fmt.line_rule} {pt:g} pt",
+                                        Fix("line_spacing", (1.0, 1.5))))
         if prev is not None and has_text(prev) and has_text(p) and not p.centered:
             after, before = prev.fmt.after, fmt.before
-            if fmt.contextual and prev.fmt.contextual and fmt.style == prev.fmt.style:
+            merged = fmt.contextual and prev.fmt.contextual and fmt.style == prev.fmt.style
+            if merged:
                 after = before = 0
             gap = (after + before) / 20.0   # Word adds the space after one paragraph to the space before the next
             if gap < 5.95:
+                # the fix: enough space before this paragraph; when "contextual spacing" of one style swallowed
+                # the gap, that setting is turned off here and 6 pt stand before it alone
+                need = SIX_PT if merged else max(0, SIX_PT - prev.fmt.after)
                 issues.append(Issue(f"cách đoạn trước {vn_g(gap)} pt, cần ít nhất 6 pt",
-                                    f"{gap:g} pt after the previous paragraph, need at least 6 pt", True))
+                                    f"{gap:g} pt after the previous paragraph, need at least 6 pt",
+                                    Fix("space_before", (need, merged))))
         ctx.add("BODY-SPACING", issues, p)
         prev = p
 
@@ -106,7 +115,7 @@ def body_numbering(ctx: Ctx) -> None:
                 issues.append(Issue(f"'Điều {n}' sau Điều {dieu}", f"'Điều {n}' after Điều {dieu}"))
             dieu, arabic, letter = n, 0, 0
             if not p.main or not p.main[0].bold:
-                issues.append(Issue("'Điều' không đậm", "'Điều' not bold", True))
+                issues.append(Issue("'Điều' không đậm", "'Điều' not bold", Fix("bold", True, "first")))
         elif m_a:
             n = int(m_a.group(1))
             if n != arabic + 1:

@@ -6,6 +6,7 @@ import re
 
 from .facts import Para, norm
 from .findings import Issue
+from .fixes import Fix
 from .judge import Ctx, check_date, fmt_issues, roman_to_int, vn_g
 from .parts import has_text, is_upper
 
@@ -49,11 +50,13 @@ def noinhan_label(ctx: Ctx) -> None:
         if "nhận" in acc.lower():
             break
     if not all(r.bold and r.italic for r in label):
-        issues.append(Issue("chữ 'Nơi nhận' không đậm nghiêng", "label not bold italic", True))
+        issues.append(Issue("chữ 'Nơi nhận' không đậm nghiêng", "label not bold italic",
+                            Fix("bold_italic", True, "label")))
     if any(abs(r.size - 12) > 0.01 for r in label):
-        issues.append(Issue(f"cỡ chữ {vn_g(label[0].size)}, cần 12", f"label size {label[0].size:g} pt, need 12", True))
+        issues.append(Issue(f"cỡ chữ {vn_g(label[0].size)}, cần 12", f"label size {label[0].size:g} pt, need 12",
+                            Fix("size", (12, 12), "label")))
     if p.align not in ("left", "both"):
-        issues.append(Issue("'Nơi nhận' không sát lề trái", "label not flush left", True))
+        issues.append(Issue("'Nơi nhận' không sát lề trái", "label not flush left", Fix("align", "left")))
     signs = [x for x in d.sign if x.cell is not None]
     if p.cell is not None and signs and p.cell.col > min(x.cell.col for x in signs if x.cell is not None):
         issues.append(Issue("'Nơi nhận' nằm bên phải chữ ký", "'Nơi nhận' stands right of the signature"))
@@ -104,7 +107,8 @@ def noinhan_entries(ctx: Ctx) -> None:
         extra = [r for r in d.noinhan.main[1:] if r.text.strip().startswith("-")]
         if any(abs(r.size - 11) > 0.01 for r in extra):
             ctx.add("NOINHAN-ENTRIES", Issue("nơi nhận viết cùng đoạn với nhãn không phải cỡ 11",
-                                             "entries in the label's paragraph not 11 pt", True), d.noinhan)
+                                             "entries in the label's paragraph not 11 pt",
+                                             Fix("size", (11, 11), "after_label")), d.noinhan)
 
 
 def _sign_parts(ctx: Ctx) -> tuple[list[Para], Para | None]:

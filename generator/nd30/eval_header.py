@@ -6,6 +6,7 @@ import re
 
 from .doctypes import MIXED_ABBR, TYPE_ABBR
 from .findings import Issue
+from .fixes import SIX_PT, Fix
 from .geometry import LINE_FACTOR
 from .judge import Ctx, check_date, fmt_issues, line_ratio
 from .lines import text_mid
@@ -81,7 +82,7 @@ def hdr_tn(ctx: Ctx) -> None:
            and (qh.cell is None or (p.cell is not None and p.cell.col == qh.cell.col))]
     if gap:
         issues.append(Issue(f"{len(gap)} đoạn trống giữa Quốc hiệu và Tiêu ngữ, cần cách nhau dòng đơn",
-                            f"{len(gap)} empty paragraph(s) between national name and motto", True))
+                            f"{len(gap)} empty paragraph(s) between national name and motto"))
     ctx.add("HDR-TN", issues, tn)
 
 
@@ -98,7 +99,8 @@ def hdr_agency(ctx: Ctx) -> None:
                 d.qh if d.qh is not None else None, where="đầu văn bản")
         return
     if not d.issuing:
-        ctx.add("HDR-AGENCY", Issue("tên cơ quan ban hành không đậm", "the issuing body's name is not bold", True),
+        ctx.add("HDR-AGENCY", Issue("tên cơ quan ban hành không đậm", "the issuing body's name is not bold",
+                                    Fix("bold", True)),
                 d.parent[-1])
     for p in d.parent:
         ctx.add("HDR-AGENCY", fmt_issues(p, size=(12, 13), bold=False, italic=False, center=True, upper=True), p)
@@ -196,7 +198,7 @@ def hdr_row(ctx: Ctx) -> None:
     ys, yd = text_mid(so, layout.tops[id(so)]), text_mid(date, layout.tops[id(date)])
     if abs(ys - yd) > 0.6 * 13 * LINE_FACTOR:
         ctx.add("HDR-ROW", Issue(f"dòng Số ở ≈{ys:.0f} pt, dòng ngày tháng ở ≈{yd:.0f} pt: không cùng một dòng",
-                                 f"number at ≈{ys:.0f} pt, date at ≈{yd:.0f} pt: not on one line", True), so)
+                                 f"number at ≈{ys:.0f} pt, date at ≈{yd:.0f} pt: not on one line"), so)
 
 
 def hdr_vv(ctx: Ctx) -> None:
@@ -219,7 +221,8 @@ def hdr_vv(ctx: Ctx) -> None:
             gap = max(gap, (so.fmt.after + first.fmt.before) / 20.0)
             if gap < 5.9:
                 ctx.add("HDR-VV", Issue(f"cách dòng Số {gap:.0f} pt, cần 6 pt", f"{gap:.0f} pt below the number, "
-                                                                                  f"need 6 pt", True), first)
+                                                                                  f"need 6 pt",
+                                        Fix("space_before", (max(0, SIX_PT - so.fmt.after), False))), first)
 
 
 def title_type(ctx: Ctx) -> None:

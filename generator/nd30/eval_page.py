@@ -7,11 +7,13 @@ import unicodedata
 
 from .facts import Para, Section
 from .findings import Issue
+from .fixes import BLACK, Fix
+from .fixes import TNR as TNR_FACE
 from .geometry import TWIPS_PER_MM
 from .judge import Ctx, fmt_issues, vn
 
 TNR = "times new roman"
-_BLACK = {"auto", "000000", "text1", "tx1", "dark1", "black", "windowtext"}
+BLACK_COLOURS = {"auto", "000000", "text1", "tx1", "dark1", "black", "windowtext"}
 _MARGINS = {"top": (20, 25), "bottom": (20, 25), "left": (30, 35), "right": (15, 20)}
 _SIDE_VI = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
 
@@ -23,12 +25,14 @@ def sect_where(s: Section) -> str:
 def page_size(ctx: Ctx) -> None:
     for s in ctx.facts.sections:
         if not s.width or not s.height:
-            ctx.add("PAGE-SIZE", Issue("không khai báo khổ giấy", "no page size", True), where=sect_where(s))
+            ctx.add("PAGE-SIZE", Issue("không khai báo khổ giấy", "no page size", Fix("page_size", section=s.index)),
+                    where=sect_where(s))
             continue
         w, h = s.width / TWIPS_PER_MM, s.height / TWIPS_PER_MM
         dims = sorted((w, h))
         if abs(dims[0] - 210) > 1 or abs(dims[1] - 297) > 1:
-            ctx.add("PAGE-SIZE", Issue(f"khổ {vn(w, 1)} x {vn(h, 1)} mm", f"paper {w:.1f} x {h:.1f} mm", True),
+            ctx.add("PAGE-SIZE", Issue(f"khổ {vn(w, 1)} x {vn(h, 1)} mm", f"paper {w:.1f} x {h:.1f} mm",
+                                       Fix("page_size", section=s.index)),
                     where=sect_where(s))
 
 
@@ -41,16 +45,20 @@ def page_orient(ctx: Ctx) -> None:
             continue
         if s.index == 0:
             ctx.add("PAGE-ORIENT", Issue("trang đầu (có phần tiêu đề) trình bày theo chiều rộng",
-                                         "the first page (with the header) is landscape", True), where=sect_where(s))
+                                         "the first page (with the header) is landscape",
+                                         Fix("portrait", section=s.index)), where=sect_where(s))
         elif s.index not in table_sections and s.index not in appendix_sections:
             ctx.add("PAGE-ORIENT", Issue("trình bày theo chiều rộng mà không có bảng, biểu hay phụ lục",
-                                         "landscape without a table or an appendix", True), where=sect_where(s))
+                                         "landscape without a table or an appendix",
+                                         Fix("portrait", section=s.index)), where=sect_where(s))
 
 
 def page_margin(ctx: Ctx) -> None:
     for s in ctx.facts.sections:
         if s.top is None or s.bottom is None or s.left is None or s.right is None:
-            ctx.add("PAGE-MARGIN", Issue("không khai báo lề trang", "no margins", True), where=sect_where(s))
+            least = {k: lo for k, (lo, _) in _MARGINS.items()}
+            ctx.add("PAGE-MARGIN", Issue("không khai báo lề trang", "no margins",
+                                         Fix("margins", least, section=s.index)), where=sect_where(s))
             continue
         mm = {"top": s.top / TWIPS_PER_MM, "bottom": s.bottom / TWIPS_PER_MM,
               "left": (s.left + s.gutter) / TWIPS_PER_MM, "right": s.right / TWIPS_PER_MM}
@@ -63,7 +71,9 @@ def page_margin(ctx: Ctx) -> None:
             continue
         bad = [k for k in _MARGINS if not _MARGINS[k][0] - 0.1 <= mm[k] <= _MARGINS[k][1] + 0.1]
         ctx.add("PAGE-MARGIN", [Issue(f"lề {_SIDE_VI[k]} {vn(mm[k], 1)} mm, cần {_MARGINS[k][0]}-{_MARGINS[k][1]}",
-                                      f"{k} {mm[k]:.1f} mm, need {_MARGINS[k][0]}-{_MARGINS[k][1]}", True)
+                                      f"{k} {mm[k]:.1f} mm, need {_MARGINS[k][0]}-{_MARGINS[k][1]}",
+                                      Fix("margins", {k: min(max(mm[k], _MARGINS[k][0]), _MARGINS[k][1])},
+                                          section=s.index))
                                 for k in bad], where=sect_where(s))
 
 
@@ -115,20 +125,22 @@ def font_family(ctx: Ctx) -> None:
                         bad[face].append(p)
     for face, paras in bad.items():
         n = len(paras)
-        ctx.add("FONT-FAMILY", Issue(f"phông {face} ở {n} đoạn", f"font {face} in {n} paragraph(s)", True), paras[0])
+        ctx.add("FONT-FAMILY", Issue(f"phông {face} ở {n} đoạn", f"font {face} in {n} paragraph(s)",
+                                     Fix("fonts", TNR_FACE)), paras[0])
 
 
 def font_color(ctx: Ctx) -> None:
     bad: dict[str, list[Para]] = {}
     for p in shown_stories(ctx):
         for r in p.visible:
-            if r.color.lower() not in _BLACK:
+            if r.color.lower() not in BLACK_COLOURS:
                 bad.setdefault(r.color, [])
                 if not bad[r.color] or bad[r.color][-1] is not p:
                     bad[r.color].append(p)
     for color, paras in bad.items():
         n = len(paras)
-        ctx.add("FONT-COLOR", Issue(f"chữ màu {color} ở {n} đoạn", f"text colour {color} in {n} paragraph(s)", True),
+        ctx.add("FONT-COLOR", Issue(f"chữ màu {color} ở {n} đoạn", f"text colour {color} in {n} paragraph(s)",
+                                    Fix("color", BLACK)),
                 paras[0])
 
 
@@ -151,11 +163,13 @@ def pagenum(ctx: Ctx) -> None:
     for s in facts.sections:
         if s.page_format not in (None, "decimal"):
             ctx.add("PAGENUM", Issue(f"số trang kiểu '{s.page_format}', cần chữ số Ả Rập",
-                                     f"page number format '{s.page_format}', need Arabic", True), where=sect_where(s))
+                                     f"page number format '{s.page_format}', need Arabic",
+                                     Fix("page_format", section=s.index)), where=sect_where(s))
         for part in displayed(ctx, s, "ftr").values():
             for p in _page_paras(ctx, part):
                 ctx.add("PAGENUM", Issue("số trang ở chân trang, cần đặt ở lề trên (đầu trang)",
-                                         "page number in the footer, must be in the header", True), p)
+                                         "page number in the footer, must be in the header",
+                                         Fix("page_number_footer")), p)
                 break
     heads = displayed(ctx, s0, "hdr")
     needed = ["default"] + (["even"] if ctx.even_odd else [])
@@ -165,13 +179,15 @@ def pagenum(ctx: Ctx) -> None:
         if not paras:
             what = {"default": "", "even": " trang chẵn (even pages)"}[t]
             ctx.add("PAGENUM", Issue(f"đầu trang{what} không có số trang (trường PAGE)",
-                                     f"the header{' of even pages' if t == 'even' else ''} has no PAGE field", True),
+                                     f"the header{' of even pages' if t == 'even' else ''} has no PAGE field",
+                                     Fix("page_number_header", t)),
                     where=sect_where(s0))
             continue
         for p in paras[:1]:
             issues = []
             if re.search(r"\\\*\s*(roman|alphabetic)", p.page_field_instr, re.I):
-                issues.append(Issue("số trang không phải chữ số Ả Rập", "page number not Arabic", True))
+                issues.append(Issue("số trang không phải chữ số Ả Rập", "page number not Arabic",
+                                    Fix("page_field_format")))
             issues += fmt_issues(p, size=(13, 14), italic=False, center=True)
             ctx.add("PAGENUM", issues, p)
 
@@ -184,15 +200,17 @@ def pagenum_first(ctx: Ctx) -> None:
         if part and _page_paras(ctx, part):
             if s0.title_page:
                 msg = Issue("trang đầu hiện số trang (đầu/chân trang trang đầu có trường PAGE)",
-                            "page 1 shows a number: the first-page header/footer has a PAGE field", True)
+                            "page 1 shows a number: the first-page header/footer has a PAGE field",
+                        Fix("first_page_number"))
             else:
                 msg = Issue("trang đầu hiện số trang: chưa chọn 'trang đầu khác' (titlePg)",
-                            "page 1 shows its number: no different first page (titlePg)", True)
+                            "page 1 shows its number: no different first page (titlePg)", Fix("title_page"))
             ctx.add("PAGENUM-FIRST", msg, where=sect_where(s0))
             break
     if s0.page_start not in (None, "0", "1"):
         ctx.add("PAGENUM-FIRST", Issue(f"số trang bắt đầu từ {s0.page_start}, cần từ 1",
-                                       f"numbering starts at {s0.page_start}, must start at 1", True),
+                                       f"numbering starts at {s0.page_start}, must start at 1",
+                                       Fix("page_start", section=s0.index)),
                 where=sect_where(s0))
 
 
@@ -209,5 +227,6 @@ def appendix_pagenum(ctx: Ctx) -> None:
                                           "riêng được", "the appendix does not start its own section"), p)
         elif s.page_start != "1":
             ctx.add("APPX-PAGENUM", Issue("số trang của phụ lục không đánh lại từ 1",
-                                          "the appendix's page numbering does not restart at 1", True), p)
+                                          "the appendix's page numbering does not restart at 1",
+                                          Fix("page_start", section=s.index)), p)
 

@@ -35,6 +35,7 @@ _DEL, _MOVE_FROM, _NOBREAK, _LRPB, _FLDCHAR, _INSTR = (w("del"), w("moveFrom"), 
                                                        w("lastRenderedPageBreak"), w("fldChar"), w("instrText"))
 _ANCHOR, _INLINE, _VLINE, _VSHAPE = q("wp:anchor"), q("wp:inline"), q("v:line"), q("v:shape")
 _OBJECT, _MATH = w("object"), q("m:oMath")
+_FOOTNOTE, _FOOTNOTE_REF = w("footnote"), w("footnoteReference")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u202f\u3000]+")
 PAGE_FIELD = re.compile(r"(?<![A-Z])PAGE(?![A-Z])")
 
@@ -93,6 +94,7 @@ class Para:
     raw: str
     text: str
     runs: list[RunFmt]          # runs with text, in order (spaces-only runs included, hidden ones not)
+    run_els: list[Any]          # the w:r element of each of ``runs``
     fmt: ParaFmt
     mark_size: float
     label: str = ""
@@ -199,6 +201,7 @@ class Section:
     page_start: str | None
     headers: dict[str, str]
     footers: dict[str, str]
+    el: Any = None              # its w:sectPr (None when the document has none)
     eff_headers: dict[str, str] = field(default_factory=dict)
     eff_footers: dict[str, str] = field(default_factory=dict)
 
@@ -221,9 +224,25 @@ class Facts:
     pages: int | None                        # pages as Word last laid the document out, if known
     lines: list[DrawnLine]
     even_odd: bool = False                   # settings: different headers on even and odd pages
+    #: Part name → the parsed root the paragraphs above point into (for a writer that edits them).
+    trees: dict[str, Any] = field(default_factory=dict)
+    sheet: StyleSheet | None = None          # styles, to resolve any run's effective formatting
 
     def section_of(self, para: Para) -> Section:
         return self.sections[min(para.section, len(self.sections) - 1)]
+
+    def footnote_holder(self, note: Para) -> Para | None:
+        """The body paragraph whose reference mark calls the footnote holding ``note``."""
+        fn = note.el.getparent()
+        while fn is not None and fn.tag != _FOOTNOTE:
+            fn = fn.getparent()
+        if fn is None:
+            return None
+        fid = fn.get(w("id"))
+        for p in self.body:
+            if any(ref.get(w("id")) == fid for ref in p.el.iter(_FOOTNOTE_REF)):
+                return p
+        return None
 
 
 class _Reader:
@@ -234,13 +253,17 @@ class _Reader:
         main = pkg.main
         root = pkg.xml(main)
         self.root = root
+        self.trees: dict[str, Any] = {main: root}
         self.body_el = root.find(w("body"))
         if self.body_el is None:
             raise DocxReadError(f"{pkg.label}: {main} không có phần thân w:body (no document body)")
 
         def first(rel: str) -> Any:
             names = pkg.related(main, rel)
-            return pkg.xml(names[0]) if names else None
+            if not names:
+                return None
+            tree = self.trees[names[0]] = pkg.xml(names[0])
+            return tree
 
         settings = first(REL_SETTINGS)
         self.even_odd = settings is not None and bool(onoff(settings.find(w("evenAndOddHeaders"))))
@@ -317,13 +340,14 @@ class _Reader:
         level = self.lists.level(num_id, ilvl)
         fmt = sheet.para_fmt(ppr_el, tstyle, level.ppr if level is not None else None, direct)
         runs: list[RunFmt] = []
+        run_els: list[Any] = []
         parts: list[str] = []
         field_instr: list[str] = []
         in_instr = False
         page_field = False
         instr_text = ""
         breaks_here = 0
-        for r in _own_runs(p):
+        for r in own_runs(p):
             rpr = r.find(n.RPR)
             piece: list[str] = []
             for c in r:
@@ -355,6 +379,7 @@ class _Reader:
             if props.get("hidden"):
                 continue
             runs.append(sheet.run_fmt(text, props))
+            run_els.append(r)
             parts.append(text)
         for fs in p.iter(n.FLD_SIMPLE):
             instr = fs.get(w("instr")) or ""
@@ -365,7 +390,7 @@ class _Reader:
         raw = "".join(parts)
         mark = sheet.run_props(tstyle, psid, ppr_el.find(n.RPR) if ppr_el is not None else None)
         label = self.lists.next_label(num_id, ilvl) if level is not None else ""
-        para = Para(story, part, order, p, raw, norm(raw), runs, fmt, mark.get("size") or 10.0, label, cell,
+        para = Para(story, part, order, p, raw, norm(raw), runs, run_els, fmt, mark.get("size") or 10.0, label, cell,
                     self.section, page_field=page_field, page_field_instr=instr_text)
         if story == "body":
             para.page = self.rendered_breaks + 1
@@ -417,7 +442,7 @@ class _Reader:
                 to_int(attr("pgMar", "top")), to_int(attr("pgMar", "bottom")), to_int(attr("pgMar", "left")),
                 to_int(attr("pgMar", "right")), to_int(attr("pgMar", "gutter"), 0) or 0,
                 bool(onoff(s.find(w("titlePg")))), attr("pgNumType", "fmt"), attr("pgNumType", "start"),
-                refs["hdr"], refs["ftr"]))
+                refs["hdr"], refs["ftr"], s))
         if not out:
             out.append(Section(0, None, None, "portrait", None, None, None, None, 0, False, None, None, {}, {}))
         prev_h: dict[str, str] = {}
@@ -429,7 +454,7 @@ class _Reader:
         return out
 
     def story(self, part: str, story: str) -> list[Para]:
-        root = self.pkg.xml(part)
+        root = self.trees[part] = self.pkg.xml(part)
         out: list[Para] = []
         self.walk(root, story, part, out, out)
         return out
@@ -438,7 +463,7 @@ class _Reader:
         names = self.pkg.related(self.pkg.main, REL_FOOTNOTES)
         if not names:
             return []
-        root = self.pkg.xml(names[0])
+        root = self.trees[names[0]] = self.pkg.xml(names[0])
         out: list[Para] = []
         for fn in root.iter(w("footnote")):
             if (fn.get(w("type")) or "normal") != "normal":
@@ -467,7 +492,7 @@ def read_facts(pkg: Package) -> Facts:
             p.page = None
     facts = Facts(pkg.label, sections, body, boxes, reader.tables, stories, footnotes,
                   pages if pages is not None and pages == reader.rendered_breaks + 1 else None, reader.lines,
-                  reader.even_odd)
+                  reader.even_odd, reader.trees, reader.sheet)
     return facts
 
 
@@ -533,7 +558,7 @@ def _in_fallback(el: Any, stop: Any) -> bool:
     return False
 
 
-def _own_runs(p: Any) -> list[Any]:
+def own_runs(p: Any) -> list[Any]:
     """The runs of paragraph ``p`` in order: not those of text boxes inside it, nor deleted ones."""
     out = []
     for r in p.iter(n.R):

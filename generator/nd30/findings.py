@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from .fixes import Fix
 from .rules import BY_ID, KINDS, KINDS_EN
 
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """One thing found wrong, Vietnamese and English, and whether a fix keeps every word."""
+    """One thing found wrong, Vietnamese and English, and the fix that keeps every word (if any)."""
 
     vi: str
     en: str
-    fixable: bool = False
+    fix: Fix | None = None
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
 
     def text(self) -> str:
         return f"{self.vi} ({self.en})"
@@ -34,9 +39,15 @@ class Finding:
     place: str                # the decree's place
     fixable: bool
     document: int = 0         # which document of the file (a Quyết định and the plan it issues: 0, 1)
+    issues: tuple[Issue, ...] = ()    # what ``message`` is made of, each with its fix (if any)
+    #: The paragraph (``facts.Para``) the finding is about; None for a section or the whole file.
+    para: Any = field(default=None, compare=False, repr=False)
+    #: The body paragraph a comment about it is anchored on (``para`` itself when it is in the body).
+    anchor: Any = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("para", "anchor", "issues")}
+        out["issues"] = [asdict(i) for i in self.issues]
         rule = BY_ID.get(self.rule)
         out["expected_en"] = rule.requirement_en if rule else ""
         return out

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .facts import DrawnLine, Facts, Para
 from .findings import Finding, Issue
+from .fixes import Fix
 from .geometry import text_width
 from .lines import Layouts, avail_width
 from .parts import Parts
@@ -39,7 +40,22 @@ class Ctx:
             para.where() if para is not None else where,
             para.page if para is not None else None,
             para.number if para is not None and para.story == "body" else None,
-            rule.requirement, rule.place, all(i.fixable for i in items), self.index))
+            rule.requirement, rule.place, all(i.fixable for i in items), self.index, tuple(items), para,
+            self.anchor_of(para)))
+
+    def anchor_of(self, para: Para | None) -> Para | None:
+        """The body paragraph a remark about ``para`` stands on: itself, the paragraph holding its text
+        box or footnote; the document's first paragraph for headers, footers and the whole file."""
+        if para is not None and para.story == "body":
+            return para
+        if para is not None and para.anchor_of is not None and para.anchor_of.story == "body":
+            return para.anchor_of
+        if para is not None and para.story == "footnote":
+            holder = self.facts.footnote_holder(para)
+            if holder is not None:
+                return holder
+        body = self.facts.body
+        return body[self.parts.start] if self.parts.start < len(body) else (body[0] if body else None)
 
 
 def vn(x: float, digits: int = 2) -> str:
@@ -57,24 +73,25 @@ def sizes_text(sizes: list[float]) -> str:
 
 def fmt_issues(p: Para, size: tuple[float, float] | None = None, bold: bool | None = None,
                italic: bool | None = None, center: bool = False, upper: bool | None = None) -> list[Issue]:
-    """The common checks of one paragraph's formatting against what a rule asks."""
+    """The common checks of one paragraph's formatting against what a rule asks (each with its fix,
+    except the case of the letters: capitals typed are other characters)."""
     out: list[Issue] = []
     sz = p.sizes()
     if size is not None and (min(sz) < size[0] - 0.01 or max(sz) > size[1] + 0.01):
         need = f"{size[0]:g}" if size[0] == size[1] else f"{size[0]:g}-{size[1]:g}"
         out.append(Issue(f"cỡ chữ {sizes_text(sz).replace('.', ',')}, cần {need.replace('.', ',')}",
-                         f"size {sizes_text(sz)} pt, need {need}", True))
+                         f"size {sizes_text(sz)} pt, need {need}", Fix("size", size)))
     if bold is True and not p.all_bold():
-        out.append(Issue("không đậm", "not bold", True))
+        out.append(Issue("không đậm", "not bold", Fix("bold", True)))
     if bold is False and p.any_bold():
-        out.append(Issue("chữ đậm, không được đậm", "bold, must not be", True))
+        out.append(Issue("chữ đậm, không được đậm", "bold, must not be", Fix("bold", False)))
     if italic is True and not p.all_italic():
-        out.append(Issue("không nghiêng", "not italic", True))
+        out.append(Issue("không nghiêng", "not italic", Fix("italic", True)))
     if italic is False and p.any_italic():
-        out.append(Issue("chữ nghiêng, phải đứng", "italic, must be upright", True))
+        out.append(Issue("chữ nghiêng, phải đứng", "italic, must be upright", Fix("italic", False)))
     if center and not p.centered:
         out.append(Issue(f"canh {_ALIGN_VI.get(p.align, p.align)}, cần canh giữa",
-                         f"aligned {p.align}, need centred", True))
+                         f"aligned {p.align}, need centred", Fix("align", "center")))
     if upper is True and p.shown != p.shown.upper():
         out.append(Issue("không viết in hoa", "not in capitals"))
     if upper is False and p.shown == p.shown.upper() and re.search(r"[a-zà-ỹđ]", p.text.lower()):

@@ -4,19 +4,34 @@
 ``.rtf`` through LibreOffice) or folders of them. Each file is read with the hardened reader, its
 kind recognised (Kế hoạch, Quyết định, Tờ trình, Báo cáo, Thông báo, Công văn, Chỉ thị …) and
 judged by that kind's rules (:mod:`generator.nd30.rules`). Exit status: 0 no finding, 1 findings,
-2 a file could not be read.
+2 a file could not be read (or an output could not be written).
+
+Two outputs, each a copy of the document (one input: a file ``OUT.docx``; several: a folder, one
+``<name>.docx`` each); the original is never written:
+
+- ``--annotate OUT.docx``: one Word comment per finding on the paragraph it is about
+  (:mod:`generator.writers.docx_comments`);
+- ``--fix OUT.docx``: every finding fixed that a fix can put right without changing a word, with the
+  list of what changed and what is left for a person (:mod:`generator.writers.docx_fix`).
+
+``kh check`` is declared in check.py; :class:`CheckCommand` (its ``cls``) adds the two options. There
+``--fix`` is a flag (the plans' lint fixes), so ``--fix`` followed by a Word file name, with Word
+documents to check, is read as the output of the Word fix.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
     from ...nd30.findings import Finding, Report
+    from ...writers.docx_fix import FixResult
 
 #: Read as they are (zip packages of WordprocessingML).
 DIRECT = (".docx", ".docm", ".dotx", ".dotm")
@@ -60,56 +75,230 @@ def documents(paths: tuple[Path, ...]) -> list[Path]:
     return out
 
 
-def check_one(path: Path) -> Report:
-    """Read, convert if needed, and judge one file; raises KhError when it cannot be read."""
+def _converted(path: Path) -> bytes | None:
+    """The .docx bytes of a file LibreOffice converts (None for a .docx read as it is); raises KhError
+    when it is not a Word document or cannot be converted."""
     from ...core.errors import KhError
-    from ...nd30.check import check_path
 
     suffix = path.suffix.lower()
     if suffix in CONVERTED:
         from ...importer.convert import ConvertError, to_docx
 
         try:
-            data = to_docx(path)
+            return to_docx(path)
         except ConvertError as exc:
             raise _Unreadable(str(exc)) from None
-        return check_path(path, data=data, label=str(path))
     if suffix not in DIRECT:
         raise KhError(f"{path}: không phải tệp Word (.docx, .doc, .odt, .rtf) (not a Word document)")
-    return check_path(path)
+    return None
+
+
+def check_one(path: Path) -> Report:
+    """Read, convert if needed, and judge one file; raises KhError when it cannot be read."""
+    from ...nd30.check import check_path
+
+    data = _converted(path)
+    return check_path(path, data=data, label=str(path)) if data is not None else check_path(path)
 
 
 class _Unreadable(Exception):
     exit_code = 2
 
 
-def run(paths: tuple[Path, ...], fmt: str = "text", quiet: bool = False) -> int:
-    """Check every file; print the reports; return the exit status (0, 1 or 2)."""
+def output_for(path: Path, out: Path, several: bool) -> Path:
+    """Where the copy of ``path`` goes: ``out`` itself, or ``out/<name>.docx`` when ``out`` is a folder
+    (always so for several inputs)."""
+    if several or out.is_dir():
+        return out / f"{path.stem}.docx"
+    if out.suffix.lower() not in (".docx", ".docm"):
+        raise click.UsageError(f"'{out}': bản sao phải là tệp .docx hoặc một thư mục (the copy must be a .docx "
+                               f"file or a folder)")
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _outputs(files: list[Path], annotate: Path | None, fix: Path | None) -> dict[str, dict[Path, Path]]:
+    """Each input's annotated and fixed copy; refused (UsageError, exit 2) when a copy would replace an
+    input or the other copy."""
+    several = len(files) > 1
+    out: dict[str, dict[Path, Path]] = {}
+    for what, target in (("annotate", annotate), ("fix", fix)):
+        if target is None:
+            continue
+        out[what] = {p: output_for(p, target, several) for p in files}
+        if len(set(out[what].values())) < len(files):
+            raise click.UsageError("hai tệp vào trùng tên, bản sao sẽ ghi đè nhau (two inputs share a name: "
+                                   "their copies would overwrite each other)")
+    copies = [c for m in out.values() for c in m.values()]
+    for c in copies:
+        if any(_same_file(p, c) for p in files):
+            raise click.UsageError(f"'{c}' là tệp đang kiểm tra: kh không ghi đè bản gốc (is an input: kh never "
+                                   f"writes over the original)")
+    if len(set(copies)) < len(copies):
+        raise click.UsageError("--annotate và --fix trỏ vào cùng một tệp (--annotate and --fix name the same file)")
+    return out
+
+
+def run(paths: tuple[Path, ...], fmt: str = "text", quiet: bool = False, annotate: Path | None = None,
+        fix: Path | None = None) -> int:
+    """Check every file (and write its annotated and fixed copies); print the reports; return the exit
+    status (0, 1 or 2). The status is the check's of the originals: 2 also when a copy could not be made."""
     from ...core.errors import KhError
+    from ...ooxml.package import OutputError
 
     files = documents(paths)
+    outputs = _outputs(files, annotate, fix)
     reports: list[tuple[Path, Report]] = []
     failures: list[tuple[Path, str]] = []
+    extras: dict[Path, dict[str, Any]] = {}
     for path in files:
         try:
-            reports.append((path, check_one(path)))
-        except (KhError, _Unreadable) as exc:
-            failures.append((path, str(exc)))
+            if outputs:
+                report, extras[path] = _with_copies(path, outputs)
+            else:
+                report = check_one(path)
+            reports.append((path, report))
+        except (KhError, _Unreadable, OutputError) as exc:
+            reason = f"{path}: {exc.strerror}" if isinstance(exc, OutputError) and exc.strerror else str(exc)
+            failures.append((path, reason))
             if fmt == "text":
-                click.secho(str(exc), fg="red", err=True)
+                click.secho(reason, fg="red", err=True)
     if fmt == "json":
-        out = {"files": [r.to_dict() for _, r in reports],
+        files_out = []
+        for path, r in reports:
+            item = r.to_dict()
+            item.update(_json_extras(extras.get(path, {})))
+            files_out.append(item)
+        out = {"files": files_out,
                "unreadable": [{"path": str(p), "error": e} for p, e in failures],
                "summary": _summary(reports, failures)}
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         for path, report in reports:
             _print_report(path, report, quiet)
+            _print_extras(extras.get(path, {}))
         if len(files) > 1:
             _print_table(reports, failures)
     if failures:
         return 2
     return 1 if any(r.findings for _, r in reports) else 0
+
+
+def _with_copies(path: Path, outputs: dict[str, dict[Path, Path]]) -> tuple[Report, dict[str, Any]]:
+    """Judge ``path`` and write the copies asked for; the report of the original and what was written."""
+    from ...writers.docx_comments import annotate_file
+    from ...writers.docx_fix import fix_file
+
+    data = _converted(path)
+    label = str(path)
+    done: dict[str, Any] = {}
+    report = None
+    if "annotate" in outputs:
+        target = outputs["annotate"][path]
+        report = annotate_file(path, target, data=data, label=label)
+        done["annotate"] = (target, len(report.findings))
+    if "fix" in outputs:
+        target = outputs["fix"][path]
+        result = fix_file(path, target, data=data, label=label)
+        report = report or result.before
+        done["fix"] = (target, result)
+    assert report is not None
+    return report, done
+
+
+def _json_extras(extras: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "annotate" in extras:
+        target, n = extras["annotate"]
+        out["annotated"] = {"path": str(target), "comments": n}
+    if "fix" in extras:
+        target, result = extras["fix"]
+        out["fixed"] = {"path": str(target), "rounds": result.rounds, "changes": [asdict(c) for c in result.changes],
+                        "left": [asdict(x) for x in result.left], "after": result.after.to_dict()}
+    return out
+
+
+def _print_extras(extras: dict[str, Any]) -> None:
+    if "annotate" in extras:
+        target, n = extras["annotate"]
+        click.echo(f"  → {target}: {n} ghi chú (comments) — mỗi lỗi một ghi chú ở đoạn văn của nó")
+    if "fix" in extras:
+        target, result = extras["fix"]
+        _print_fix(target, result)
+
+
+def _print_fix(target: Path, result: FixResult) -> None:
+    after = result.after
+    click.echo(f"  → {target}: đã sửa {len(result.changes)} chỗ, để lại {len(result.left)} chỗ cho người soạn; "
+               f"kiểm tra lại: {after.errors} lỗi, {after.warnings} cảnh báo ({len(result.changes)} changes, "
+               f"{len(result.left)} left for a person; checked again: {after.errors} errors, "
+               f"{after.warnings} warnings)")
+    if result.changes:
+        click.echo("  Đã sửa, giữ nguyên chữ (changed, no word changed):")
+        for c in result.changes:
+            click.echo(f"    {c.text()}")
+    if result.left:
+        click.secho("  Để lại cho người soạn (left for a person):", fg="yellow")
+        for x in result.left:
+            click.echo(f"    {x.text()}")
+
+
+#: The options ``kh check`` has for Word documents only (added by :class:`CheckCommand`).
+_FIX_DOCX = "--fix-docx"
+
+
+def _route_fix(args: list[str]) -> list[str]:
+    """``--fix OUT.docx`` (or ``--fix=OUT.docx``) with other Word documents named → ``--fix-docx OUT.docx``;
+    a ``--fix`` alone stays the plans' flag."""
+    out = list(args)
+    for i, arg in enumerate(out):
+        if arg.startswith("--fix=") and is_word(Path(arg[6:])):
+            out[i] = _FIX_DOCX + arg[5:]
+        elif arg == "--fix" and i + 1 < len(out) and is_word(Path(out[i + 1])):
+            others = [a for j, a in enumerate(out) if j not in (i, i + 1) and not a.startswith("-")
+                      and not (j and out[j - 1] == "--format")]
+            if any(is_word(Path(a)) or Path(a).is_dir() for a in others):
+                out[i] = _FIX_DOCX
+    return out
+
+
+class CheckCommand(click.Command):
+    """``kh check`` with the outputs for Word documents: ``--annotate OUT.docx`` and ``--fix OUT.docx``.
+
+    Used as ``@click.command(cls=CheckCommand)`` on check.py's command: the two options are added here,
+    taken out of the parameters before its callback runs, and handled by :func:`run`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params = [*self.params,
+            click.Option(["--annotate"], type=click.Path(dir_okay=True, path_type=Path), default=None,
+                         metavar="OUT.docx",
+                         help="Tệp Word: ghi bản sao có một ghi chú (comment) cho mỗi lỗi, ngay ở đoạn văn của nó "
+                              "(Word documents: a copy with one comment per finding)."),
+            click.Option([_FIX_DOCX, "fix_docx"], type=click.Path(dir_okay=True, path_type=Path), default=None,
+                         metavar="OUT.docx",
+                         help="Tệp Word: '--fix OUT.docx' ghi bản sao đã sửa mọi lỗi sửa được mà không đổi chữ, "
+                              "in danh sách đã sửa và để lại (Word documents: a fixed copy; no word changes)."),
+        ]
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _route_fix(args))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        annotate = ctx.params.pop("annotate", None)
+        fix = ctx.params.pop("fix_docx", None)
+        if annotate is None and fix is None:
+            return super().invoke(ctx)
+        paths = tuple(ctx.params.get("paths") or ())
+        if not wants_docx(paths):
+            raise click.UsageError("--annotate và --fix OUT.docx chỉ dùng cho tệp Word (only for Word documents)")
+        sys.exit(run(paths, ctx.params.get("fmt", "text"), bool(ctx.params.get("quiet")), annotate, fix))
 
 
 def _summary(reports: list[tuple[Path, Report]], failures: list[tuple[Path, str]]) -> dict[str, int]:
