@@ -28,7 +28,8 @@ def diff(paths: tuple[Path, ...], rev: str | None, fmt: str, color: bool | None,
     git difftool -t kh HEAD~1 -- plans/x.yaml   (cấu hình: xem README)
     Căn cứ thêm/bỏ; mục, điểm thêm/bỏ/chuyển chỗ/đánh số lại (số như khi in: I., 1., a));
     đoạn văn sửa với từng chữ thay đổi; nhiệm vụ giao lại cho đơn vị khác, đổi thời hạn;
-    nơi nhận, người ký. Mã thoát: 0 không khác, 1 có khác, 2 kế hoạch sai.
+    nơi nhận, người ký. Mã thoát: 0 không khác, 1 có khác, 2 kế hoạch sai hoặc không đọc được
+    bản ở REV (invalid plan, or the revision cannot be read).
     """
     if rev is not None and len(paths) != 1:
         raise click.UsageError("--rev cần đúng một tệp kế hoạch (one plan with --rev)")
