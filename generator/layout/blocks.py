@@ -7,18 +7,18 @@ applied and the content closed with "./.". Writers only decide how blocks look.
 
 from __future__ import annotations
 
-import math
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..lang import datewords, numbering, vnwords
 from ..lang.typography import Span, end_sentence, list_item, parse_inline, upper_vi
+from ..model import content
 from ..model.plan import (
     Appendix,
     Assignment,
     Basis,
     Bullet,
-    Column,
     Decision,
     DocRef,
     Org,
@@ -28,10 +28,14 @@ from ..model.plan import (
     Task,
     Timing,
 )
-from . import metrics
-from .geometry import LANDSCAPE_TEXT_WIDTH, TABLE_CELL_MARGIN, TEXT_WIDTH
+from .grid import TWIPS_PER_CM, Cell, Row, Table, _longest_word, column_warnings
+from .table_layout import table_layout
 
-TWIPS_PER_CM = 1440 / 2.54
+if typing.TYPE_CHECKING:
+    from ..model.tables import Table as TableModel
+
+#: Re-exported: the table shapes and the narrow-column warning live in :mod:`.grid`.
+GRID = (Cell, Row, Table, TWIPS_PER_CM, _longest_word, column_warnings)
 
 DOC_TYPE = "KẾ HOẠCH"
 DOC_ABBR = "KH"
@@ -54,12 +58,18 @@ class Para:
         return "".join(s.text for s in self.spans)
 
 
+#: One block of a laid-out body: a paragraph or a table.
+Block = Para | Table
+
+
 @dataclass
 class Layout:
     """A plan laid out as a document, ready for a writer.
 
-    ``warnings``: what the document will show badly though the plan is valid (e.g. a too-narrow
-    column); the build reports them on stderr and still writes the document.
+    ``body``: paragraphs and tables (:class:`~.grid.Table`) in printed order. ``warnings``: what the
+    document will show badly though the plan is valid (e.g. a too-narrow column); the build
+    reports them on stderr and still writes the document. ``appendices`` are in printed order:
+    those placed after the signature first.
     """
 
     parent: list[str]
@@ -69,7 +79,7 @@ class Layout:
     doc_type: str
     subject: list[str]
     attached_line: str | None
-    body: list[Para]
+    body: list[Block]
     recipients: list[str] = field(default_factory=list)
     signer_titles: list[str] = field(default_factory=list)
     signer_name: str | None = None
@@ -99,38 +109,15 @@ class DecisionLayout:
     signer_name: str
 
 
-@dataclass(slots=True)
-class Cell:
-    """A table cell: one or more paragraphs."""
-
-    paras: list[list[Span]]
-    align: str = "left"
-    bold: bool = False
-
-
-@dataclass(slots=True)
-class Row:
-    """A table row; ``kind`` is header, group (one merged cell), data, form (to fill in) or total."""
-
-    kind: str
-    cells: list[Cell]
-
-
-@dataclass
-class Table:
-    """Column widths as fractions of the text width, and the rows."""
-
-    widths: list[float]
-    rows: list[Row]
-
-
 @dataclass
 class AppendixLayout:
     """One Phụ lục: heading block, optional lead text, a table, notes, signature places.
 
     ``label`` is "" for an appendix printed without one; ``title`` may hold "\n" line breaks;
     ``top`` paragraphs stand above the label and title ("Tên đơn vị: ..." of a report form);
-    ``heading`` is a line over the title ("BÁO CÁO").
+    ``heading`` is a line over the title ("BÁO CÁO"). A content appendix has ``blocks`` (paragraphs
+    and tables, printed in place of ``table``, which is then empty). ``after_signature``: printed
+    right after the signature, in the document's own pages.
     """
 
     label: str
@@ -144,6 +131,8 @@ class AppendixLayout:
     top: list[Para] = field(default_factory=list)
     heading: str | None = None
     warnings: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    after_signature: bool = False
 
     @property
     def title_lines(self) -> list[str]:
@@ -156,15 +145,17 @@ def layout(plan: Plan) -> Layout:
     org = plan.organisation
     attached = plan.attached
     ctx = _Ctx(plan)
-    body: list[Para] = []
+    body: list[Block] = []
     body += _bases([b for b in plan.bases if not b.with_intro])
     body += _intro([b for b in plan.bases if b.with_intro], plan.intro)
     for i, sec in enumerate(plan.sections, start=1):
         body += _section(sec, (i,), ctx, full=sec.numbering == "decimal")
     body += [Para(BODY, parse_inline(t)) for t in plan.closing]
     _close_content(body)
-    labels = numbering.appendix_labels([a.label for a in plan.appendices])
-    appendices = [appendix_layout(plan, a, labels[i - 1], ctx) for i, a in enumerate(plan.appendices, start=1)]
+    order = content.printed_order([a.placement == "after_signature" for a in plan.appendices])
+    labels = content.appendix_labels([a.label for a in plan.appendices], plan.appendix_numbering,
+                                     always="appendix_numbering" in plan.model_fields_set, order=order)
+    appendices = [appendix_layout(plan, plan.appendices[i], labels[i], ctx) for i in order]
     signer = plan.signed_by
     attached_ref = plan.attached_to or (decision_ref(plan.decision, org) if plan.decision else None)
     doc = Layout(
@@ -183,7 +174,7 @@ def layout(plan: Plan) -> Layout:
         decision=decision_layout(plan.decision, org, plan.year or 0) if plan.decision else None,
         appendices=appendices,
         after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
-        warnings=[w for app in appendices for w in app.warnings],
+        warnings=ctx.warnings + [w for app in appendices for w in app.warnings],
     )
     return doc
 
@@ -197,6 +188,17 @@ class _Ctx:
         self.request_word = self.org.request_word
         self.year = plan.year or 0
         self.colon = plan.assignment_colon
+        self.warnings: list[str] = []      # the body's tables'
+        self.tables = 0                    # tables of the body laid out so far
+
+    def table(self, model: TableModel, where: str, landscape: bool | None = None) -> Table:
+        """A table of the content (``where``: what holds it, "mục II › 1."), its warnings kept;
+        ``landscape``: the page it stands on (default: the table's own wish)."""
+        self.tables += 1
+        table, warnings = table_layout(model, f"Bảng {self.tables} ({where})" if where else f"Bảng {self.tables}",
+                                       landscape)
+        self.warnings += warnings
+        return table
 
 
 # ------------------------------------------------------------------ header
@@ -296,30 +298,75 @@ def _labelled(kind: str, label: str, texts: list[str], *, bold_title: bool = Fal
     return paras
 
 
-def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, full: bool) -> list[Para]:
+def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, full: bool,
+             landscape: bool | None = None) -> list[Block]:
     """A section and everything in it; ``full``: its Roman section asked for ``numbering: decimal``
     ("2.1.", "2.1.1." under "II."). Clauses under a clause are always "1.1." (a restarted "1."
     would break the sequence of the clauses around it)."""
     depth = len(path)
     label = numbering.section_label(path, decimal=depth >= 3, full=full)
-    out: list[Para] = []
+    blocks = content.section_blocks(sec)
+    out: list[Block] = []
     if sec.title is not None:
         title = upper_vi(sec.title) if depth == 1 else sec.title
         kind = HEADING1 if depth == 1 else HEADING2 if depth == 2 else HEADING3
         out += _labelled(kind, label, [title], bold_title=True)
-        out += [Para(BODY, parse_inline(t)) for t in sec.text]
-    else:
-        out += _labelled(BODY, label, sec.text)
-    for i, child in enumerate(sec.sections, start=1):
-        out += _section(child, path + (i,), ctx, full)
-    for i, point in enumerate(sec.points, start=1):
-        out += _point(point, numbering.point_label(i))
-    out += _bullets(sec.bullets, 0)
-    assignments = task_assignments(ctx) if sec.assignments == "tasks" else sec.assignments
+    else:       # the number opens the first paragraph
+        out += _labelled(BODY, label, [blocks[0]])
+        blocks = blocks[1:]
     colon = ctx.colon if sec.assignment_colon is None else sec.assignment_colon
-    for i, asg in enumerate(assignments, start=1):
-        out += _assignment(asg, path, i, ctx.request_word, full, colon)
+    where = "mục " + " › ".join(numbering.section_label(path[:k], decimal=k >= 3, full=full)
+                                for k in range(1, depth + 1))
+    out += _content(blocks, path, ctx, full, colon, where, landscape)
     return out
+
+
+def _content(blocks: list[content.Block], path: tuple[int, ...], ctx: _Ctx, full: bool, colon: bool,
+             where: str, landscape: bool | None = None) -> list[Block]:
+    """The blocks of a section (or of a content appendix, ``path`` ()) in order: sub-sections
+    numbered among themselves (with the assignments that are clauses), points lettered on across
+    the section (with the assignments that are points)."""
+    out: list[Block] = []
+    clause = point = 0
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(Para(BODY, parse_inline(block)))
+        elif isinstance(block, Section):
+            clause += 1
+            out += _section(block, path + (clause,), ctx, (block.numbering == "decimal") if not path else full,
+                            landscape)
+        elif isinstance(block, content.Points):
+            for p in block.points:
+                point += 1
+                out += _point(p, numbering.point_label(point))
+        elif isinstance(block, content.Bullets):
+            out += _bullets(block.bullets, 0)
+        elif isinstance(block, content.Assignments):
+            assignments = task_assignments(ctx) if block.assignments == "tasks" else block.assignments
+            own = colon if block.colon is None else block.colon
+            for asg in assignments:
+                if len(path) == 1:
+                    clause += 1
+                    out += _assignment(asg, path, clause, ctx.request_word, full, own)
+                else:
+                    point += 1
+                    out += _assignment(asg, path, point, ctx.request_word, full, own)
+        elif isinstance(block, content.TableBlock):
+            out.append(ctx.table(block.table, where, landscape))
+        elif isinstance(block, content.Note):
+            out.append(note_para(block.text))
+    return out
+
+
+NOTE_LABEL = "Ghi chú"
+
+
+def note_para(text: str) -> Para:
+    """"Ghi chú: ..." in italics (the label added unless the text has one)."""
+    spans = parse_inline(text)
+    if not text.lstrip("*").lower().startswith(NOTE_LABEL.lower()):
+        spans = [Span(f"{NOTE_LABEL}: "), *spans]
+    return Para(BODY, [Span(s.text, s.bold, True, s.note) for s in spans])
 
 
 def _point(point: Point, label: str) -> list[Para]:
@@ -356,11 +403,14 @@ def _assignment(asg: Assignment, parent: tuple[int, ...], index: int, request_wo
     return out
 
 
-def _close_content(body: list[Para]) -> None:
-    """End the last paragraph of the content with "./."."""
+def _close_content(body: list[Block]) -> None:
+    """End the last paragraph of the content with "./." (a paragraph of its own after a table)."""
     if not body:
         return
     last = body[-1]
+    if not isinstance(last, Para):
+        body.append(Para(BODY, [Span("./.")]))
+        return
     idx = max((i for i, s in enumerate(last.spans) if s.note is None and s.text.strip()), default=None)
     if idx is None:
         last.spans.append(Span("./."))
@@ -433,7 +483,8 @@ def appendix_attached_line(plan: Plan) -> str:
     if ref is not None:
         return f"(Kèm theo Kế hoạch ban hành kèm theo {ref_words_blank(ref, year)})"
     number = doc_number(plan.number, DOC_ABBR, org.symbol)
-    return f"(Kèm theo Kế hoạch số {number} {datewords.date_words(plan.date, year)} của {org.name})"
+    issuer = plan.appendix_issuer or org.name
+    return f"(Kèm theo Kế hoạch số {number} {datewords.date_words(plan.date, year)} của {issuer})"
 
 
 def _cell(lines: list[str], align: str = "left", bold: bool = False) -> Cell:
@@ -445,17 +496,20 @@ def _cell(lines: list[str], align: str = "left", bold: bool = False) -> Cell:
 def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
     columns = app.columns or []
     keys = [c.key for c in columns] or list(TASK_HEADERS)
-    headers = [(c.header if c.header else TASK_HEADERS[c.key]) for c in columns] or list(TASK_HEADERS.values())
+    headers = [(c.header if c.header else TASK_HEADERS.get(c.key, c.key)) for c in columns] or \
+        list(TASK_HEADERS.values())
     if columns and all(c.width for c in columns):
         total = sum(c.width or 0 for c in columns)
         widths = [(c.width or 0) / total for c in columns]
     else:
         # portrait: "STT" needs ~1.2 cm, more than 5 % of the 16.5 cm line; the task column gives it up
         shares = TASK_WIDTHS if app.landscape else {**TASK_WIDTHS, "stt": 0.075, "task": 0.335}
-        raw = [shares[k] for k in keys]
+        raw = [shares.get(k, EXTRA_WIDTH) for k in keys]
         widths = [w / sum(raw) for w in raw]
     rows = [Row("header", [Cell([[Span(h, bold=True)]], "center", True) for h in headers])]
-    cells = [_TASK_CELL[k] for k in keys]
+    if app.numbers:
+        rows.append(Row("header", [Cell([[Span(f"({i})", italic=True)]], "center") for i in range(1, len(keys) + 1)]))
+    cells = [_TASK_CELL.get(k) or _extra_cell(k) for k in keys]
     for g, group in enumerate(plan.tasks, start=1):
         if group.group:
             title = f"{numbering.roman(g)}. {upper_vi(group.group)}"
@@ -463,6 +517,15 @@ def _task_table(plan: Plan, app: Appendix, year: int) -> Table:
         for n, task in enumerate(group.tasks, start=1):
             rows.append(Row("data", [cell(task, n, year) for cell in cells]))
     return Table(widths, rows)
+
+
+#: Share of an extra column of the task table when the plan gives no widths.
+EXTRA_WIDTH = 0.12
+
+
+def _extra_cell(key: str) -> Callable[[Task, int, int], Cell]:
+    """The cell of an extra column: the task's ``extra`` value under ``key`` (empty when it has none)."""
+    return lambda task, n, year: _lines_cell(task.extra.get(key, []))
 
 
 def _lines_cell(lines: list[str], align: str = "left") -> Cell:
@@ -543,6 +606,10 @@ def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> Appendi
     after = [Para(BODY, parse_inline(t)) for t in app.notes]
     top: list[Para] = []
     signatures: list[list[tuple[str, str]]] = []
+    name = label or upper_vi(app.heading or app.title.split("\n")[0])
+    blocks: list[Block] = []
+    landscape = app.is_landscape
+    warnings: list[str] | None = None
     if app.type == "tasks":
         table = _task_table(plan, app, ctx.year)
     elif app.type == "report":
@@ -556,82 +623,25 @@ def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> Appendi
             [(f"Ngày {'…' * 3} tháng {'…' * 3} năm {'…' * 3}", "sign_note"), ("THỦ TRƯỞNG ĐƠN VỊ", "sign_title"),
              ("(Ký tên và đóng dấu)", "sign_note")],
         ]
+    elif app.type == "table":
+        assert app.table is not None
+        table, warnings = table_layout(app.table, name, landscape)
+    elif app.type == "content":
+        table = Table([], [])
+        seen = len(ctx.warnings)
+        blocks = _content(content.appendix_blocks(app), (), ctx, False, ctx.colon, name, landscape)
+        warnings, ctx.warnings[seen:] = ctx.warnings[seen:], []
     else:
         table, total = _budget_table(app)
         after.insert(0, Para("amount_words", [Span("Bằng chữ: ", italic=True),
                                               Span(vnwords.amount_in_words(total), italic=True)]))
-    name = label or upper_vi(app.heading or app.title.split("\n")[0])
+    if warnings is None:
+        warnings = column_warnings(table, app.landscape, name, app.columns, configurable=app.type == "tasks")
     return AppendixLayout(
         label=label, title=app.title if app.heading else upper_vi(app.title),
-        attached_line=appendix_attached_line(plan), landscape=app.landscape, before=before, table=table,
+        attached_line=appendix_attached_line(plan), landscape=landscape, before=before, table=table,
         after=after, signatures=signatures, top=top, heading=upper_vi(app.heading) if app.heading else None,
-        warnings=column_warnings(table, app.landscape, name, app.columns, configurable=app.type == "tasks"))
-
-
-def column_warnings(table: Table, landscape: bool, name: str, columns: list[Column] | None = None, *,
-                    configurable: bool = False) -> list[str]:
-    """Columns narrower than their longest word (the renderer would split it mid-word).
-
-    Widths are measured with :mod:`.metrics` (Times New Roman, 13 pt; header row bold)
-    against the column's width less the cell margins, as the .docx writer sets them. The
-    advice names the ``width`` to give (plan widths are proportions of the text width).
-    """
-    text_width = LANDSCAPE_TEXT_WIDTH if landscape else TEXT_WIDTH
-    headers = ["".join(s.text for s in c.paras[0]) if c.paras else "" for c in table.rows[0].cells] \
-        if table.rows and table.rows[0].kind == "header" else [""] * len(table.widths)
-    width = len(table.widths)
-    plain: list[set[str]] = [set() for _ in table.widths]     # each text split once
-    bold: list[set[str]] = [set() for _ in table.widths]
-    for row in table.rows:
-        if row.kind == "group" or len(row.cells) != width:
-            continue
-        for cell, texts, bold_texts in zip(row.cells, plain, bold, strict=True):
-            for spans in cell.paras:
-                for span in spans:
-                    if span.note is None:
-                        (bold_texts if span.bold or cell.bold else texts).add(span.text)
-    longest = [max(_longest_word(p, False), _longest_word(b, True)) for p, b in zip(plain, bold, strict=True)]
-    sized = bool(columns) and all(c.width for c in columns or [])
-    out = []
-    for col, (frac, (need_pt, word)) in enumerate(zip(table.widths, longest, strict=True)):
-        usable_pt = (frac * text_width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT
-        if need_pt <= usable_pt:
-            continue
-        need = need_pt * metrics.TWIPS_PER_PT + 2 * TABLE_CELL_MARGIN        # twips
-        fixes = []
-        if sized and columns and need < text_width:
-            # w'/(S - w + w') * text_width >= need  ⇔  w' >= need (S - w) / (text_width - need)
-            total, own = sum(c.width or 0 for c in columns), columns[col].width or 0
-            fixes.append(f"width: {math.ceil(need * (total - own) / (text_width - need) * 10) / 10:g}"
-                         f" cho cột '{columns[col].key}'")
-        elif configurable:
-            fixes.append("khai báo 'columns' với width rộng hơn cho cột này")
-        if not landscape:
-            fixes.append("landscape: true")
-        fixes.append("viết ngắn từ này" if not fixes else "")
-        fix = " hoặc ".join(f for f in fixes if f)
-        header = headers[col] or f"thứ {col + 1}"
-        out.append(
-            f"cảnh báo (warning): {name}, cột '{header}' rộng {_cm(frac * text_width)} cm, cần {_cm(need)} cm"
-            f" cho từ '{word}' — chữ sẽ bị ngắt giữa từ; sửa: {fix}"
-            " (column too narrow for its longest word)")
-    return out
-
-
-def _longest_word(texts: set[str], bold: bool) -> tuple[float, str]:
-    """(width in points at 13 pt, word) of the widest word in ``texts``, ties to the greatest
-    word; (0.0, "") for none. Longest words first, stopping where no shorter one can be wider."""
-    best = (0.0, "")
-    widest = metrics.WIDEST_BOLD if bold else metrics.WIDEST
-    for word in sorted({w for text in texts for w in text.split()}, key=len, reverse=True):  # each word once
-        if len(word) * widest * 13 / 1000.0 < best[0]:      # an upper bound, rounded as text_width_pt rounds
-            break
-        best = max(best, (metrics.text_width_pt(word, 13, bold=bold), word))
-    return best
-
-
-def _cm(twips: float) -> str:
-    return f"{twips / TWIPS_PER_CM:.1f}".replace(".", ",")
+        warnings=warnings, blocks=blocks, after_signature=app.placement == "after_signature")
 
 
 # ------------------------------------------------------------------ decision

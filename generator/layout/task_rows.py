@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ..lang import datewords, numbering
 from ..lang.typography import plain
-from ..model.plan import Bullet, Plan, Section, Timing
+from ..model import content
+from ..model.plan import Assignment, Bullet, Plan, Section, Timing
 from .blocks import DOC_ABBR, attached_line, decision_ref, doc_number, timing_text
 
 LEAD, SUPPORT = "Chủ trì", "Phối hợp"
@@ -96,9 +97,8 @@ def task_rows(plan: Plan) -> list[TaskRow]:
                 timing=tuple(timing_text(t_, year) for t_ in task.timing),
                 deadlines=tuple(Deadline(d, timing_text(t_, year), i) for i, t_, d in dated if d is not None),
                 product=tuple(plain(p) for p in task.product)))
-    for path, title, section in _assignment_sections(plan.sections):
-        assert isinstance(section.assignments, list)
-        for a, asg in enumerate(section.assignments, start=1):
+    for path, title, assignments in _assignment_sections(plan.sections):
+        for a, asg in enumerate(assignments, start=1):
             texts = [_bullet_text(b) for b in asg.tasks] or (["\n".join(plain(p) for p in asg.text)]
                                                               if asg.text else [])
             for k, text in enumerate(texts, start=1):
@@ -109,15 +109,19 @@ def task_rows(plan: Plan) -> list[TaskRow]:
 
 
 def _assignment_sections(sections: list[Section], parent: tuple[int, ...] = (),
-                         title: str = "") -> list[tuple[tuple[int, ...], str, Section]]:
-    """Sections holding a hand-written assignment list, in reading order, with the nearest title."""
+                         title: str = "") -> list[tuple[tuple[int, ...], str, list[Assignment]]]:
+    """The hand-written assignments of each section (all its assignment blocks, in order), in
+    reading order, with the section's path and the nearest title."""
     out = []
     for i, sec in enumerate(sections, start=1):
         path = parent + (i,)
         here = plain(sec.title) if sec.title else title
-        if isinstance(sec.assignments, list) and sec.assignments:
-            out.append((path, here, sec))
-        out += _assignment_sections(sec.sections, path, here)
+        blocks = content.section_blocks(sec)
+        mine = [asg for b in blocks if isinstance(b, content.Assignments) and isinstance(b.assignments, list)
+                for asg in b.assignments]
+        if mine:
+            out.append((path, here, mine))
+        out += _assignment_sections([b for b in blocks if isinstance(b, Section)], path, here)
     return out
 
 

@@ -13,9 +13,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -24,24 +22,20 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..core.errors import did_you_mean
 from ..lang.vnwords import format_amount
+from .base import KhModel, Paragraphs
 from .fields import CODE, PLAIN, VERBATIM
+from .tables import GroupRow, HeaderCell, SourceFile, Table, TableCell, TableColumn
 
-
-def _as_list(value: Any) -> Any:
-    """Accept one paragraph as a plain string, several as a list."""
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else value
+#: The table models are named here too: every model of a plan can be looked up by its name in this
+#: module (the reader's validation and the tests do).
+TABLE_MODELS = (GroupRow, HeaderCell, SourceFile, Table, TableCell, TableColumn)
 
 
 def _text_item(value: Any) -> Any:
     """A list item written as a bare string means {text: string}."""
     return {"text": value} if isinstance(value, str) else value
-
-
-#: One or more paragraphs.
-Paragraphs = Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 
 
 #: Years a plan may be dated in (document dates, {{ year }}, timings).
@@ -50,12 +44,6 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_AMOUNT = 10**15
 #: Largest number of a plan or decision (nine digits).
 MAX_DOC_NUMBER = 10**9 - 1
-
-
-class KhModel(BaseModel):
-    """Base: unknown keys are errors, never silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True)
 
 
 # --------------------------------------------------------------------------- people
@@ -302,6 +290,10 @@ class Task(KhModel):
         default_factory=list,
         description="Thời gian: lời văn ('Thường xuyên', 'Quý I/2021') hoặc {quarter|month|date|before: ...}.")
     product: Paragraphs = Field(default_factory=list, description="Dự kiến sản phẩm (một hoặc nhiều dòng).")
+    extra: dict[str, Paragraphs] = Field(
+        default_factory=dict,
+        description="Ô của các cột thêm trong bảng nhiệm vụ, theo 'key' của cột: {ghi-chu: ..., theo-doi: ...}"
+        " (cells of the task table's extra columns, by column key).")
 
 
 class TaskGroup(KhModel):
@@ -311,11 +303,16 @@ class TaskGroup(KhModel):
     tasks: list[Task] = Field(description="Các nhiệm vụ của nhóm.")
 
 
+#: The task table's own columns, in their default order.
+TASK_KEYS = ("stt", "task", "lead", "support", "timing", "product")
+
+
 class Column(KhModel):
     """Một cột của bảng nhiệm vụ."""
 
-    key: Annotated[Literal["stt", "task", "lead", "support", "timing", "product"], CODE] = Field(
-        description="Dữ liệu của cột: stt, task, lead, support, timing, product.")
+    key: Annotated[Literal["stt", "task", "lead", "support", "timing", "product"] | str, CODE] = Field(
+        description="Dữ liệu của cột: stt, task, lead, support, timing, product; hoặc một cột thêm, lấy từ"
+        " 'extra' của mỗi nhiệm vụ, ví dụ {key: ghi-chu, header: Ghi chú} (an extra column).")
     header: Annotated[str | None, PLAIN] = Field(default=None, description="Tiêu đề cột (mặc định theo mẫu).")
     width: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False,
                                 description="Độ rộng, cm (mặc định chia theo tỷ lệ chuẩn).")
@@ -351,17 +348,29 @@ class BudgetItem(KhModel):
 
 
 class Appendix(KhModel):
-    """Một phụ lục: bảng nhiệm vụ (tasks), mẫu báo cáo (report) hoặc dự toán kinh phí (budget)."""
+    """Một phụ lục: bảng nhiệm vụ (tasks), mẫu báo cáo, dự toán, nội dung (content) hoặc một bảng (table)."""
 
-    type: Annotated[Literal["tasks", "report", "budget"], CODE] = Field(
-        description="tasks: bảng nhiệm vụ từ 'tasks' của kế hoạch; report: mẫu báo cáo; budget: dự toán.")
+    type: Annotated[Literal["tasks", "report", "budget", "content", "table"], CODE] = Field(
+        description="tasks: bảng nhiệm vụ từ 'tasks' của kế hoạch; report: mẫu báo cáo; budget: dự toán;"
+        " content: nội dung viết như phần nội dung ('body'); table: một bảng ('table').")
     title: Annotated[str, PLAIN] = Field(description="Tên phụ lục (kh IN HOA).")
     landscape: bool = Field(default=False, description="Trang ngang cho bảng rộng (landscape section).")
+    placement: Annotated[Literal["own_pages", "after_signature"], CODE] = Field(
+        default="own_pages",
+        description="own_pages (mặc định): phụ lục sang trang riêng, đánh số trang riêng (Nghị định 30);"
+        " after_signature: in ngay sau chữ ký, liền mạch với văn bản (printed right after the signature).")
     text: Paragraphs = Field(default_factory=list, description="Đoạn văn trước bảng.")
+    body: list[BodyItem] = Field(
+        default_factory=list,
+        description="content: các khối theo thứ tự viết — đoạn văn, mục (I., 1., a) như phần nội dung), bảng,"
+        " gạch đầu dòng, ghi chú (blocks in the order written).")
+    table: Table | None = Field(default=None, description="table: bảng của phụ lục (the appendix's table).")
     notes: Paragraphs = Field(default_factory=list, description="Ghi chú dưới bảng.")
     columns: list[Column] | None = Field(
         default=None,
         description="tasks: các cột và độ rộng; mặc định STT / Nội dung / chủ trì / phối hợp / thời gian / sản phẩm.")
+    numbers: bool = Field(
+        default=False, description="tasks: dòng số thứ tự cột '(1) (2) (3) …' dưới tiêu đề (column-number row).")
     topics: list[str] = Field(default_factory=list, description="report: các dòng nội dung ở cột đầu.")
     fields: Annotated[list[str], PLAIN] = Field(
         default_factory=list, description="report: tiêu đề các cột để đơn vị điền, ví dụ ['Kết quả', 'Ghi chú'].")
@@ -384,6 +393,11 @@ class Appendix(KhModel):
         " số thứ tự Phụ lục I, II (no 'Phụ lục' label, not counted).")
     items: list[BudgetItem] = Field(default_factory=list, description="budget: các dòng dự toán.")
 
+    @field_validator("body")
+    @classmethod
+    def _body_items(cls, body: list[str | Section]) -> list[str | Section]:
+        return _body_checked(body, top=True)
+
     @model_validator(mode="after")
     def _fits_type(self) -> Appendix:
         if self.type == "report" and not (self.topics and self.fields):
@@ -391,8 +405,19 @@ class Appendix(KhModel):
                              " (a report form needs topics and fields)")
         if self.type == "budget" and not self.items:
             raise ValueError("dự toán cần 'items' (a budget needs items)")
+        if self.type == "content" and not self.body:
+            raise ValueError("phụ lục type: content cần 'body' (các đoạn văn, mục, bảng) (a content appendix"
+                             " needs body)")
+        if self.type == "table" and self.table is None:
+            raise ValueError("phụ lục type: table cần 'table' (a table appendix needs table)")
+        for key, kind in (("body", "content"), ("table", "table")):
+            if key in self.model_fields_set and self.type != kind:
+                _fail_at((key,), None, f"'{key}' chỉ dùng cho phụ lục type: {kind} ({kind} appendices only)")
         if self.type != "tasks" and self.columns is not None:
             raise ValueError("'columns' chỉ dùng cho phụ lục type: tasks (task tables only)")
+        if self.type != "tasks" and "numbers" in self.model_fields_set:
+            _fail_at(("numbers",), self.numbers, "'numbers' chỉ dùng cho phụ lục type: tasks; bảng viết tay ghi"
+                     " 'numbers' trong 'table' (task tables only)")
         if self.type != "report":
             used = [k for k in ("stt", "unit_line", "heading") if k in self.model_fields_set]
             if used:
@@ -400,7 +425,25 @@ class Appendix(KhModel):
         if self.unit_line == "above" and self.label:
             raise ValueError("'unit_line: above' dùng với 'label: false' (mẫu báo cáo không nhãn 'Phụ lục'):"
                              " nhãn 'Phụ lục' phải đứng đầu trang (the label must open the page)")
+        if self.placement == "after_signature" and self.is_landscape:
+            _fail_at(("placement",), self.placement,
+                     "phụ lục in ngay sau chữ ký nằm trên cùng trang dọc với văn bản, không thể nằm ngang; bỏ"
+                     " 'landscape' hoặc 'placement' (an appendix after the signature cannot be landscape)")
         return self
+
+    @property
+    def is_landscape(self) -> bool:
+        """Landscape pages, asked for by the appendix or by a table in it."""
+        if self.landscape or (self.table is not None and self.table.landscape):
+            return True
+        pending: list[Any] = list(self.body)
+        while pending:
+            item = pending.pop()
+            if isinstance(item, Section):
+                if item.table is not None and item.table.landscape:
+                    return True
+                pending += item.body + item.sections
+        return False
 
 
 class Article(KhModel):
@@ -458,12 +501,31 @@ def _doc_number(value: int | str | None) -> int | str | None:
     return value
 
 
+#: Keys of the shorthand (today's fixed order: text, sections, points, bullets, assignments).
+SHORTHAND_KEYS = ("text", "sections", "points", "bullets", "assignments")
+#: Keys that make a mapping of a ``body`` a block of its own (one of them, alone).
+BLOCK_KEYS = ("table", "note", "points", "bullets", "assignments")
+#: Keys that make a mapping a (sub-)section.
+_SECTION_KEYS = ("title", "text", "body", "sections")
+
+
 class Section(KhModel):
-    """Một mục/khoản có số: I., II. ở cấp 1; 1., 2. ở cấp 2; 1.1. khi chọn numbering: decimal."""
+    """Một mục/khoản có số: I., II. ở cấp 1; 1., 2. ở cấp 2; 1.1. khi chọn numbering: decimal.
+
+    In a ``body`` a mapping without title/text/body/sections holding one of ``table``, ``note``,
+    ``points``, ``bullets``, ``assignments`` is a block of that kind (see :attr:`block_kind`).
+    :func:`generator.model.content.section_blocks` gives the content in printed order, written
+    either way.
+    """
 
     title: str | None = Field(
         default=None, description="Tiêu đề (in đậm; cấp 1 tự IN HOA). Bỏ trống thì số đứng đầu đoạn văn đầu tiên.")
     text: Paragraphs = Field(default_factory=list, description="Các đoạn văn ngay dưới tiêu đề.")
+    body: list[BodyItem] = Field(
+        default_factory=list,
+        description="Nội dung theo đúng thứ tự viết, thay cho text/sections/points/bullets/assignments: đoạn văn"
+        " (chuỗi), {table: ...}, {bullets: [...]}, {points: [...]}, {note: ...}, {assignments: [...]}, khoản con"
+        " {title: ..., ...} (content in the order written).")
     sections: list[Section] = Field(default_factory=list, description="Các khoản con (1., 2. hoặc 1.1.).")
     points: PointList = Field(default_factory=list, description="Các điểm a), b), c)...")
     bullets: BulletList = Field(default_factory=list, description="Các gạch đầu dòng '-'.")
@@ -471,6 +533,10 @@ class Section(KhModel):
         default_factory=list,
         description="Phân công: mỗi đơn vị một khoản (hoặc điểm) với các nhiệm vụ; 'tasks' = lập từ"
         " danh sách nhiệm vụ của kế hoạch, theo đơn vị chủ trì.")
+    table: Table | None = Field(
+        default=None, description="Chỉ trong 'body': một bảng, '- table: {columns: [...], rows: [...]}' (a table).")
+    note: str | None = Field(
+        default=None, description="Chỉ trong 'body': đoạn ghi chú in nghiêng 'Ghi chú: ...' (an italic note).")
     numbering: Annotated[Literal["arabic", "decimal"], CODE] = Field(
         default="arabic",
         description="Chỉ dùng ở mục cấp I (only on top-level sections): 'arabic' → khoản 1., 2. (mặc định);"
@@ -486,23 +552,101 @@ class Section(KhModel):
     def _numbering_on_top_only(cls, sections: list[Section]) -> list[Section]:
         bad = [i for i, sub in enumerate(sections) if "numbering" in sub.model_fields_set]
         if bad:   # reported at the sub-section's own 'numbering' key
-            message = ("'numbering' chỉ dùng ở mục cấp I (I., II.); khoản con dưới khoản '1.' luôn đánh 1.1., 1.2."
-                       " — bỏ dòng này (numbering applies to top-level sections only)")
             raise ValidationError.from_exception_data("Section", [InitErrorDetails(
-                type=PydanticCustomError("value_error", message), loc=(i, "numbering"),
+                type=PydanticCustomError("value_error", _NUMBERING_TOP), loc=(i, "numbering"),
                 input=sections[i].numbering) for i in bad])
+        blocks = [i for i, sub in enumerate(sections) if sub.block_kind is not None]
+        if blocks:
+            raise ValidationError.from_exception_data("Section", [InitErrorDetails(
+                type=PydanticCustomError("value_error", _NEEDS_TITLE), loc=(i,), input=None) for i in blocks])
         return sections
+
+    @field_validator("body")
+    @classmethod
+    def _body_items(cls, body: list[str | Section]) -> list[str | Section]:
+        return _body_checked(body, top=False)
 
     @model_validator(mode="after")
     def _has_content(self) -> Section:
-        if self.title is None and not self.text:
-            raise ValueError("mục cần 'title' hoặc 'text' (a section needs a title or text)")
+        given = self.model_fields_set
+        if "body" in given:
+            mixed = [k for k in (*SHORTHAND_KEYS, "table", "note") if k in given]
+            if mixed:
+                _fail_at((mixed[0],), None,
+                         f"mục viết 'body' thì không dùng thêm {', '.join(mixed)}: đưa chúng vào 'body' theo thứ tự"
+                         f" muốn in (a section with body takes no {', '.join(mixed)}: put them in body)")
+        if self.block_kind is None and any(k in given for k in ("table", "note")):
+            key = "table" if "table" in given else "note"
+            _fail_at((key,), None, f"'{key}' là một khối riêng trong 'body' của một mục, ví dụ"
+                     f" 'body: [Đoạn văn, {{{key}: ...}}]' ('{key}' is a block of a body, alone in its mapping)")
+        if self.title is None and not self.text and not self.body and not self.is_block:
+            raise ValueError(_NEEDS_TITLE)
+        if self.title is None and self.body and not isinstance(self.body[0], str):
+            _fail_at(("body", 0), None, "mục không có 'title' mang số ở đoạn văn đầu tiên: 'body' phải bắt đầu"
+                     " bằng một đoạn văn (an untitled section starts its body with a paragraph)")
+        if self.is_block:
+            keys = [k for k in BLOCK_KEYS if k in given]
+            if len(keys) > 1:
+                _fail_at((keys[1],), None, f"một khối chỉ có một loại: ở đây có {', '.join(keys)}; viết thành"
+                         f" {len(keys)} khối liền nhau trong 'body' (one kind per block)")
+            if "numbering" in given:
+                _fail_at(("numbering",), self.numbering, "'numbering' chỉ dùng ở mục có tiêu đề (sections only)")
+            if "assignment_colon" in given and keys != ["assignments"]:
+                _fail_at(("assignment_colon",), self.assignment_colon,
+                         "'assignment_colon' đi cùng 'assignments' (assignments only)")
+            return self
         kinds = [k for k in ("sections", "points", "bullets", "assignments") if getattr(self, k)]
         if len(kinds) > 1:
             raise ValueError(
                 f"một mục chỉ chứa một loại danh sách, ở đây có {', '.join(kinds)}"
-                " (one list kind per section: sections, points, bullets or assignments)")
+                " (one list kind per section: sections, points, bullets or assignments;"
+                " to mix them in any order, write body)")
         return self
+
+    @property
+    def is_block(self) -> bool:
+        """True for a mapping of a ``body`` that is a block (table, note, points, …), not a sub-section."""
+        return not any(k in self.model_fields_set for k in _SECTION_KEYS) and \
+            any(k in self.model_fields_set for k in BLOCK_KEYS)
+
+    @property
+    def block_kind(self) -> str | None:
+        """'table', 'note', 'points', 'bullets' or 'assignments' for a block; None for a (sub-)section."""
+        if not self.is_block:
+            return None
+        return next(k for k in BLOCK_KEYS if k in self.model_fields_set)
+
+
+def _body_item(value: Any) -> Any:
+    """A body's item; "Lịch như sau:" written bare in a YAML list reads as a mapping ``{Lịch như sau: null}``."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, item = next(iter(value.items()))
+        if item is None and isinstance(key, str) and key not in Section.model_fields:
+            raise ValueError("đoạn văn kết thúc bằng dấu ':' bị YAML đọc thành một khóa: đặt đoạn văn trong dấu"
+                             " nháy, hoặc viết '- >-' rồi xuống dòng (a paragraph ending with ':' reads as a key:"
+                             " quote it)")
+    return value
+
+
+#: An item of a ``body``: a paragraph (a string) or a mapping (a block, a sub-section).
+BodyItem = Annotated[str | Section, BeforeValidator(_body_item, json_schema_input_type=str | Section)]
+
+_NUMBERING_TOP = ("'numbering' chỉ dùng ở mục cấp I (I., II.); khoản con dưới khoản '1.' luôn đánh 1.1., 1.2."
+                  " — bỏ dòng này (numbering applies to top-level sections only)")
+_NEEDS_TITLE = "mục cần 'title' hoặc 'text' (a section needs a title or text)"
+
+
+def _body_checked(body: list[str | Section], *, top: bool) -> list[str | Section]:
+    """A body's sub-sections: ``numbering`` only at the top level (a content appendix's I., II.)."""
+    if top:
+        return body
+    bad = [i for i, item in enumerate(body)
+           if isinstance(item, Section) and not item.is_block and "numbering" in item.model_fields_set]
+    if bad:
+        raise ValidationError.from_exception_data("Section", [InitErrorDetails(
+            type=PydanticCustomError("value_error", _NUMBERING_TOP), loc=(i, "numbering"),
+            input=None) for i in bad])
+    return body
 
 
 class Plan(KhModel):
@@ -550,6 +694,14 @@ class Plan(KhModel):
     appendices: list[Appendix] = Field(
         default_factory=list,
         description="Các phụ lục (Phụ lục I, II, ... khi có nhiều); mỗi phụ lục đánh số trang riêng.")
+    appendix_numbering: Annotated[Literal["roman", "arabic", "so"], CODE] = Field(
+        default="roman",
+        description="Số của phụ lục: roman → 'Phụ lục I', 'Phụ lục II' (mặc định, Nghị định 30); arabic → 'Phụ lục 1';"
+        " so → 'Phụ lục số 01'. Ghi rõ thì một phụ lục cũng mang số (appendix labels).")
+    appendix_issuer: Annotated[str | None, PLAIN] = Field(
+        default=None,
+        description="Người ban hành trong dòng '(Kèm theo Kế hoạch số ... của ...)' của phụ lục, ví dụ 'Chủ tịch"
+        " Ủy ban nhân dân tỉnh'; mặc định tên cơ quan trong hồ sơ (issuer named on the appendices).")
     variables: Annotated[dict[str, Any], VERBATIM] = Field(
         default_factory=dict, description="Biến tự đặt dùng trong lời văn: {{ variables.ten }}.")
 
@@ -592,10 +744,12 @@ class Plan(KhModel):
         if self.decision is not None and self.attached_to is not None:
             raise ValueError("có 'decision' thì kh tự ghi dòng 'Kèm theo Quyết định'; bỏ 'attached_to'"
                              " (drop attached_to when decision is given)")
-        uses_tasks = any(a.type == "tasks" for a in self.appendices) or _wants_tasks(self.sections)
+        uses_tasks = any(a.type == "tasks" for a in self.appendices) or _wants_tasks(self.sections) or any(
+            _wants_tasks(a.body) for a in self.appendices)
         if uses_tasks and not self.tasks:
             raise ValueError("phụ lục type: tasks hoặc 'assignments: tasks' cần danh sách 'tasks'"
                              " (the task list is missing)")
+        _check_extra_columns(self)
         if self.attached_to is None and self.decision is None:
             if self.signer is None:
                 raise ValueError("thiếu 'signer' (người ký)")
@@ -626,5 +780,42 @@ def _fail_at(loc: tuple[str | int, ...], value: Any, message: str) -> None:
         type=PydanticCustomError("value_error", message), loc=loc, input=value)])
 
 
-def _wants_tasks(sections: list[Section]) -> bool:
-    return any(sec.assignments == "tasks" or _wants_tasks(sec.sections) for sec in sections)
+def _wants_tasks(items: list[Any]) -> bool:
+    """Does any section (or body block) below ask for ``assignments: tasks``?"""
+    return any(isinstance(sec, Section) and (sec.assignments == "tasks" or _wants_tasks(sec.sections)
+                                             or _wants_tasks(sec.body)) for sec in items)
+
+
+def _check_extra_columns(plan: Plan) -> None:
+    """Each task's ``extra`` cell needs a column of that key in a task appendix, and a column key that is
+    none of the task table's own is an extra column (refused when it looks like a misspelt own key)."""
+    keys: dict[str, tuple[int, int]] = {}
+    for a, app in enumerate(plan.appendices):
+        for c, col in enumerate(app.columns or []):
+            keys.setdefault(col.key, (a, c))
+    used: set[str] = set()
+    for g, group in enumerate(plan.tasks):
+        for t, task in enumerate(group.tasks):
+            for key in task.extra:
+                used.add(key)
+                if key in TASK_KEYS:
+                    _fail_at(("tasks", g, "tasks", t, "extra", key), key,
+                             f"'{key}' là cột có sẵn của bảng nhiệm vụ, ghi thẳng ở nhiệm vụ; 'extra' cho cột thêm"
+                             " (an own column of the task table)")
+                if key not in keys:
+                    hint = did_you_mean(key, [k for k in keys if k not in TASK_KEYS])
+                    _fail_at(("tasks", g, "tasks", t, "extra", key), key,
+                             f"cột '{key}' không có trong 'columns' của phụ lục type: tasks — thêm {{key: {key},"
+                             f" header: ...}} vào 'columns' (unknown column)" + (f"; {hint}" if hint else ""))
+    for key, (a, c) in keys.items():
+        if key in TASK_KEYS or key in used:
+            continue
+        hint = did_you_mean(key, [*TASK_KEYS, *used])
+        if hint is not None:
+            _fail_at(("appendices", a, "columns", c, "key"), key,
+                     f"cột '{key}' không phải cột có sẵn ({', '.join(TASK_KEYS)}) và không nhiệm vụ nào ghi"
+                     f" 'extra: {{{key}: ...}}' (unknown column key); {hint}")
+
+
+Section.model_rebuild()
+Appendix.model_rebuild()

@@ -13,8 +13,8 @@ import typing
 from typing import Any
 
 from ..core.errors import Problem, shorten
-from ..lang import numbering
 from ..lang.typography import MarkupError, clean, parse_inline
+from ..model.content import NUMBERINGS, appendix_names
 from ..model.fields import TEXT_KINDS
 from ..yamlio.source import Path_, Source
 from .texts import JINJA, MAX_TEXT, Slots, bad_chars, removed_chars, replay, too_long, walk
@@ -39,8 +39,10 @@ def jinja_context(data: dict[str, Any], org: Org) -> dict[str, Any]:
         year = None
     variables = data.get("variables") if isinstance(data.get("variables"), dict) else {}
     appendices = data["appendices"] if isinstance(data.get("appendices"), list) else []
+    style = data.get("appendix_numbering")
+    names = appendix_names(appendices, style if style in NUMBERINGS else "roman", always="appendix_numbering" in data)
     return {
-        "appendices": numbering.appendix_names(appendices),
+        "appendices": names,
         "year": year,
         "previous_year": year - 1 if isinstance(year, int) else None,
         "next_year": year + 1 if isinstance(year, int) else None,

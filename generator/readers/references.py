@@ -50,6 +50,10 @@ def resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[Pr
         return request
 
     _resolve_assignments(data.get("sections"), ("sections",), resolve)
+    appendices = data.get("appendices")
+    for a, app in enumerate(appendices if isinstance(appendices, list) else []):
+        if isinstance(app, dict):
+            _resolve_assignments(app.get("body"), ("appendices", a, "body"), resolve)
     groups = data.get("tasks")
     for g, group in enumerate(groups if isinstance(groups, list) else []):
         if not isinstance(group, dict) or not isinstance(group.get("tasks"), list):
@@ -61,18 +65,26 @@ def resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[Pr
 
 
 def _resolve_assignments(sections: Any, path: Path_, resolve: Callable[[dict[str, Any], str, Path_], bool]) -> None:
-    """Resolve the units of every section's assignments, subsections first.
+    """Resolve the units of every section's (and body block's) assignments, sub-sections first.
 
-    A module function, not a closure calling itself: such a closure is a reference cycle that
-    would keep the whole parsed file alive until the cycle collector runs.
+    An explicit stack, not a closure calling itself: such a closure is a reference cycle that
+    would keep the whole parsed file alive until the cycle collector runs, and a stack has no
+    recursion limit.
     """
-    if not isinstance(sections, list):
-        return
-    for i, sec in enumerate(sections):
-        if not isinstance(sec, dict):
+    pending: list[tuple[Any, Path_]] = [(sections, path)]
+    found: list[tuple[dict[str, Any], Path_]] = []
+    while pending:
+        items, where = pending.pop()
+        if not isinstance(items, list):
             continue
-        spath = path + (i,)
-        _resolve_assignments(sec.get("sections"), spath + ("sections",), resolve)
+        for i, sec in enumerate(items):
+            if not isinstance(sec, dict):
+                continue
+            spath = where + (i,)
+            found.append((sec, spath))
+            pending.append((sec.get("sections"), spath + ("sections",)))
+            pending.append((sec.get("body"), spath + ("body",)))
+    for sec, spath in found:
         assignments = sec.get("assignments")
         if not isinstance(assignments, list):
             continue

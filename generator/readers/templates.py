@@ -13,14 +13,21 @@ if typing.TYPE_CHECKING:
     from ..model.plan import Org, Plan
 
 
-def resolve_templates(plan: Plan, org: Org | None, path: Path, src: Source, org_src: Source | None) -> None:
-    """Make ``template:`` paths absolute; refuse ones outside the plans folder (see generator.core.confine)."""
-    from ..core.confine import ALLOW_HINT, is_inside, outside_message
+def plans_root(path: Path, org_src: Source | None) -> Path:
+    """The plans folder: the plan's own, or its parent when the profile came from ../orgs."""
+    from ..core.confine import is_inside
 
-    # The plans folder: the plan's own, or its parent when the profile came from ../orgs.
     root = path.resolve().parent
     if org_src is not None and not is_inside(Path(org_src.file), root):
         root = root.parent
+    return root
+
+
+def resolve_templates(plan: Plan, org: Org | None, path: Path, src: Source, org_src: Source | None) -> None:
+    """Make ``template:`` paths absolute; refuse ones outside the plans folder (see generator.core.confine)."""
+    from ..core.confine import ALLOW_HINT, outside_message
+
+    root = plans_root(path, org_src)
     problems: list[Problem] = []
     owners = [(plan, path.parent, src)]
     if org is not None and org_src is not None:

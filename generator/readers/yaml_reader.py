@@ -3,7 +3,8 @@
 Steps: parse with positions (:mod:`generator.yamlio.source`) → tidy every text
 (:mod:`.texts`) → find the profile (:mod:`.profile`) → expand {{ ... }} expressions in a
 sandbox (:mod:`.expressions`) → resolve units and signer (:mod:`.references`) → validate with
-the model (:mod:`.validation`) → make template paths absolute (:mod:`.templates`).
+the model (:mod:`.validation`) → make template paths absolute (:mod:`.templates`) → read the rows of
+tables kept in CSV/.xlsx files (:mod:`.table_sources`).
 Every problem is collected with its file, line, column and field before anything is raised.
 
 Warnings (e.g. characters XML cannot hold, removed) are handed back in the caller's list; a
@@ -18,11 +19,12 @@ from pathlib import Path
 
 from ..core.errors import PlanError, Problem
 from ..lint import plan_rules as lint
+from ..model.content import iter_tables
 from ..yamlio.source import load, path_text
 from .expressions import expand, jinja_context
 from .profile import ORG_DIRS, read_org_source, resolve_org
 from .references import resolve_signer, resolve_units
-from .templates import resolve_templates
+from .templates import plans_root, resolve_templates
 from .texts import MAX_TEXT, Slots, plain_fields, tidy
 from .validation import PYDANTIC_ENGLISH, model_class, validate
 
@@ -88,6 +90,10 @@ def _read_plan(path: Path, warnings: list[Problem]) -> Plan:
         unique = {(p.file, p.line, p.column, p.path, p.message): p for p in problems}
         raise PlanError(sorted(unique.values(), key=lambda p: (p.file, p.line or 0, p.column or 0)))
     resolve_templates(plan, org, path, src, org_src)
+    if any(table.source is not None for _, table in iter_tables(plan)):
+        from .table_sources import resolve_sources
+
+        resolve_sources(plan, plans_root(path, org_src), path.parent, src, warnings)
     return plan
 
 
