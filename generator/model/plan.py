@@ -510,13 +510,12 @@ _SECTION_KEYS = ("title", "text", "body", "sections")
 
 
 class Section(KhModel):
-    """Một mục/khoản có số: I., II. ở cấp 1; 1., 2. ở cấp 2; 1.1. khi chọn numbering: decimal.
+    """Một mục/khoản có số: I., II. ở cấp 1; 1., 2. ở cấp 2; 1.1. khi chọn numbering: decimal."""
 
-    In a ``body`` a mapping without title/text/body/sections holding one of ``table``, ``note``,
-    ``points``, ``bullets``, ``assignments`` is a block of that kind (see :attr:`block_kind`).
-    :func:`generator.model.content.section_blocks` gives the content in printed order, written
-    either way.
-    """
+    # (The docstring is the editor's hover help.) In a ``body`` a mapping without title/text/body/
+    # sections holding one of ``table``, ``note``, ``points``, ``bullets``, ``assignments`` is a block
+    # of that kind (see :attr:`block_kind`); :func:`generator.model.content.section_blocks` gives the
+    # content in printed order, written either way.
 
     title: str | None = Field(
         default=None, description="Tiêu đề (in đậm; cấp 1 tự IN HOA). Bỏ trống thì số đứng đầu đoạn văn đầu tiên.")

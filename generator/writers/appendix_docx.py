@@ -35,7 +35,8 @@ from ..layout.geometry import (
 from . import footnotes
 
 STYLE_OF = {"form_unit": "KH Table Text", "amount_words": "KH Body", "sign_title": "KH Sign Title",
-            "sign_note": "KH Appendix Note"}
+            "sign_note": "KH Appendix Note", "heading1": "KH Heading", "heading2": "KH Heading",
+            "heading3": "KH Heading", "basis": "KH Basis"}
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -264,6 +265,113 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     return "".join(out)
 
 
+def text_width_of(tbl: Table, landscape: bool | None = None) -> int:
+    """The width a table of the body fills (twips): the landscape line when it asks for one."""
+    return LANDSCAPE_TEXT_WIDTH if (tbl.landscape if landscape is None else landscape) else TEXT_WIDTH
+
+
+def usable_height_pt(landscape: bool) -> float:
+    """The height of the page's text area (points)."""
+    return ((PAGE_SHORT if landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM) / metrics.TWIPS_PER_PT
+
+
+def _sized_runs(spans: list[Span], notes: list[list[footnotes.Run]] | None, t_open: str, size: str) -> str:
+    """:func:`_runs_xml` with the text size ``size`` (``w:sz`` markup, "" for the style's) on each run."""
+    out = []
+    for span in spans:
+        if span.note is not None and notes is not None:
+            notes.append([(s.text, s.bold, s.italic) for s in span.note])
+            out.append(footnotes.reference_run_xml(len(notes)))
+            continue
+        if not span.text:
+            continue
+        props = ("<w:b/>" if span.bold else "") + ("<w:i/>" if span.italic else "") + size
+        out.append(f"<w:r><w:rPr>{props}</w:rPr>" if props else "<w:r>")
+        for i, line in enumerate(span.text.split("\n")):
+            if i:
+                out.append("<w:br/>")
+            if line:
+                out.append(f"{t_open}{_text(line)}</w:t>")
+        out.append("</w:r>")
+    return "".join(out)
+
+
+def grid_table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
+                   notes: list[list[footnotes.Run]] | None = None, *, keep_last_with_next: bool = False,
+                   preserve: bool = True) -> str:
+    """A table the plan writes itself (``tbl.keep_header``), as XML text (see :func:`table_xml`).
+
+    The same borders, cell margins, styles and fixed widths as the appendix tables; header rows repeat
+    on every page and, with group rows, are kept with the row below them (no header alone at the foot
+    of a page); a row does not split across pages unless it is taller than a third of the page;
+    merged cells are ``w:gridSpan`` and ``w:vMerge``; ``tbl.font_size`` sets the text size.
+    """
+    widths = column_widths(tbl, text_width)
+    edges = [0]
+    for w in widths:
+        edges.append(edges[-1] + w)
+    half = round(tbl.size * 2)
+    size = f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>' if tbl.font_size else ""
+    mark = f"<w:rPr>{size}</w:rPr>" if size else ""
+    out = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:right w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+    ]
+    t_open = _T_KEEP if preserve else _T_OPEN
+    limit = page_height_pt / 3
+    last = len(tbl.rows) - 1
+    for i, row in enumerate(tbl.rows):
+        kind = row.kind
+        keep = kind in ("header", "group") or (keep_last_with_next and i == last)
+        tall = False
+        cells_xml = []
+        col = 0
+        for cell in row.cells:
+            span = min(cell.span, len(widths) - col)
+            width = edges[col + span] - edges[col]
+            usable = max(1.0, (width - 2 * TABLE_CELL_MARGIN) / metrics.TWIPS_PER_PT)
+            if kind == "data" and cell.merge == "" and not tall:
+                tall = _cell_height(cell, usable, tbl.size) > limit
+            tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+            if span > 1:
+                tcpr += f'<w:gridSpan w:val="{span}"/>'
+            if cell.merge == "restart":
+                tcpr += '<w:vMerge w:val="restart"/>'
+            elif cell.merge == "continue":
+                tcpr += "<w:vMerge/>"
+            if cell.merge or kind == "header":
+                tcpr += '<w:vAlign w:val="center"/>'
+            style = "KH Table Header" if cell.bold and cell.align == "center" else "KH Table Text"
+            ppr = f'<w:pPr><w:pStyle w:val="{style.replace(" ", "")}"/>' + ("<w:keepNext/>" if keep else "") + \
+                (f'<w:jc w:val="{_JC[cell.align]}"/>' if cell.align != "left" else "") + mark + "</w:pPr>"
+            paras = "".join(f"<w:p>{ppr}{_sized_runs(spans, notes, t_open, size)}</w:p>" for spans in cell.paras)
+            cells_xml.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paras or f'<w:p>{ppr}</w:p>'}</w:tc>")
+            col += span
+        if kind == "header":
+            trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+        elif tall:
+            trpr = "<w:trPr/>"
+        else:
+            trpr = "<w:trPr><w:cantSplit/></w:trPr>"
+        out.append(f"<w:tr>{trpr}{''.join(cells_xml)}</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def any_table_xml(tbl: Table, text_width: int, page_height_pt: float,
+                  notes: list[list[footnotes.Run]] | None = None, *, keep_last_with_next: bool = False) -> str:
+    """:func:`grid_table_xml` for a table the plan writes itself, :func:`table_xml` for the built-in ones."""
+    if tbl.keep_header:
+        return grid_table_xml(tbl, text_width, page_height_pt, notes, keep_last_with_next=keep_last_with_next)
+    return table_xml(tbl, text_width, page_height_pt, notes, keep_last_with_next=keep_last_with_next)
+
+
 class _RowFit:
     """Whether a data row is no taller than ``limit`` points: ``row_height_pt(row, widths) <= limit``.
 
@@ -468,15 +576,19 @@ class TableText:
 
 
 def append_appendices(document: Any, appendices: list[AppendixLayout],
-                      notes: list[list[footnotes.Run]] | None = None) -> list[TableText]:
+                      notes: list[list[footnotes.Run]] | None = None,
+                      tables: list[TableText] | None = None) -> list[TableText]:
     """Append each appendix in its own section after the content of ``document``.
 
     Footnotes in the appendices' text are added to ``notes`` (numbered after the body's).
-    Returns the tables left as text, for :func:`~.package.package_bytes` to write.
+    Returns the tables left as text, for :func:`~.package.package_bytes` to write: ``tables`` (those
+    placed earlier in the document, in order) with the appendices' added. Appendices printed after
+    the signature are not these (see :func:`place_after_signature`).
     """
+    tables = [] if tables is None else tables
+    appendices = [app for app in appendices if not app.after_signature]
     if not appendices:
-        return []
-    tables: list[TableText] = []
+        return tables
     body = document.element.body
     final = body.find(qn("w:sectPr"))
     previous = copy.deepcopy(final)        # the section the plan itself ends
@@ -487,21 +599,57 @@ def append_appendices(document: Any, appendices: list[AppendixLayout],
         brk.append(ppr)
         final.addprevious(brk)
         text_width = LANDSCAPE_TEXT_WIDTH if app.landscape else TEXT_WIDTH
-        for el in _appendix_elements(app, text_width, notes):
-            if isinstance(el, str):
-                tables.append(TableText(el, len(tables)))
-                final.addprevious(tables[-1].placeholder)
-            else:
-                final.addprevious(el)
-                _preserve_space(el)         # once in the document (see _parse)
+        _insert(final, _appendix_elements(app, text_width, notes), tables)
         previous = _section_props(final, app.landscape, restart=True)
     last = previous
     final.getparent().replace(final, last)
     return tables
 
 
-def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[footnotes.Run]] | None) -> list[Any]:
-    """The appendix's elements in order; its table as XML text (see :class:`TableText`)."""
+def place_after_signature(document: Any, appendices: list[AppendixLayout],
+                          notes: list[list[footnotes.Run]] | None = None,
+                          tables: list[TableText] | None = None) -> list[TableText]:
+    """Print the appendices placed ``after_signature`` right under the closing block, in the plan's
+    own section (its pages, its page numbers), each under its label and title.
+
+    Call after the closing block is complete and before :func:`append_appendices`.
+    """
+    tables = [] if tables is None else tables
+    final = document.element.body.find(qn("w:sectPr"))
+    for app in appendices:
+        if not app.after_signature:
+            continue
+        space = paragraph("KH Body", [], keep_next=True)    # a line between the signature and the heading
+        final.addprevious(space)
+        _insert(final, _appendix_elements(app, TEXT_WIDTH, notes, rule=False), tables)
+    return tables
+
+
+def _insert(final: Any, elements: list[Any], tables: list[TableText]) -> None:
+    """Put ``elements`` before ``final``; a table as text stands in as a placeholder (see :class:`TableText`),
+    an empty paragraph between two tables (Word would join them)."""
+    previous_table = False
+    for el in elements:
+        if isinstance(el, str):
+            if previous_table:
+                final.addprevious(_spacer())
+            tables.append(TableText(el, len(tables)))
+            final.addprevious(tables[-1].placeholder)
+            previous_table = True
+        else:
+            final.addprevious(el)
+            _preserve_space(el)         # once in the document (see _parse)
+            previous_table = False
+
+
+def _spacer() -> Any:
+    """A small empty paragraph that keeps two tables apart."""
+    return _parse('<w:p><w:pPr><w:pStyle w:val="KHTableText"/></w:pPr></w:p>')
+
+
+def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[footnotes.Run]] | None,
+                       *, rule: bool = True) -> list[Any]:
+    """The appendix's elements in order; its tables as XML text (see :class:`TableText`)."""
     out: list[Any] = [_para(p, notes, keep_next=True) for p in app.top]
     if app.label:
         out.append(paragraph("KH Appendix Label", [Span(app.label, bold=True)], keep_next=True))
@@ -510,15 +658,26 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
     out += [
         paragraph("KH Appendix Title", [Span(app.title, bold=True)], keep_next=True),
         paragraph("KH Appendix Attached", [Span(app.attached_line, italic=True)], keep_next=True),
-        _rule(min(text_width, 4000), 0.6, text_width),
     ]
-    out += [_para(p, notes) for p in app.before]
-    usable = (PAGE_SHORT if app.landscape else PAGE_LONG) - MARGIN_TOP - MARGIN_BOTTOM
+    if rule:
+        out.append(_rule(min(text_width, 4000), 0.6, text_width))
+    usable = usable_height_pt(app.landscape)
+    if app.blocks:
+        for i, block in enumerate(app.blocks):
+            if isinstance(block, Table):
+                out.append(any_table_xml(block, text_width, usable, notes))
+            else:      # a paragraph that leads into a table stays with it
+                nxt = app.blocks[i + 1] if i + 1 < len(app.blocks) else None
+                out.append(_para(block, notes, keep_next=isinstance(nxt, Table) or block.kind.startswith("heading")))
+        out += [_para(p, notes) for p in app.before + app.after]
+        return out
+    out += [_para(p, notes, keep_next=app.table.keep_header and i == len(app.before) - 1)
+            for i, p in enumerate(app.before)]
     # what follows the table (amount in words, notes, signature places) stays with its last row:
     # with the notes also kept with the next paragraph, the signature places never stand alone
     # on a page; if they do not fit under the table, the last row moves over with them
-    out.append(table_xml(app.table, text_width, usable / metrics.TWIPS_PER_PT, notes,
-                         keep_last_with_next=bool(app.after or app.signatures)))
+    out.append(any_table_xml(app.table, text_width, usable, notes,
+                             keep_last_with_next=bool(app.after or app.signatures)))
     out += [_para(p, notes, keep_next=bool(app.signatures) or i < len(app.after) - 1)
             for i, p in enumerate(app.after)]
     if app.signatures:
@@ -528,3 +687,118 @@ def _appendix_elements(app: AppendixLayout, text_width: int, notes: list[list[fo
 
 def _para(p: Para, notes: list[list[footnotes.Run]] | None = None, keep_next: bool = False) -> Any:
     return paragraph(STYLE_OF.get(p.kind, "KH Body"), p.spans, notes=notes, keep_next=keep_next)
+
+
+# ------------------------------------------------------------------ tables in the body
+#: The processing instruction a table of the body stands as in the rendered template (its index).
+BODY_TABLE_PI = "kh-body-table"
+
+
+def body_table_marker(index: int) -> str:
+    """What the template renders where the body's ``index``-th table goes (inside an empty paragraph)."""
+    return f"<?{BODY_TABLE_PI} {index}?>"
+
+
+def place_body_tables(document: Any, xml: list[tuple[Table, str]]) -> list[TableText]:
+    """Put the body's tables (laid out, their XML made) in place of their markers.
+
+    A table that asks for landscape gets a landscape section of its own (consecutive ones share it);
+    the paragraph just before a table is kept with it. Returns the tables as text (document order).
+    """
+    tables: list[TableText] = []
+    if not xml:
+        return tables
+    body = document.element.body
+    final = body.find(qn("w:sectPr"))
+    marks = {int(pi.text): pi for pi in body.iter(etree.ProcessingInstruction) if pi.target == BODY_TABLE_PI}
+    first_break = True
+    open_landscape = None       # the placeholder of a landscape table whose section is still open
+    for index, (tbl, text) in enumerate(xml):
+        pi = marks.get(index)
+        if pi is None:
+            continue      # a template that does not render this block: nothing to replace
+        para = pi.getparent()
+        host = para if para is not None and para.tag == qn("w:p") else pi
+        tables.append(TableText(text, len(tables)))
+        placeholder = tables[-1].placeholder
+        before = host.getprevious()
+        if tbl.landscape and before is not None and before is open_landscape:
+            host.addprevious(_spacer())          # the same landscape section goes on
+        elif tbl.landscape:
+            host.addprevious(_section_break(final, landscape=False, first=first_break))
+            first_break = False
+        elif _is_table(before):
+            host.addprevious(_spacer())
+        elif before is not None and before.tag == qn("w:p"):
+            _keep_with_next(before)
+        host.addprevious(placeholder)
+        open_landscape = None
+        if tbl.landscape:
+            if _landscape_follows(host.getnext(), xml):
+                open_landscape = placeholder
+            else:
+                host.addprevious(_section_break(final, landscape=True, first=False))
+        host.getparent().remove(host)
+    if not first_break:      # the plan goes on after a landscape part: no first-page numbering again
+        _continued(final)
+    return tables
+
+
+def _is_table(el: Any) -> bool:
+    return el is not None and (el.tag == qn("w:tbl") or (
+        isinstance(el, etree._ProcessingInstruction) and el.target == "kh-table"))
+
+
+def _landscape_follows(nxt: Any, xml: list[tuple[Table, str]]) -> bool:
+    """Is the element after a landscape table the marker of another landscape table (same section)?"""
+    if nxt is None or nxt.tag != qn("w:p"):
+        return False
+    for pi in nxt.iter(etree.ProcessingInstruction):
+        if pi.target == BODY_TABLE_PI:
+            index = int(pi.text)
+            return index < len(xml) and xml[index][0].landscape
+    return False
+
+
+def _section_break(final: Any, *, landscape: bool, first: bool) -> Any:
+    """An empty paragraph ending a section: the plan's own section (``first``: the very first, with
+    its first-page settings) or a continued one, portrait or landscape."""
+    sect = _section_props(final, landscape, restart=False)
+    if not first:
+        _drop_first_page(sect)
+    p = _el("w:p")
+    ppr = _el("w:pPr")
+    ppr.append(sect)
+    p.append(ppr)
+    return p
+
+
+def _continued(final: Any) -> None:
+    """The plan's last section, now a continuation: page numbers go on, no first-page settings."""
+    _drop_first_page(final)
+
+
+def _drop_first_page(sect: Any) -> None:
+    title = sect.find(qn("w:titlePg"))
+    if title is not None:
+        sect.remove(title)
+    num = sect.find(qn("w:pgNumType"))
+    if num is not None and qn("w:start") in num.attrib:
+        del num.attrib[qn("w:start")]
+        if not num.attrib:
+            sect.remove(num)
+
+
+def _keep_with_next(p: Any) -> None:
+    """Keep paragraph ``p`` on the page of what follows it (a table it introduces)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = _el("w:pPr")
+        p.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        style = ppr.find(qn("w:pStyle"))
+        keep = _el("w:keepNext")
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)

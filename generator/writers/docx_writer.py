@@ -16,7 +16,7 @@ from ..core.errors import KhError, TemplateError
 from ..core.resources import templates_dir
 from ..lang.typography import Span
 from ..layout import geometry, metrics
-from ..layout.blocks import Layout, layout
+from ..layout.blocks import Layout, Table, layout
 from ..model.plan import Plan
 from ..ooxml.package import package_bytes
 from . import appendix_docx, closing_docx, footnotes
@@ -72,12 +72,33 @@ def _rich(spans: list[Span], notes: list[list[footnotes.Run]]) -> Any:
     return rt
 
 
-def _blocks(paras: list[Any], notes: list[list[footnotes.Run]]) -> list[dict[str, Any]]:
-    return [{"kind": p.kind, "rt": _rich(p.spans, notes), "text": p.text} for p in paras]
+def _blocks(paras: list[Any], notes: list[list[footnotes.Run]],
+            tables: list[tuple[Table, str]] | None = None) -> list[dict[str, Any]]:
+    """The template's blocks: a paragraph's kind and runs; a table stands as a marker (kind "table")
+    its XML, made here so its footnotes are numbered in reading order, is added to ``tables``."""
+    if tables is None or not any(isinstance(p, Table) for p in paras):
+        return [{"kind": p.kind, "rt": _rich(p.spans, notes), "text": p.text} for p in paras]
+    from docxtpl import RichText
+
+    out = []
+    for p in paras:
+        if isinstance(p, Table):
+            xml = appendix_docx.grid_table_xml(p, appendix_docx.text_width_of(p),
+                                               appendix_docx.usable_height_pt(p.landscape), notes)
+            rt = RichText()
+            rt.xml = appendix_docx.body_table_marker(len(tables))
+            tables.append((p, xml))
+            out.append({"kind": "table", "rt": rt, "text": ""})
+        else:
+            out.append({"kind": p.kind, "rt": _rich(p.spans, notes), "text": p.text})
+    return out
 
 
-def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
-    """The template's variables; every name a template may use is defined here."""
+def context(doc: Layout, notes: list[list[footnotes.Run]],
+            tables: list[tuple[Table, str]] | None = None) -> dict[str, Any]:
+    """The template's variables; every name a template may use is defined here.
+
+    ``tables``: the body's tables with their XML, in order, for :func:`appendix_docx.place_body_tables`."""
     qd = None
     if doc.decision is not None:
         d = doc.decision
@@ -97,7 +118,7 @@ def context(doc: Layout, notes: list[list[footnotes.Run]]) -> dict[str, Any]:
         "subject": doc.subject,
         "attached_line": doc.attached_line,
         "attached": doc.attached,
-        "body": _blocks(doc.body, notes),
+        "body": _blocks(doc.body, notes, tables),
         "recipients": doc.recipients,
         "signer_titles": doc.signer_titles,
         "signer_name": doc.signer_name or "",
@@ -126,7 +147,8 @@ def render_docx(plan: Plan, template: Path | None = None, warnings: list[str] | 
     if warnings is not None:
         warnings += doc.warnings
     notes: list[list[footnotes.Run]] = []
-    ctx = context(doc, notes)
+    body_tables: list[tuple[Table, str]] = []
+    ctx = context(doc, notes, body_tables)
     tpl = _strict_template(DocxTemplate)(str(template))
     try:
         tpl.init_docx()
@@ -145,8 +167,10 @@ def render_docx(plan: Plan, template: Path | None = None, warnings: list[str] | 
         raise TemplateError(f"{template}: mẫu {explain(exc)}") from None
     except XMLSyntaxError as exc:
         raise TemplateError(f"{template}: mẫu dựng ra XML hỏng (template produced malformed XML): {exc}") from None
+    tables = appendix_docx.place_body_tables(tpl.docx, body_tables)
     closing_docx.place_after_end(tpl.docx, doc.after_end, doc.attached, notes)
-    tables = appendix_docx.append_appendices(tpl.docx, doc.appendices, notes)
+    appendix_docx.place_after_signature(tpl.docx, doc.appendices, notes, tables)
+    tables = appendix_docx.append_appendices(tpl.docx, doc.appendices, notes, tables)
     footnotes.install_footnotes(tpl.docx, notes)
     _properties(tpl.docx, plan, doc)
     # zipped once, fixed timestamps (as save + normalise_zip); appendix tables written as text

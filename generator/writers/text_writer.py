@@ -1,12 +1,18 @@
-"""Writer: a :class:`Plan` → plain text (UTF-8), for review in a terminal or a diff."""
+"""Writer: a :class:`Plan` → plain text (UTF-8), for review in a terminal or a diff.
+
+Tables a plan writes itself (in the body, ``type: table``, in a content appendix) read as ``kh text``
+reads a Word table; the built-in appendix tables keep their tab-separated rows.
+"""
 
 from __future__ import annotations
 
 from ..lang.typography import Span
-from ..layout.blocks import AppendixLayout, Layout, Para, layout
+from ..layout.blocks import AppendixLayout, Layout, Para, Table, layout
 from ..model.plan import Plan
 
 NATION = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+#: Between the cells of a table row, as ``kh text`` writes a Word table.
+CELL_SEP = " | "
 
 
 def render_text(plan: Plan, warnings: list[str] | None = None) -> str:
@@ -44,10 +50,30 @@ def _header(doc: Layout, number_line: str | None, date_line: str | None) -> list
     return lines
 
 
-def _paras(paras: list[Para], notes: _Notes) -> list[str]:
+def _paras(paras: list[Para | Table], notes: _Notes) -> list[str]:
     out: list[str] = []
     for para in paras:
-        out += [notes.text(para.spans), ""]
+        if isinstance(para, Table):
+            out += [*table_lines(para, notes), ""]
+        else:
+            out += [notes.text(para.spans), ""]
+    return out
+
+
+def table_lines(table: Table, notes: _Notes) -> list[str]:
+    """A table in reading order, as ``kh text`` reads a Word table: one line a row, cells joined by
+    " | " (a merged cell once, a cell covered by a merge from above empty); a row with a cell of
+    several paragraphs is read cell by cell, one paragraph a line."""
+    out: list[str] = []
+    for row in table.rows:
+        cells = [[t for t in (notes.text(p).replace("\n", " ").strip() for p in cell.paras) if t]
+                 for cell in row.cells]
+        if all(len(c) <= 1 for c in cells):
+            line = CELL_SEP.join(c[0] if c else "" for c in cells).strip(" |")
+            if line:
+                out.append(line)
+        else:
+            out += [t for c in cells for t in c]
     return out
 
 
@@ -59,10 +85,14 @@ def _closing(recipients: list[str], titles: list[str], name: str | None) -> list
 
 
 def _appendix(app: AppendixLayout, notes: _Notes) -> list[str]:
-    out = ["", "=" * 40]
+    out = [""] if app.after_signature else ["", "=" * 40]
     out += [notes.text(p.spans) for p in app.top]
     out += ([app.label] if app.label else []) + app.title_lines + [app.attached_line, ""]
+    if app.blocks:
+        return out + _paras(app.blocks, notes) + _paras(app.before + app.after, notes)
     out += _paras(app.before, notes)
+    if app.table.keep_header:       # a table the plan writes itself: read as kh text reads Word's
+        return out + table_lines(app.table, notes) + [""] + _paras(app.after, notes)
     for row in app.table.rows:
         cells = [" / ".join(notes.text(p).replace("\n", " / ") for p in cell.paras) for cell in row.cells]
         out.append("\t".join(cells))
@@ -93,7 +123,7 @@ def layout_text(doc: Layout) -> str:
     lines += _paras(doc.body, notes)
     lines += _paras(doc.after_end, notes)
     lines += _closing(doc.recipients, doc.signer_titles, doc.signer_name)
-    for app in doc.appendices:
+    for app in doc.appendices:       # those printed after the signature come first
         lines += _appendix(app, notes)
     if notes.items:
         lines += ["", "-" * 20]
