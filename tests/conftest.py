@@ -153,9 +153,56 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return None
 
 
+#: Tests left out of the quick run, marked here in one place (a test, parametrized or not, or a whole
+#: file) with why: each takes seconds (two-core machine, idle). ``libreoffice`` entries are tests of
+#: files that find LibreOffice themselves instead of declaring ``requires("soffice")``.
+MARKED: dict[str, tuple[str, str]] = {
+    "tests/test_hostile_props.py": ("slow", "property searches: 30 + 10 whole plans built and Word-checked, "
+                                            "300 mutated plans built and checked"),
+    "tests/test_appendix_render.py::test_row_heights_settled_by_length_agree_with_measuring_every_character":
+        ("slow", "300 hypothesis tables, every character measured"),
+    "tests/test_appendix_render.py::test_spliced_table_text_is_what_lxml_writes":
+        ("slow", "150 hypothesis tables written both ways"),
+    "tests/test_redline.py::test_redline_is_word_clean_and_nd30": ("slow", "five redlines Word-checked"),
+    "tests/test_probe_repro.py::test_documents_are_word_clean_and_keep_the_text":
+        ("slow", "a new kh process, four documents Word-checked"),
+    "tests/test_import_word.py::test_imported_plan_builds_and_is_word_clean": ("slow", "Word-checked"),
+    "tests/test_wheel.py": ("slow", "builds a wheel and installs it in a new virtual environment"),
+    "tests/test_server.py": ("slow", "starts kh servers and waits on them"),
+    "tests/test_server_safety.py": ("slow", "starts kh servers and waits out their time limits"),
+    "tests/test_hostile_files.py::test_signal_while_writing_leaves_no_partial_or_temp_file":
+        ("slow", "a folder build in a new process, signalled while it writes"),
+    "tests/test_hostile_files.py::test_two_builds_of_one_output_never_corrupt_it": ("slow", "racing processes"),
+    "tests/test_hostile_files.py::test_sigterm_during_a_parallel_batch_leaves_no_worker_behind":
+        ("slow", "a parallel folder build in a new process, signalled"),
+    "tests/test_batch.py::test_only_changed_plans_are_rebuilt": ("slow", "eleven folder builds"),
+    "tests/test_fmt.py::test_fmt_examples_keeps_meaning_comments_and_output": ("slow", "every example formatted "
+                                                                                       "and built twice"),
+    "tests/test_read_fastpaths.py::test_fast_parse_gives_the_recording_parse_generated":
+        ("slow", "hypothesis plans parsed both ways"),
+    "tests/test_check_annotate_fix.py::test_wild_files": ("slow", "every wild Word file checked, annotated, fixed"),
+    "tests/test_check_annotate_fix.py::test_fixed_copies_are_word_clean": ("slow", "Word-checks every fixed copy"),
+    "tests/test_check_annotate_fix.py::test_annotated_copies_are_word_clean":
+        ("slow", "Word-checks every annotated copy"),
+    "tests/test_check_annotate_fix.py::test_fix_of_a_plain_python_docx_document": ("slow", "Word-checked"),
+    "tests/test_nd30_docx.py::test_verdicts_agree_with_the_shared_checker_on_wild_files":
+        ("slow", "both checkers on every wild Word file"),
+    "tests/test_probe3_app.py::test_commands_with_stdout_closed_exit_normally":
+        ("slow", "every command in a new process"),
+    "tests/test_convert_safety.py::test_each_defence_alone_keeps_linked_content_offline": ("libreoffice", "soffice"),
+    "tests/test_convert_safety.py::test_import_of_a_document_with_links_makes_no_network_request":
+        ("libreoffice", "soffice"),
+    "tests/test_convert_safety.py::test_signal_during_conversion_stops_libreoffice_and_removes_its_folder":
+        ("libreoffice", "soffice"),
+    "tests/test_convert_safety.py::test_timeout_stops_libreoffice_and_removes_its_folder": ("libreoffice", "soffice"),
+}
+
+
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by the tools it requires (libreoffice, browser, shared), before -m selects."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by the tools it requires (libreoffice, browser, shared) and by :data:`MARKED`,
+    before -m selects; an entry of MARKED that names no test of a collected file is reported."""
+    used, files = set(), set()
     for item in items:
         for mark in item.iter_markers("requires"):
             for name in mark.args:
@@ -163,6 +210,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                     raise pytest.UsageError(f"{item.nodeid}: unknown tool {name!r} in requires ({sorted(TOOLS)})")
                 if TOOLS[name].marker:
                     item.add_marker(TOOLS[name].marker)
+        files.add(item.nodeid.split("::", 1)[0])
+        base = item.nodeid.split("[", 1)[0]
+        for key in (base, base.split("::", 1)[0]):
+            if key in MARKED:
+                item.add_marker(MARKED[key][0])
+                used.add(key)
+    stale = [key for key in MARKED if key not in used and key.split("::", 1)[0] in files]
+    if stale:
+        config.issue_config_time_warning(pytest.PytestConfigWarning(
+            f"tests/conftest.py MARKED names tests that no longer exist: {stale}"), stacklevel=2)
 
 
 @pytest.hookimpl(tryfirst=True)
