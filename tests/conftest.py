@@ -11,15 +11,19 @@ tests; ``python -m pytest --full`` (what CI runs) or explicit paths run everythi
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import gc
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterator
@@ -270,6 +274,75 @@ class CheckResult:
 ND30_MIN_RULES = 34
 
 
+# ------------------------------------------------------------------ checker scripts, kept loaded
+#: Runs ``main(argv)`` of one checker script (one of ../shared's) for each input line (the argument
+#: list as JSON) and answers one JSON line: the exit status and what it printed. The script is
+#: loaded once per test run (ooxmlcheck reads its schemas once) instead of once per call.
+_SCRIPT_WORKER = """
+import contextlib, io, json, runpy, sys, traceback
+main = runpy.run_path(sys.argv[1])["main"]
+for line in sys.stdin:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            status = main(json.loads(line))
+        except SystemExit as exc:
+            status = exc.code
+        except Exception as exc:
+            status = f"{type(exc).__name__}: {exc}"
+            print(traceback.format_exc())
+    print(json.dumps({"status": status, "stdout": out.getvalue()}), flush=True)
+"""
+_script_workers: dict[Path, subprocess.Popen[str]] = {}
+_script_lock = threading.Lock()
+
+
+def spawn_worker(program: str, *args: str) -> subprocess.Popen[str]:
+    """A Python process running ``program`` (lines in, lines out), its stderr kept, stopped at exit."""
+    log = tempfile.TemporaryFile()
+    worker = subprocess.Popen([sys.executable, "-c", program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=log, text=True, encoding="utf-8")
+    worker.log = log        # type: ignore[attr-defined]
+    atexit.register(_stop_worker, worker)
+    return worker
+
+
+def worker_log(worker: subprocess.Popen[str]) -> str:
+    """What ``worker`` wrote to its stderr so far."""
+    worker.log.seek(0)                                      # type: ignore[attr-defined]
+    return worker.log.read().decode(errors="replace")      # type: ignore[attr-defined]
+
+
+def _stop_worker(worker: subprocess.Popen[str]) -> None:
+    if worker.poll() is None:
+        worker.stdin.close()        # type: ignore[union-attr]
+        worker.wait(timeout=30)
+
+
+@dataclass
+class ScriptRun:
+    status: object      # main's return value (the exit status), or the exception it raised
+    stdout: str
+
+
+def run_script(script: Path, argv: list[str]) -> ScriptRun:
+    """``main(argv)`` of ``script``, as ``python script ...`` runs it, in a worker that keeps it loaded."""
+    with _script_lock:
+        worker = _script_workers.get(script)
+        if worker is None or worker.poll() is not None:
+            worker = _script_workers[script] = spawn_worker(_SCRIPT_WORKER, str(script))
+    try:
+        worker.stdin.write(json.dumps(argv) + "\n")           # type: ignore[union-attr]
+        worker.stdin.flush()                                   # type: ignore[union-attr]
+        answer = worker.stdout.readline()                      # type: ignore[union-attr]
+    except BrokenPipeError:
+        answer = ""
+    if not answer:
+        raise AssertionError(f"{script} did not run:\n{worker_log(worker)}")
+    reply = json.loads(answer)
+    return ScriptRun(reply["status"], reply["stdout"])
+
+
 def nd30check(path: Path) -> CheckResult:
     """Run ../shared/nd30/nd30check.py on a .docx and parse its report.
 
@@ -278,15 +351,16 @@ def nd30check(path: Path) -> CheckResult:
     skipped (a failure in CI) — never passed without a check.
     """
     need("shared")
-    proc = subprocess.run([sys.executable, str(CHECKER), str(path)], capture_output=True, text=True, timeout=120)
+    assert CHECKER.is_file(), f"{CHECKER} is missing"
+    run = run_script(CHECKER, [str(CHECKER), os.path.abspath(path)])
     passed, failed = [], {}
-    for line in proc.stdout.splitlines():
+    for line in run.stdout.splitlines():
         m = re.match(r"^(PASS|FAIL) (\S+) ?(.*)$", line)
         if m:
             (passed.append(m.group(2)) if m.group(1) == "PASS" else failed.__setitem__(m.group(2), m.group(3)))
-    lines = proc.stdout.strip().splitlines()
-    output = proc.stdout + proc.stderr
-    assert proc.returncode == (1 if failed else 0), f"{CHECKER} exit status {proc.returncode}:\n{output}"
+    lines = run.stdout.strip().splitlines()
+    output = run.stdout
+    assert run.status == (1 if failed else 0), f"{CHECKER} exit status {run.status}:\n{output}"
     assert len(passed) + len(failed) >= ND30_MIN_RULES, \
         f"{CHECKER} checked {len(passed) + len(failed)} rules, expected at least {ND30_MIN_RULES}:\n{output}"
     return CheckResult(passed, failed, lines[-1] if lines else "", output)

@@ -9,82 +9,27 @@ finding listed.
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from .conftest import SHARED, have
+from .conftest import SHARED, have, run_script, spawn_worker, worker_log
 
 OOXML = SHARED / "ooxml"
 OOXMLCHECK = OOXML / "ooxmlcheck.py"
 PKGCHECK = OOXML / "pkgcheck.py"
 
 
-#: A shared checker's command line kept loaded: each input line is the argument list of one run of
-#: its ``main`` (loaded once: ooxmlcheck's schemas are read once per test run, not once a call);
-#: each output line is that run's exit status.
-_SCRIPT = """
-import contextlib, json, os, runpy, sys
-main = runpy.run_path(sys.argv[1])["main"]
-for line in sys.stdin:
-    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        try:
-            status = main(json.loads(line))
-        except SystemExit as exc:
-            status = exc.code
-        except Exception as exc:
-            status = f"{type(exc).__name__}: {exc}"
-    print(json.dumps(status), flush=True)
-"""
-_scripts: dict[Path, subprocess.Popen[str]] = {}
-
-
 def _json_report(script: Path, paths: list[Path]) -> list[dict]:
     """Run one of the shared checkers with ``--json`` and return its report."""
-    worker = _scripts.get(script)
-    if worker is None or worker.poll() is not None:
-        worker = _scripts[script] = _spawn(_SCRIPT, str(script))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        status = _ask(worker, json.dumps(["--json", str(out), *(os.path.abspath(p) for p in paths)]))
+        run = run_script(script, ["--json", str(out), *(os.path.abspath(p) for p in paths)])
         if not out.exists():
-            raise AssertionError(f"{script.name} failed to run (status {status.strip() or 'none'}):\n{_log(worker)}")
+            raise AssertionError(f"{script.name} failed to run (status {run.status}):\n{run.stdout}")
         return json.loads(out.read_text(encoding="utf-8"))
-
-
-def _spawn(program: str, *args: str) -> subprocess.Popen[str]:
-    """A Python worker running ``program``, its stderr kept in a temporary file, stopped at exit."""
-    log = tempfile.TemporaryFile()
-    worker = subprocess.Popen([sys.executable, "-c", program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              stderr=log, text=True, encoding="utf-8")
-    worker.log = log        # type: ignore[attr-defined]
-    atexit.register(_stop, worker)
-    return worker
-
-
-def _ask(worker: subprocess.Popen[str], line: str) -> str:
-    """Send one line to ``worker``; its one-line answer ('' when it has died)."""
-    try:
-        worker.stdin.write(line + "\n")      # type: ignore[union-attr]
-        worker.stdin.flush()                  # type: ignore[union-attr]
-    except BrokenPipeError:
-        return ""
-    return worker.stdout.readline()           # type: ignore[union-attr]
-
-
-def _log(worker: subprocess.Popen[str]) -> str:
-    worker.log.seek(0)                        # type: ignore[attr-defined]
-    return worker.log.read().decode(errors="replace")     # type: ignore[attr-defined]
-
-
-def _stop(worker: subprocess.Popen[str]) -> None:
-    if worker.poll() is None:
-        worker.stdin.close()        # type: ignore[union-attr]
-        worker.wait(timeout=30)
 
 
 def ooxmlcheck_errors(paths: list[Path]) -> list[str]:
@@ -134,7 +79,7 @@ def _audit_workers() -> list[subprocess.Popen[str]]:
     if not _workers or any(w.poll() is not None for w in _workers):
         for worker in _workers:
             worker.kill()
-        _workers[:] = [_spawn(_AUDIT) for _ in range(os.cpu_count() or 1)]
+        _workers[:] = [spawn_worker(_AUDIT) for _ in range(os.cpu_count() or 1)]
     return _workers
 
 
@@ -153,7 +98,7 @@ def audit_errors(paths: list[Path]) -> list[str]:
             line = worker.stdout.readline()                        # type: ignore[union-attr]
             if not line:
                 raise AssertionError(f"openxml-audit failed to run (pip install openxml-audit) on {path}:\n"
-                                     f"{_log(worker)}")
+                                     f"{worker_log(worker)}")
             report.append(json.loads(line))
     found = []
     for result in report:
