@@ -7,135 +7,23 @@ from one unit to another as reassigned. Paragraphs that changed carry a word-lev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import TypeVar
-
 from ..layout import blocks
-from ..model.plan import Plan
-from .outline import Node, outline, prose
-from .words import Op, similarity, word_diff
+from ..model import content
+from ..model.plan import Appendix, Plan
+from .changes import ADDED, CHANGED, GROUPS, MOVED, REASSIGNED, REMOVED, RENUMBERED, Change, Report, in_order, match
+from .outline import LEAVES, Node, appendix_outline, outline, prose
+from .table_compare import compare_tables
+from .table_view import TableView, model_view, view
+from .words import similarity
 
-T = TypeVar("T")
+__all__ = ["ADDED", "CHANGED", "GROUPS", "MOVED", "REASSIGNED", "REMOVED", "RENUMBERED", "Change", "Report",
+           "compare", "match"]
 
-ADDED, REMOVED, CHANGED, MOVED, RENUMBERED, REASSIGNED = (
-    "added", "removed", "changed", "moved", "renumbered", "reassigned")
-#: Report groups, in order, with their headings.
-GROUPS = {
-    "header": "Tiêu đề, số, ngày (heading)",
-    "bases": "Căn cứ (bases)",
-    "content": "Nội dung (content)",
-    "tasks": "Nhiệm vụ và phân công (tasks and assignments)",
-    "appendices": "Phụ lục (appendices)",
-    "closing": "Nơi nhận, người ký (recipients, signer)",
-}
-_SIMILAR = 0.5      # parts at least this alike are the same part, changed
-_SAME_TASK = 0.75   # a task this alike, removed here and added there, moved
-
-
-@dataclass
-class Change:
-    """One difference, located as printed (``where``: NEW's numbers, OLD's for removed parts)."""
-
-    group: str
-    kind: str
-    where: str
-    old: str | None = None
-    new: str | None = None
-    words: list[tuple[Op, str]] | None = None
-    detail: str | None = None
-
-
-@dataclass
-class Report:
-    old_name: str
-    new_name: str
-    changes: list[Change] = field(default_factory=list)
-
-    def add(self, group: str, kind: str, where: str, old: str | None = None, new: str | None = None,
-            detail: str | None = None) -> None:
-        words = word_diff(old, new) if (kind in (CHANGED, MOVED, REASSIGNED) and old is not None
-                                        and new is not None and old != new) else None
-        self.changes.append(Change(group, kind, where, old, new, words, detail))
-
-
-def match(olds: Sequence[T], news: Sequence[T], key: Callable[[T], str],
-          text: Callable[[T], str]) -> list[tuple[int | None, int | None]]:
-    """Pairs (old index, new index) of the same item: equal keys first, then similar texts.
-
-    Unmatched items come as (i, None) / (None, j). Pairs are listed in NEW's order, removed
-    items where they stood in OLD.
-    """
-    pairs: dict[int, int] = {}
-    free_new: dict[str, list[int]] = {}
-    for j, item in enumerate(news):
-        free_new.setdefault(key(item), []).append(j)
-    for i, item in enumerate(olds):
-        bucket = free_new.get(key(item))
-        if bucket:
-            pairs[i] = bucket.pop(0)
-    used = set(pairs.values())
-    left_o = [i for i in range(len(olds)) if i not in pairs]
-    left_n = [j for j in range(len(news)) if j not in used]
-    if left_o and left_n and len(left_o) * len(left_n) <= 10000:
-        scored = sorted(((similarity(text(olds[i]), text(news[j])), i, j) for i in left_o for j in left_n),
-                        reverse=True)
-        for score, i, j in scored:
-            if score < _SIMILAR:
-                break
-            if i not in pairs and j not in used:
-                pairs[i] = j
-                used.add(j)
-    out: list[tuple[int | None, int | None]] = []
-    by_new = {j: i for i, j in pairs.items()}
-    removed = [i for i in range(len(olds)) if i not in pairs]
-    upcoming = [len(olds)] * (len(news) + 1)   # the next matched old index at or after j
-    for j in range(len(news) - 1, -1, -1):
-        upcoming[j] = by_new.get(j, upcoming[j + 1])
-    for j in range(len(news)):
-        while removed and removed[0] < upcoming[j]:
-            out.append((removed.pop(0), None))
-        out.append((by_new.get(j), j))
-    out += [(i, None) for i in removed]
-    return out
-
-
-def _in_order(pairs: list[tuple[int | None, int | None]]) -> set[int]:
-    """Old indexes of matched pairs that kept their relative order (the longest run of them)."""
-    matched = [(i, j) for i, j in pairs if i is not None and j is not None]
-    olds = [i for i, _ in sorted(matched, key=lambda p: p[1])]
-    # longest increasing subsequence of old indexes in new order
-    tails: list[int] = []
-    prev: dict[int, int | None] = {}
-    idx_at: list[int] = []
-    for k, value in enumerate(olds):
-        lo, hi = 0, len(tails)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if olds[tails[mid]] < value:
-                lo = mid + 1
-            else:
-                hi = mid
-        prev[k] = tails[lo - 1] if lo else None
-        if lo == len(tails):
-            tails.append(k)
-        else:
-            tails[lo] = k
-        idx_at.append(lo)
-    keep: set[int] = set()
-    k = tails[-1] if tails else None
-    while k is not None:
-        keep.add(olds[k])
-        k = prev[k]
-    return keep
+_SAME_TASK = 0.75   # a part this alike, removed here and added there, moved
 
 
 def _join(path: str, label: str) -> str:
     return f"{path} › {label}" if path else label
-
-
-def _label(node: Node, index: int) -> str:
-    return f"ý {index + 1}" if node.kind == "bullet" else node.label
 
 
 def _paras(report: Report, group: str, where: str, olds: list[str], news: list[str], what: str) -> None:
@@ -148,58 +36,101 @@ def _paras(report: Report, group: str, where: str, olds: list[str], news: list[s
             report.add(group, CHANGED, f"{where} ({what})" if where else what, olds[i], news[j])
 
 
-def _nodes(report: Report, olds: list[Node], news: list[Node], old_path: str, new_path: str,
-           removed: list[tuple[Node, str]], added: list[tuple[Node, str]]) -> None:
-    pairs = match(olds, news, key=lambda n: n.key, text=lambda n: n.full_text)
-    ordered = _in_order(pairs)
-    for i, j in pairs:
-        if j is None:
-            removed.append((olds[i], _join(old_path, _label(olds[i], i))))
-            continue
-        if i is None:
-            added.append((news[j], _join(new_path, _label(news[j], j))))
-            continue
-        o, n = olds[i], news[j]
-        o_where, n_where = _join(old_path, _label(o, i)), _join(new_path, _label(n, j))
-        group = "tasks" if n.kind == "assignment" else "content"
-        if i not in ordered:
-            report.add(group, MOVED, n_where, o.title, n.title, detail=f"trước là (was) {o_where}")
-        elif o.label != n.label:
-            report.add(group, RENUMBERED, n_where, o.title, n.title, detail=f"{o.label} → {n.label}")
-        if o.title != n.title and n.kind == "assignment":
-            report.add(group, REASSIGNED, n_where, new=" ¶ ".join(c.title for c in n.children) or n.title,
-                       detail=f"{o.title} → {n.title}")
-        elif o.title != n.title and i in ordered:
-            report.add(group, CHANGED, n_where, o.title, n.title)
-        _paras(report, group, n_where, o.paras, n.paras, "đoạn văn")
-        _nodes(report, o.children, n.children, o_where, n_where, removed, added)
+def _alike(a: Node, b: Node) -> float:
+    return similarity(a.full_text, b.full_text) if a.kind == b.kind else 0.0
+
+
+class _Tree:
+    """Compares two trees of parts; ``group``: "content" (assignments: "tasks") or "appendices"."""
+
+    def __init__(self, report: Report, group: str):
+        self.report, self.group = report, group
+        self.removed: list[tuple[Node, str]] = []
+        self.added: list[tuple[Node, str]] = []
+
+    def group_of(self, node: Node) -> str:
+        return "tasks" if self.group == "content" and node.kind == "assignment" else self.group
+
+    def nodes(self, olds: list[Node], news: list[Node], old_path: str, new_path: str) -> None:
+        pairs = match(olds, news, key=lambda n: n.key, text=lambda n: n.full_text, score=_alike)
+        ordered = in_order(pairs)
+        report = self.report
+        for i, j in pairs:
+            if j is None:
+                self.removed.append((olds[i], _join(old_path, olds[i].name)))
+                continue
+            if i is None:
+                self.added.append((news[j], _join(new_path, news[j].name)))
+                continue
+            o, n = olds[i], news[j]
+            o_where, n_where = _join(old_path, o.name), _join(new_path, n.name)
+            group = self.group_of(n)
+            if i not in ordered:
+                was = o_where if o_where != n_where else f"{_place(olds, i)}; nay (now) {_place(news, j)}"
+                report.add(group, MOVED, n_where, o.title, n.title, detail=f"trước là (was) {was}")
+            elif o.label != n.label and n.kind not in LEAVES:
+                report.add(group, RENUMBERED, n_where, o.title, n.title, detail=f"{o.label} → {n.label}")
+            if n.kind == "table" and o.table is not None and n.table is not None:
+                compare_tables(report, group, n_where, o.table, n.table)
+            elif n.kind == "assignment" and o.key != n.key:
+                report.add(group, REASSIGNED, n_where, new=" ¶ ".join(c.title for c in n.children) or n.title,
+                           detail=f"{o.title} → {n.title}")
+            elif o.title != n.title and i in ordered:
+                report.add(group, CHANGED, n_where, o.title, n.title)
+            self.nodes(o.children, n.children, o_where, n_where)
+
+    def finish(self, old_tree: list[Node], new_tree: list[Node]) -> None:
+        """Parts removed in one place and added in another: moved (a task: reassigned to another unit)."""
+        report = self.report
+        owners_old, owners_new = _owners(old_tree), _owners(new_tree)
+        for r in list(self.removed):
+            best = max(((similarity(_identity(r[0]), _identity(a[0])), a) for a in self.added
+                        if a[0].kind == r[0].kind), default=(0.0, None), key=lambda x: x[0])
+            if best[1] is None or best[0] < _SAME_TASK:
+                continue
+            a = best[1]
+            self.removed.remove(r)
+            self.added.remove(a)
+            unit_from, unit_to = owners_old.get(id(r[0])), owners_new.get(id(a[0]))
+            if unit_from and unit_to and unit_from != unit_to and self.group == "content":
+                report.add("tasks", REASSIGNED, a[1], r[0].text, a[0].text,
+                           detail=f"{unit_from} → {unit_to}; trước là (was) {r[1]}")
+            else:
+                report.add(self.group_of(a[0]), MOVED, a[1], r[0].text, a[0].text, detail=f"trước là (was) {r[1]}")
+                if r[0].table is not None and a[0].table is not None:
+                    compare_tables(report, self.group_of(a[0]), a[1], r[0].table, a[0].table)
+        for node, where in self.removed:
+            report.add(self.group_of(node), REMOVED, where, old=_whole(node))
+        for node, where in self.added:
+            report.add(self.group_of(node), ADDED, where, new=_whole(node))
+
+
+def _place(siblings: list[Node], k: int) -> str:
+    """Where a part stands among its siblings: after which one (a paragraph moved past a table)."""
+    return f"sau (after) {siblings[k - 1].name}" if k else "đứng đầu (first)"
+
+
+def _identity(node: Node) -> str:
+    """What a part moved elsewhere is recognised by: its text (a table: everything in it)."""
+    return node.full_text if node.table is not None else node.text
+
+
+def _whole(node: Node) -> str:
+    """What a report shows of a part added or removed as a whole."""
+    if node.table is not None:
+        return f"{node.title} ({len(node.table.rows)} hàng)"
+    return node.text
+
+
+def _tree(report: Report, group: str, old_tree: list[Node], new_tree: list[Node], old_path: str = "",
+          new_path: str = "") -> None:
+    tree = _Tree(report, group)
+    tree.nodes(old_tree, new_tree, old_path, new_path)
+    tree.finish(old_tree, new_tree)
 
 
 def _content(report: Report, old: Plan, new: Plan) -> None:
-    removed: list[tuple[Node, str]] = []
-    added: list[tuple[Node, str]] = []
-    old_tree, new_tree = outline(old), outline(new)
-    _nodes(report, old_tree, new_tree, "", "", removed, added)
-    # A part removed in one place and added in another: moved (a task: reassigned to another unit).
-    owners_old, owners_new = _owners(old_tree), _owners(new_tree)
-    for r in list(removed):
-        best = max(((similarity(r[0].text, a[0].text), a) for a in added if a[0].kind == r[0].kind),
-                   default=(0.0, None), key=lambda x: x[0])
-        if best[1] is None or best[0] < _SAME_TASK:
-            continue
-        a = best[1]
-        removed.remove(r)
-        added.remove(a)
-        unit_from, unit_to = owners_old.get(id(r[0])), owners_new.get(id(a[0]))
-        if unit_from and unit_to and unit_from != unit_to:
-            report.add("tasks", REASSIGNED, a[1], r[0].text, a[0].text,
-                       detail=f"{unit_from} → {unit_to}; trước là (was) {r[1]}")
-        else:
-            report.add("content", MOVED, a[1], r[0].text, a[0].text, detail=f"trước là (was) {r[1]}")
-    for node, where in removed:
-        report.add("tasks" if node.kind == "assignment" else "content", REMOVED, where, old=node.text)
-    for node, where in added:
-        report.add("tasks" if node.kind == "assignment" else "content", ADDED, where, new=node.text)
+    _tree(report, "content", outline(old), outline(new))
 
 
 def _owners(nodes: list[Node], owner: str | None = None) -> dict[int, str]:
@@ -213,13 +144,26 @@ def _owners(nodes: list[Node], owner: str | None = None) -> dict[int, str]:
     return out
 
 
+def _task_columns(plan: Plan) -> dict[str, str]:
+    """Extra columns of the task table: key → header as printed."""
+    return {c.key: c.header or c.key for a in plan.appendices if a.type == "tasks" for c in a.columns or []}
+
+
 def _tasks(report: Report, old: Plan, new: Plan) -> None:
-    def flat(plan: Plan) -> list[tuple[str, list[str], list[str], str, list[str]]]:
+    def flat(plan: Plan) -> list[tuple[str, list[str], list[str], str, list[str], dict[str, str]]]:
         year = plan.year or 0
         return [(prose(" ".join(t.task)), list(t.lead), list(t.support),
-                 "; ".join(blocks.timing_text(x, year) for x in t.timing), [prose(p) for p in t.product])
+                 "; ".join(blocks.timing_text(x, year) for x in t.timing), [prose(p) for p in t.product],
+                 {k: "\n".join(prose(p) for p in v) for k, v in t.extra.items()})
                 for g in plan.tasks for t in g.tasks]
 
+    groups_old = [g.group for g in old.tasks if g.group]
+    groups_new = [g.group for g in new.tasks if g.group]
+    for i, j in match(groups_old, groups_new, key=lambda t: t, text=lambda t: t):
+        where = f"nhóm {j + 1 if j is not None else (i or 0) + 1} (bảng nhiệm vụ)"
+        _value(report, "tasks", where, groups_old[i] if i is not None else None,
+               groups_new[j] if j is not None else None)
+    headers = _task_columns(old) | _task_columns(new)
     olds, news = flat(old), flat(new)
     for i, j in match(olds, news, key=lambda t: t[0], text=lambda t: t[0]):
         where = f"nhiệm vụ {j + 1 if j is not None else (i or 0) + 1} (bảng nhiệm vụ)"
@@ -241,6 +185,8 @@ def _tasks(report: Report, old: Plan, new: Plan) -> None:
             report.add("tasks", "deadline", where, new=n[0], detail=f"thời gian (timing): {o[3]} → {n[3]}")
         if o[4] != n[4]:
             report.add("tasks", CHANGED, f"{where}, sản phẩm (product)", "; ".join(o[4]), "; ".join(n[4]))
+        for key in sorted(set(o[5]) | set(n[5]), key=lambda k: list(headers).index(k) if k in headers else 0):
+            _value(report, "tasks", f"{where}, {headers.get(key, key)}", o[5].get(key), n[5].get(key))
 
 
 def _value(report: Report, group: str, where: str, old: str | None, new: str | None) -> None:
@@ -273,7 +219,7 @@ def _bases(report: Report, old: Plan, new: Plan) -> None:
     ident = {id(t): (b.number or t) for bs, ts in ((old.bases, olds), (new.bases, news)) for b, t in zip(bs, ts,
                                                                                                          strict=True)}
     pairs = match(olds, news, key=lambda t: ident.get(id(t), t), text=lambda t: t)
-    ordered = _in_order(pairs)
+    ordered = in_order(pairs)
     for i, j in pairs:
         if j is None:
             report.add("bases", REMOVED, f"căn cứ {i + 1}", old=prose(olds[i]))
@@ -315,25 +261,46 @@ def _header(report: Report, old: Plan, new: Plan, lo: blocks.Layout, ln: blocks.
         _value(report, "closing", "quyết định: người ký", do and do.signer_name, dn and dn.signer_name)
 
 
-def _appendices(report: Report, new: Plan, lo: blocks.Layout, ln: blocks.Layout) -> None:
+def _printed(plan: Plan, lay: blocks.Layout) -> list[tuple[Appendix, blocks.AppendixLayout]]:
+    """The plan's appendices with their layouts, in printed order."""
+    order = content.printed_order([a.placement == "after_signature" for a in plan.appendices])
+    return [(plan.appendices[i], app) for i, app in zip(order, lay.appendices, strict=True)]
 
-    def rows(app: blocks.AppendixLayout) -> list[str]:
-        return [" | ".join(" / ".join("".join(s.text for s in p) for p in c.paras) for c in r.cells)
-                for r in app.table.rows if r.kind != "header"]
 
-    pairs = match(lo.appendices, ln.appendices, key=lambda a: a.title, text=lambda a: a.title)
-    for i, j in pairs:
+def _table_view(app: Appendix, lay: blocks.AppendixLayout) -> TableView:
+    """The table of a table, budget or report appendix (budget: kh's STT; report: when it has one)."""
+    if app.type == "table" and app.table is not None:
+        return model_view(app.table)
+    return view(lay.table, numbered=app.type == "budget" or (app.type == "report" and app.stt))
+
+
+def _appendices(report: Report, old: Plan, new: Plan, lo: blocks.Layout, ln: blocks.Layout) -> None:
+    olds, news = _printed(old, lo), _printed(new, ln)
+    group = "appendices"
+
+    def name(lay: blocks.AppendixLayout) -> str:
+        return lay.label or lay.title.split("\n")[0]
+
+    for i, j in match(olds, news, key=lambda x: x[1].title, text=lambda x: x[1].title):
         if j is None:
-            report.add("appendices", REMOVED, lo.appendices[i].label, old=lo.appendices[i].title)
-        elif i is None:
-            report.add("appendices", ADDED, ln.appendices[j].label, new=ln.appendices[j].title)
-        else:
-            a, b = lo.appendices[i], ln.appendices[j]
-            _value(report, "appendices", f"{b.label}: tên (title)", a.title, b.title)
-            if new.appendices[j].type != "tasks":   # task rows are compared as tasks
-                _paras(report, "appendices", b.label, rows(a), rows(b), "dòng bảng")
-            _paras(report, "appendices", b.label, [p.text for p in a.before + a.after],
-                   [p.text for p in b.before + b.after], "đoạn văn")
+            report.add(group, REMOVED, name(olds[i][1]), old=olds[i][1].title)
+            continue
+        if i is None:
+            report.add(group, ADDED, name(news[j][1]), new=news[j][1].title)
+            continue
+        (ma, a), (mb, b) = olds[i], news[j]
+        where = name(b)
+        if a.label and b.label and a.label != b.label:
+            report.add(group, RENUMBERED, where, a.title, b.title, detail=f"{a.label} → {b.label}")
+        _value(report, group, f"{where}: tên (title)", a.title, b.title)
+        _value(report, group, f"{where}: loại (type)", ma.type, mb.type)
+        if ma.type == mb.type == "content":
+            _tree(report, group, appendix_outline(old, ma), appendix_outline(new, mb), name(a), where)
+        elif "tasks" not in (ma.type, mb.type) and "content" not in (ma.type, mb.type):
+            # (task rows are compared as tasks)
+            compare_tables(report, group, f"{where} › bảng", _table_view(ma, a), _table_view(mb, b))
+        _paras(report, group, where, [p.text for p in a.before + a.after], [p.text for p in b.before + b.after],
+               "đoạn văn")
 
 
 def compare(old: Plan, new: Plan, old_name: str = "OLD", new_name: str = "NEW") -> Report:
@@ -344,7 +311,7 @@ def compare(old: Plan, new: Plan, old_name: str = "OLD", new_name: str = "NEW") 
     _bases(report, old, new)
     _content(report, old, new)
     _tasks(report, old, new)
-    _appendices(report, new, lo, ln)
+    _appendices(report, old, new, lo, ln)
     order = list(GROUPS)
     report.changes.sort(key=lambda c: order.index(c.group))
     return report

@@ -1,17 +1,26 @@
-"""A plan as a tree of numbered parts with the labels the document prints (I., 1., a), -).
+"""A plan as a tree of the parts a reader finds, with the labels the document prints (I., 1., a), -).
 
-The labels and words come from the same functions the layout uses (numbering, blocks), so a
-comparison speaks of "II. › 2. › c)" exactly as the reader sees it in the .docx.
+A part's content is its blocks in printed order: paragraphs, notes and tables as well as the
+numbered parts (sub-sections, points, bullets, assignments), whichever way the plan wrote them
+(:func:`generator.model.content.section_blocks`). Labels and numbering follow the layout
+(:mod:`generator.layout.blocks`) block by block, so a comparison speaks of "II. › 2. › c)" or
+"II. › bảng 1" exactly as the reader sees the .docx.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..lang import numbering
 from ..lang.typography import parse_inline, upper_vi
 from ..layout import blocks
-from ..model.plan import Assignment, Bullet, Plan, Point, Section
+from ..model import content
+from ..model.plan import Appendix, Assignment, Bullet, Plan, Point, Section
+from .table_view import TableView, model_view
+
+#: Parts that are one paragraph, a note or a table: no number of their own.
+LEAVES = ("para", "note", "table")
 
 
 def prose(text: str) -> str:
@@ -27,76 +36,151 @@ def prose(text: str) -> str:
 
 @dataclass
 class Node:
-    """One numbered part: a section (mục/khoản), point (điểm), bullet (ý) or assignment."""
+    """One part: a section (mục/khoản), point (điểm), bullet (ý), assignment, paragraph, note or table.
 
-    kind: str                   # section | point | bullet | assignment
-    label: str                  # as printed: "II.", "2.", "c)", "-", "+"
-    title: str                  # heading, or the first paragraph when the part has no heading
-    paras: list[str] = field(default_factory=list)
+    ``label`` is the number printed ("II.", "2.", "c)", "-"; "" for paragraphs, notes, tables);
+    ``name`` is how a location names the part among its siblings: the label, or "ý 2", "đoạn 3",
+    "bảng 1", "ghi chú". ``title``: the heading, or the first paragraph when there is none; the
+    paragraph's, the note's text; a table's columns.
+    """
+
+    kind: str
+    label: str
+    name: str
+    title: str
     children: list[Node] = field(default_factory=list)
     units: tuple[str, ...] = ()  # assignment: the unit names
+    table: TableView | None = None
 
     @property
     def key(self) -> str:
         """What identifies the part across versions when its number changes."""
         if self.kind == "assignment":
             return "unit:" + "|".join(self.units)
+        if self.kind == "table":
+            return "table:" + self.title
         return self.kind + ":" + self.title.strip().lower()
 
     @property
+    def paras(self) -> list[str]:
+        """The paragraphs and notes right under the part."""
+        return [c.title for c in self.children if c.kind in ("para", "note")]
+
+    @property
     def text(self) -> str:
+        """The heading and the paragraphs under it."""
         return "\n".join([self.title, *self.paras])
 
     @property
     def full_text(self) -> str:
         """The part with everything under it (to recognise it when its heading changed)."""
-        return "\n".join([self.text, *(c.full_text for c in self.children)])
+        if self.table is not None:
+            return "\n".join([self.title, self.table.text])
+        return "\n".join([self.title, *(c.full_text for c in self.children)])
 
 
 def outline(plan: Plan) -> list[Node]:
-    """The numbered parts of ``plan``'s content, as printed."""
+    """The parts of ``plan``'s content, as printed."""
     ctx = blocks._Ctx(plan)
-    return [_section(sec, (i,), ctx, decimal=False) for i, sec in enumerate(plan.sections, start=1)]
+    return [_section(sec, (i,), ctx, full=sec.numbering == "decimal")
+            for i, sec in enumerate(plan.sections, start=1)]
 
 
-def _section(sec: Section, path: tuple[int, ...], ctx: blocks._Ctx, decimal: bool) -> Node:
+def appendix_outline(plan: Plan, app: Appendix) -> list[Node]:
+    """The parts of a ``type: content`` appendix (sections I., 1., a) as in the body)."""
+    ctx = blocks._Ctx(plan)
+    return _blocks(content.appendix_blocks(app), (), ctx, False, ctx.colon)
+
+
+def _section(sec: Section, path: tuple[int, ...], ctx: blocks._Ctx, full: bool) -> Node:
     depth = len(path)
-    label = numbering.section_label(path, decimal=decimal or depth >= 3)
+    label = numbering.section_label(path, decimal=depth >= 3, full=full)
+    items = content.section_blocks(sec)
+    counts: Counter[str] = Counter()
     if sec.title is not None:
-        node = Node("section", label, upper_vi(prose(sec.title)) if depth == 1 else prose(sec.title),
-                    [prose(t) for t in sec.text])
-    else:
-        texts = [prose(t) for t in sec.text]
-        node = Node("section", label, texts[0] if texts else "", texts[1:])
-    child_decimal = sec.numbering == "decimal"
-    node.children += [_section(c, path + (i,), ctx, child_decimal) for i, c in enumerate(sec.sections, start=1)]
-    node.children += [_point(p, numbering.point_label(i)) for i, p in enumerate(sec.points, start=1)]
-    node.children += _bullets(sec.bullets, 0)
-    assignments = blocks.task_assignments(ctx) if sec.assignments == "tasks" else sec.assignments
-    for i, asg in enumerate(assignments, start=1):
-        node.children.append(_assignment(asg, path, i, ctx, child_decimal))
-    return node
+        title = upper_vi(prose(sec.title)) if depth == 1 else prose(sec.title)
+    else:                      # the number opens the first paragraph: the part's first paragraph
+        title = prose(items[0])
+        items = items[1:]
+        counts["para"] = 1
+    own = ctx.colon if sec.assignment_colon is None else sec.assignment_colon
+    return Node("section", label, label, title, _blocks(items, path, ctx, full, own, counts))
 
 
-def _point(point: Point, label: str) -> Node:
-    texts = [prose(t) for t in point.text]
-    return Node("point", label, texts[0] if texts else "", texts[1:], _bullets(point.bullets, 0))
-
-
-def _bullets(items: list[Bullet], depth: int) -> list[Node]:
-    out = []
-    for b in items:
-        texts = [prose(t) for t in b.text]
-        out.append(Node("bullet", numbering.bullet_label(depth), texts[0] if texts else "", texts[1:],
-                        _bullets(b.bullets, depth + 1)))
+def _blocks(items: list[content.Block], path: tuple[int, ...], ctx: blocks._Ctx, full: bool, colon: bool,
+            counts: Counter[str] | None = None) -> list[Node]:
+    """The blocks under a part, numbered as the layout numbers them (sub-sections and the
+    assignments that are clauses among themselves; points and the assignments that are points
+    lettered on across the part)."""
+    counts = Counter() if counts is None else counts
+    out: list[Node] = []
+    clause = point = 0
+    for item in items:
+        if isinstance(item, str):
+            out.append(_leaf(counts, "para", prose(item)))
+        elif isinstance(item, Section):
+            clause += 1
+            sub_full = (item.numbering == "decimal") if not path else full
+            out.append(_section(item, path + (clause,), ctx, sub_full))
+        elif isinstance(item, content.Points):
+            for p in item.points:
+                point += 1
+                out.append(_point(p, numbering.point_label(point)))
+        elif isinstance(item, content.Bullets):
+            out += _bullets(item.bullets, 0, counts)
+        elif isinstance(item, content.Assignments):
+            assignments = blocks.task_assignments(ctx) if item.assignments == "tasks" else item.assignments
+            own = colon if item.colon is None else item.colon
+            for asg in assignments:
+                if len(path) == 1:
+                    clause += 1
+                    label = numbering.section_label(path + (clause,), full=full)
+                else:
+                    point += 1
+                    label = numbering.point_label(point)
+                out.append(_assignment(asg, label, ctx, own))
+        elif isinstance(item, content.TableBlock):
+            counts["table"] += 1
+            table = model_view(item.table)
+            out.append(Node("table", "", f"bảng {counts['table']}", table.title, table=table))
+        elif isinstance(item, content.Note):
+            text = prose(item.text)
+            if not item.text.lstrip("*").lower().startswith(blocks.NOTE_LABEL.lower()):
+                text = f"{blocks.NOTE_LABEL}: {text}"
+            counts["note"] += 1
+            out.append(Node("note", "", "ghi chú" + (f" {counts['note']}" if counts["note"] > 1 else ""), text))
     return out
 
 
-def _assignment(asg: Assignment, parent: tuple[int, ...], index: int, ctx: blocks._Ctx, decimal: bool) -> Node:
-    if len(parent) == 1:
-        label = numbering.section_label(parent + (index,), decimal=decimal)
-    else:
-        label = numbering.point_label(index)
-    heading = blocks.assignment_heading(asg, ctx.request_word)
-    return Node("assignment", label, heading, [prose(t) for t in asg.text], _bullets(asg.tasks, 0),
+def _leaf(counts: Counter[str], kind: str, text: str) -> Node:
+    counts[kind] += 1
+    return Node(kind, "", f"đoạn {counts[kind]}", text)
+
+
+def _paragraphs(texts: list[str]) -> tuple[str, list[Node]]:
+    """A labelled part's first paragraph (its title) and the others as paragraph parts."""
+    counts: Counter[str] = Counter(para=1)
+    return (prose(texts[0]) if texts else ""), [_leaf(counts, "para", prose(t)) for t in texts[1:]]
+
+
+def _point(point: Point, label: str) -> Node:
+    title, paras = _paragraphs(point.text)
+    return Node("point", label, label, title, paras + _bullets(point.bullets, 0, Counter()))
+
+
+def _bullets(items: list[Bullet], depth: int, counts: Counter[str]) -> list[Node]:
+    out = []
+    for b in items:
+        counts["bullet"] += 1
+        title, paras = _paragraphs(b.text)
+        out.append(Node("bullet", numbering.bullet_label(depth), f"ý {counts['bullet']}", title,
+                        paras + _bullets(b.bullets, depth + 1, Counter())))
+    return out
+
+
+def _assignment(asg: Assignment, label: str, ctx: blocks._Ctx, colon: bool) -> Node:
+    heading = blocks.assignment_heading(asg, ctx.request_word, colon)
+    counts: Counter[str] = Counter()
+    paras = [_leaf(counts, "para", prose(t)) for t in asg.text]
+    return Node("assignment", label, label, heading, paras + _bullets(asg.tasks, 0, Counter()),
                 units=tuple(asg.unit))

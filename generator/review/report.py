@@ -7,7 +7,7 @@ from collections import Counter
 
 import click
 
-from .compare import GROUPS, Change, Report
+from .changes import GROUPS, Change, Report
 from .words import Op
 
 #: kind → (sign, Vietnamese (English), colour)
