@@ -561,6 +561,9 @@ def _ensure_header_number(edit: DocxEdit, typ: str) -> tuple[str, str] | None:
         _reference(edit, sect, "header", typ, rid)
         s0.eff_headers[typ] = s0.headers[typ] = name
         what = ("thêm đầu trang có số trang (giữa, 13 pt)", "a header with the page number added (centred, 13 pt)")
+    first = fix_title_page(edit, Fix("title_page"))    # the number is not shown on page 1 (Phụ lục I, Mục I, khoản 7)
+    if first is not None:
+        what = (f"{what[0]}; {first[0]}", f"{what[1]}; {first[1]}")
     return what
 
 

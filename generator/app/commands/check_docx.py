@@ -254,16 +254,16 @@ _FIX_DOCX = "--fix-docx"
 
 
 def _route_fix(args: list[str]) -> list[str]:
-    """``--fix OUT.docx`` (or ``--fix=OUT.docx``) with other Word documents named → ``--fix-docx OUT.docx``;
-    a ``--fix`` alone stays the plans' flag."""
+    """With Word documents to check, ``--fix OUT`` (or ``--fix=OUT``) names the fixed copy (a .docx, or a
+    folder for several) → ``--fix-docx OUT``; otherwise ``--fix`` stays the plans' flag and takes no value."""
     out = list(args)
     for i, arg in enumerate(out):
-        if arg.startswith("--fix=") and is_word(Path(arg[6:])):
+        if arg.startswith("--fix="):
             out[i] = _FIX_DOCX + arg[5:]
-        elif arg == "--fix" and i + 1 < len(out) and is_word(Path(out[i + 1])):
-            others = [a for j, a in enumerate(out) if j not in (i, i + 1) and not a.startswith("-")
-                      and not (j and out[j - 1] == "--format")]
-            if any(is_word(Path(a)) or Path(a).is_dir() for a in others):
+        elif arg == "--fix" and i + 1 < len(out) and not out[i + 1].startswith("-"):
+            others = tuple(Path(a) for j, a in enumerate(out) if j not in (i, i + 1) and not a.startswith("-")
+                           and not (j and out[j - 1] in ("--format", "--annotate")))
+            if others and all(p.exists() for p in others) and wants_docx(others):
                 out[i] = _FIX_DOCX
     return out
 
