@@ -18,7 +18,7 @@ from ..lang import numbering
 from ..lang.typography import Span, parse_inline, upper_vi
 from . import metrics
 from .geometry import LANDSCAPE_TEXT_WIDTH, TABLE_CELL_MARGIN, TEXT_WIDTH
-from .grid import TABLE_FONT, Cell, Row, Table, column_warnings
+from .grid import TABLE_FONT, Cell, Row, Table, _longest_word, column_warnings
 
 if typing.TYPE_CHECKING:
     from ..model.tables import Table as TableModel
@@ -153,17 +153,25 @@ def _widths(model: TableModel, rows: list[Row], ncols: int, text_width: int, siz
     """Each grid column's width as a fraction of ``text_width`` (see the module's docstring)."""
     shift = 1 if model.stt else 0
     total = ncols + shift
-    least = [0.0] * total            # twips: the longest word
-    most = [0.0] * total             # twips: the longest line
+    most = [0.0] * total             # points: the longest line
+    words: list[tuple[set[str], set[str]]] = [(set(), set()) for _ in range(total)]    # (roman, bold) texts
     for row in rows:
         col = 0
         for cell in row.cells:
             if cell.span == 1 and cell.merge != "continue":
+                plain, heavy = words[col]
                 for spans in cell.paras:
-                    line, word = _measure(spans, cell.bold, size)
+                    line = 0.0
+                    for span in spans:
+                        if span.note is None and span.text:
+                            bold = cell.bold or span.bold
+                            line += metrics.text_width_pt(span.text, size, bold=bold)
+                            (heavy if bold else plain).add(span.text)
                     most[col] = max(most[col], line)
-                    least[col] = max(least[col], word)
             col += cell.span
+    least = [max(_longest_word(p, False, size)[0], _longest_word(b, True, size)[0]) * metrics.TWIPS_PER_PT
+             for p, b in words]
+    most = [m * metrics.TWIPS_PER_PT for m in most]
     room = 2 * TABLE_CELL_MARGIN + _SLACK
     least = [w + room for w in least]
     most = [max(m + room, lw) for m, lw in zip(most, least, strict=True)]
@@ -192,18 +200,3 @@ def _widths(model: TableModel, rows: list[Row], ncols: int, text_width: int, siz
             else:
                 widths[j] = least[j] + (rest - low) * (most[j] - least[j]) / (high - low)
     return [w / text_width for w in widths]
-
-
-def _measure(spans: list[Span], bold: bool, size: float) -> tuple[float, float]:
-    """(line, longest word) widths in twips of one paragraph of a cell."""
-    line = word = 0.0
-    for span in spans:
-        if span.note is not None or not span.text:
-            continue
-        heavy = bold or span.bold
-        line += metrics.text_width_pt(span.text, size, bold=heavy)
-        words = span.text.split()
-        if words:
-            most = max(map(len, words))     # the widest word is among the longest ones
-            word = max(word, *(metrics.text_width_pt(w, size, bold=heavy) for w in words if len(w) >= most - 2))
-    return line * metrics.TWIPS_PER_PT, word * metrics.TWIPS_PER_PT
