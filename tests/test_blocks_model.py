@@ -236,6 +236,7 @@ def test_a_table_from_csv(project: Path) -> None:
         "Thời gian;Đơn vị;Ghi chú\nNgày 12/5;\"Công ty A; chi nhánh 2\";*không* đậm\n\n"
         "Ngày 13/5;Công ty B;\n", encoding="utf-8-sig")
     plan = read_plan(write(project, CSV_TABLE), [])
+    assert content.source_files(plan) == [str((project / "lich.csv").resolve())]     # an input of the build
     table = plan.sections[0].body[0].table
     assert [c.header for c in table.columns] == ["Thời gian", "Đơn vị", "Ghi chú"]
     lines = [[c.text for c in row] for row in table.rows]

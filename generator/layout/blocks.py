@@ -3,6 +3,10 @@
 This is where the plan's structure becomes a document: references are worded, dates
 written under the decree's rules, sections, points and bullets numbered, list punctuation
 applied and the content closed with "./.". Writers only decide how blocks look.
+
+A section's content comes as one ordered list of blocks however the plan wrote it
+(:func:`generator.model.content.section_blocks`); the body is paragraphs and tables
+(:mod:`.table_layout`) in printed order, sub-sections numbered and points lettered across them.
 """
 
 from __future__ import annotations

@@ -131,6 +131,12 @@ def iter_tables(plan: Plan) -> Iterator[tuple[Where, Table]]:
         pending += children[::-1]
 
 
+def source_files(plan: Plan) -> list[str]:
+    """The CSV/.xlsx files the plan's tables were read from (absolute once the reader has read them):
+    inputs of the build, as the plan, its profile and its template are."""
+    return [t.source_file.file for _, t in iter_tables(plan) if t.source_file is not None]
+
+
 # ------------------------------------------------------------------ appendix labels
 #: How appendices are numbered: "Phụ lục I" (the decree), "Phụ lục 1", "Phụ lục số 01".
 NUMBERINGS = ("roman", "arabic", "so")

@@ -158,6 +158,9 @@ class Table(KhModel):
             raise ValueError("bảng dùng 'rows' hoặc 'source', không dùng cả hai (rows or source, not both)")
         if not self.rows and self.source is None:
             raise ValueError("bảng cần 'rows' hoặc 'source' (a table needs rows or a source file)")
+        if self.source is None and column_count(self) == 0:
+            raise ValueError("bảng cần 'columns', 'header' hoặc một hàng có ô để biết số cột (a table needs"
+                             " columns, a header or a row of cells)")
         if self.source is None and self.columns:
             for i, col in enumerate(self.columns):
                 if col.key is not None:

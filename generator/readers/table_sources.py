@@ -93,6 +93,7 @@ def resolve_sources(plan: Any, root: Path, base: Path, src: Source, warnings: li
                                         hint=exc.problems[0].hint if exc.problems else None))
             continue
         name = str(Path(src.file).parent / spec.file) if not Path(spec.file).is_absolute() else spec.file
+        spec.file = str(target)       # absolute, as ``template:`` is: the build's inputs name it
         try:
             rows, lines = (read_xlsx(raw, spec.sheet) if suffix == ".xlsx" else read_csv(raw))
             _fill(table, rows, lines, warnings, name)
