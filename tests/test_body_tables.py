@@ -247,6 +247,14 @@ def test_content_and_table_appendices_and_one_after_the_signature(project: Path)
     assert "STT | Nhiệm vụ | Người thực hiện" in lines and "2 | Chấm bài | Bà B" in lines
 
 
+def test_merges_landscape_and_every_new_appendix_are_word_clean(project: Path) -> None:
+    merges = build(plan(project, MERGES, name="merges.yaml"))
+    landscape = build(plan(project, MERGES.replace("        font_size: 12\n", "        landscape: true\n"),
+                           extra=APPENDICES, name="landscape.yaml"))
+    assert len(document_xml(landscape).findall(".//w:sectPr", NS)) == 5    # 3 of the body, 2 appendices
+    assert_word_clean(merges, landscape)
+
+
 # ------------------------------------------------------------------ a large table
 def test_a_2000_row_table_builds_whole(project: Path) -> None:
     rows = "\n".join(f"          - [Ngày {i % 28 + 1}/6, Đơn vị số {i}, Địa điểm {i}]" for i in range(1, 2001))
