@@ -157,48 +157,66 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return None
 
 
-#: Tests left out of the quick run, marked here in one place (a test, parametrized or not, or a whole
-#: file) with why: each takes seconds (two-core machine, idle). ``libreoffice`` entries are tests of
-#: files that find LibreOffice themselves instead of declaring ``requires("soffice")``.
-MARKED: dict[str, tuple[str, str]] = {
-    "tests/test_hostile_props.py": ("slow", "property searches: 30 + 10 whole plans built and Word-checked, "
-                                            "300 mutated plans built and checked"),
-    "tests/test_appendix_render.py::test_row_heights_settled_by_length_agree_with_measuring_every_character":
-        ("slow", "300 hypothesis tables, every character measured"),
-    "tests/test_appendix_render.py::test_spliced_table_text_is_what_lxml_writes":
-        ("slow", "150 hypothesis tables written both ways"),
-    "tests/test_redline.py::test_redline_is_word_clean_and_nd30": ("slow", "five redlines Word-checked"),
-    "tests/test_probe_repro.py::test_documents_are_word_clean_and_keep_the_text":
-        ("slow", "a new kh process, four documents Word-checked"),
-    "tests/test_import_word.py::test_imported_plan_builds_and_is_word_clean": ("slow", "Word-checked"),
-    "tests/test_wheel.py": ("slow", "builds a wheel and installs it in a new virtual environment"),
-    "tests/test_server.py": ("slow", "starts kh servers and waits on them"),
-    "tests/test_server_safety.py": ("slow", "starts kh servers and waits out their time limits"),
-    "tests/test_hostile_files.py::test_signal_while_writing_leaves_no_partial_or_temp_file":
-        ("slow", "a folder build in a new process, signalled while it writes"),
-    "tests/test_hostile_files.py::test_two_builds_of_one_output_never_corrupt_it": ("slow", "racing processes"),
-    "tests/test_hostile_files.py::test_sigterm_during_a_parallel_batch_leaves_no_worker_behind":
-        ("slow", "a parallel folder build in a new process, signalled"),
-    "tests/test_batch.py::test_only_changed_plans_are_rebuilt": ("slow", "eleven folder builds"),
-    "tests/test_fmt.py::test_fmt_examples_keeps_meaning_comments_and_output": ("slow", "every example formatted "
-                                                                                       "and built twice"),
-    "tests/test_read_fastpaths.py::test_fast_parse_gives_the_recording_parse_generated":
-        ("slow", "hypothesis plans parsed both ways"),
-    "tests/test_check_annotate_fix.py::test_wild_files": ("slow", "every wild Word file checked, annotated, fixed"),
-    "tests/test_check_annotate_fix.py::test_fixed_copies_are_word_clean": ("slow", "Word-checks every fixed copy"),
-    "tests/test_check_annotate_fix.py::test_annotated_copies_are_word_clean":
-        ("slow", "Word-checks every annotated copy"),
-    "tests/test_check_annotate_fix.py::test_fix_of_a_plain_python_docx_document": ("slow", "Word-checked"),
-    "tests/test_nd30_docx.py::test_verdicts_agree_with_the_shared_checker_on_wild_files":
-        ("slow", "both checkers on every wild Word file"),
-    "tests/test_probe3_app.py::test_commands_with_stdout_closed_exit_normally":
-        ("slow", "every command in a new process"),
-    "tests/test_convert_safety.py::test_each_defence_alone_keeps_linked_content_offline": ("libreoffice", "soffice"),
-    "tests/test_convert_safety.py::test_import_of_a_document_with_links_makes_no_network_request":
-        ("libreoffice", "soffice"),
-    "tests/test_convert_safety.py::test_signal_during_conversion_stops_libreoffice_and_removes_its_folder":
-        ("libreoffice", "soffice"),
-    "tests/test_convert_safety.py::test_timeout_stops_libreoffice_and_removes_its_folder": ("libreoffice", "soffice"),
+#: Tests left out of the quick run, in one place: file → its tests (or "*": all of them) → why. Each
+#: takes a second or more on the two-core machine (``--durations``), or finds LibreOffice itself
+#: where its file does not declare ``requires("soffice")``.
+SLOW = "slow"
+MARKED: dict[str, dict[str, tuple[str, str]]] = {
+    "tests/test_hostile_props.py": {"*": (SLOW, "property searches: 30 + 10 whole plans built and Word-checked, "
+                                                "300 mutated plans built and checked")},
+    "tests/test_appendix_render.py": {
+        "test_row_heights_settled_by_length_agree_with_measuring_every_character":
+            (SLOW, "300 hypothesis tables, every character measured"),
+        "test_spliced_table_text_is_what_lxml_writes": (SLOW, "150 hypothesis tables written both ways"),
+        "test_plan_with_appendix_tables_same_bytes_spliced_or_parsed": (SLOW, "built three ways, both checkers")},
+    "tests/test_redline.py": {
+        name: (SLOW, "five redlines of whole plans (module fixture), Word-checked") for name in (
+            "test_redline_is_word_clean_and_nd30", "test_word_level_marks_keep_formatting",
+            "test_whole_paragraphs_and_rows", "test_deleted_footnote_is_kept_for_reject")} | {
+        "test_reproducible_with_source_date_epoch": (SLOW, "two redlines in new processes")},
+    "tests/test_probe_repro.py": {
+        "test_documents_are_word_clean_and_keep_the_text": (SLOW, "a new kh process, four documents Word-checked")},
+    "tests/test_import_word.py": {"test_imported_plan_builds_and_is_word_clean": (SLOW, "Word-checked")},
+    "tests/test_ooxml.py": {"test_examples_are_word_clean": (SLOW, "every example Word-checked"),
+                            "test_variants_are_word_clean": (SLOW, "three variants Word-checked")},
+    "tests/test_batch.py": {
+        "test_only_changed_plans_are_rebuilt": (SLOW, "eleven folder builds"),
+        "test_folder_build_continues_past_failures_and_lists_them": (SLOW, "folder build, then each plan alone"),
+        "test_check_and_single_plan_options_keep_working": (SLOW, "three folder builds"),
+        "test_full_stdout_is_not_blamed_on_the_output_file": (SLOW, "a build in a new process"),
+        "test_closed_pipe_stops_output_quietly": (SLOW, "a folder build in a new process"),
+        "test_progress_bar_on_a_terminal": (SLOW, "a folder build in a new process on a terminal")},
+    "tests/test_fmt.py": {
+        "test_fmt_examples_keeps_meaning_comments_and_output": (SLOW, "every example formatted and built twice"),
+        "test_dump_new_and_format_keep_any_text": (SLOW, "150 hypothesis plans")},
+    "tests/test_wheel.py": {"*": (SLOW, "builds a wheel and installs it in a new virtual environment")},
+    "tests/test_server.py": {"*": (SLOW, "starts kh servers and waits on them")},
+    "tests/test_hostile_files.py": {
+        "test_signal_while_writing_leaves_no_partial_or_temp_file": (SLOW, "a folder build signalled while it writes"),
+        "test_two_builds_of_one_output_never_corrupt_it": (SLOW, "racing processes"),
+        "test_sigterm_during_a_parallel_batch_leaves_no_worker_behind": (SLOW, "a parallel build signalled")},
+    # files of other owners
+    "tests/test_server_safety.py": {"*": (SLOW, "starts kh servers and waits out their time limits")},
+    "tests/test_read_fastpaths.py": {
+        name: (SLOW, "hypothesis plans read both ways") for name in (
+            "test_fast_parse_gives_the_recording_parse_generated", "test_lint_walk_is_the_recursive_walk",
+            "test_later_passes_over_collected_texts_are_full_walks", "test_walk_kinds_are_kind_of_each_path")},
+    "tests/test_check_annotate_fix.py": {
+        "test_wild_files": (SLOW, "every wild Word file checked, annotated, fixed"),
+        "test_fixed_copies_are_word_clean": (SLOW, "Word-checks every fixed copy"),
+        "test_annotated_copies_are_word_clean": (SLOW, "Word-checks every annotated copy"),
+        "test_fix_of_a_plain_python_docx_document": (SLOW, "Word-checked")},
+    "tests/test_nd30_docx.py": {
+        "test_verdicts_agree_with_the_shared_checker_on_wild_files": (SLOW, "both checkers on every wild file")},
+    "tests/test_probe3_app.py": {
+        "test_commands_with_stdout_closed_exit_normally": (SLOW, "every command in a new process"),
+        "test_watch_page_does_not_quote_a_linked_file_outside_the_folder": (SLOW, "kh watch in a new process")},
+    "tests/test_convert_safety.py": {
+        name: ("libreoffice", "converts with soffice") for name in (
+            "test_each_defence_alone_keeps_linked_content_offline",
+            "test_import_of_a_document_with_links_makes_no_network_request",
+            "test_signal_during_conversion_stops_libreoffice_and_removes_its_folder",
+            "test_timeout_stops_libreoffice_and_removes_its_folder")},
 }
 
 
@@ -214,13 +232,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     raise pytest.UsageError(f"{item.nodeid}: unknown tool {name!r} in requires ({sorted(TOOLS)})")
                 if TOOLS[name].marker:
                     item.add_marker(TOOLS[name].marker)
-        files.add(item.nodeid.split("::", 1)[0])
-        base = item.nodeid.split("[", 1)[0]
-        for key in (base, base.split("::", 1)[0]):
-            if key in MARKED:
-                item.add_marker(MARKED[key][0])
-                used.add(key)
-    stale = [key for key in MARKED if key not in used and key.split("::", 1)[0] in files]
+        file, _, name = item.nodeid.split("[", 1)[0].partition("::")
+        files.add(file)
+        for key in (name, "*"):
+            if key in MARKED.get(file, {}):
+                item.add_marker(MARKED[file][key][0])
+                used.add((file, key))
+    stale = [f"{file}::{name}" for file, tests in MARKED.items() for name in tests
+             if file in files and (file, name) not in used]
     if stale:
         config.issue_config_time_warning(pytest.PytestConfigWarning(
             f"tests/conftest.py MARKED names tests that no longer exist: {stale}"), stacklevel=2)
