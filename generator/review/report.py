@@ -76,7 +76,12 @@ def _words(pieces: list[tuple[Op, str]], fmt: str) -> str:
             text = _blank(text)
         if fmt == "markdown":
             text = _md_escape(text)
-            out.append(text if op == "equal" else f"~~{text}~~" if op == "delete" else f"**{text}**")
+            if op == "equal" or not text.strip():
+                out.append(text)
+            else:   # spaces outside the marks, or Markdown does not read them as marks
+                core = text.strip()
+                lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+                out.append(lead + (f"~~{core}~~" if op == "delete" else f"**{core}**") + trail)
         elif fmt == "color":
             out.append(text if op == "equal" else click.style(text, fg="red", strikethrough=True) if op == "delete"
                        else click.style(text, fg="green", underline=True))

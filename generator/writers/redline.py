@@ -36,6 +36,8 @@ DOCUMENT, FOOTNOTES, SETTINGS = "word/document.xml", "word/footnotes.xml", "word
 _PAIRING_LIMIT = 4000
 #: Two paragraphs at least this similar are one changed paragraph, not a deletion and an insertion.
 _SAME_PARAGRAPH = 0.5
+#: The score of two unlike paragraphs in one cell: paired when nothing better is (see _cell_score).
+_UNLIKE = 0.01
 
 
 def w(tag: str) -> str:
@@ -274,8 +276,10 @@ class _Redliner:
 
     # -- containers (body, cell)
     def merge_blocks(self, old_parent: etree._Element, new_parent: etree._Element,
-                     whole: str | None = None) -> list[etree._Element]:
-        """The merged block content of two containers; ``whole`` = INS/DEL marks one side only."""
+                     whole: str | None = None, cell: bool = False) -> list[etree._Element]:
+        """The merged block content of two containers; ``whole`` = INS/DEL marks one side only;
+        ``cell``: a table cell's: one paragraph on each side pair however unlike (a changed cell is
+        changed words inside its paragraph, not a paragraph deleted and another inserted)."""
         def blocks(parent: etree._Element) -> list[etree._Element]:
             return [c for c in parent if c.tag in (w("p"), w("tbl"))] if parent is not None else []
 
@@ -296,7 +300,8 @@ class _Redliner:
                     continue
                 o_part, n_part = olds[i1:i2], news[j1:j2]
                 pi = pj = 0
-                for i, j in _pairs(o_part, n_part, self._score):
+                one = cell and len(olds) == len(news) == 1
+                for i, j in _pairs(o_part, n_part, self._cell_score if one else self._score):
                     items += [self.single(el, DEL) for el in o_part[pi:i]]
                     items += [self.single(el, INS) for el in n_part[pj:j]]
                     items.append(self.pair(o_part[i], n_part[j]))
@@ -317,6 +322,13 @@ class _Redliner:
         b = etree.tostring(n, method="text", encoding="unicode")
         score = similarity(a, b)
         return score if score >= _SAME_PARAGRAPH else 0.0
+
+    def _cell_score(self, o: etree._Element, n: etree._Element) -> float:
+        score = self._score(o, n)
+        if score or o.tag != w("p") or n.tag != w("p"):
+            return score
+        plain = _para_tokens(o, self.old) is not None and _para_tokens(n, self.new) is not None
+        return _UNLIKE if plain else 0.0
 
     def pair(self, o: etree._Element, n: etree._Element) -> tuple[etree._Element, str]:
         if n.tag == w("tbl"):
@@ -376,7 +388,7 @@ class _Redliner:
     def merge_row(self, old_tr: etree._Element, new_tr: etree._Element) -> etree._Element:
         out = copy.deepcopy(new_tr)
         for old_tc, tc in zip(old_tr.findall(w("tc")), out.findall(w("tc")), strict=False):
-            self._fill_cell(tc, self.merge_blocks(old_tc, copy.deepcopy(tc)))
+            self._fill_cell(tc, self.merge_blocks(old_tc, copy.deepcopy(tc), cell=True))
         return out
 
     def whole_row(self, tr: etree._Element, kind: str) -> etree._Element:
@@ -425,13 +437,30 @@ def _mark_present(stretch: list[tuple[etree._Element, str]], i: int, hidden: str
 
 
 def _row_key(tr: etree._Element, side: _Side) -> str:
-    return "\x03".join(" ".join(_para_key(p, side) for p in tc.iter(w("p"))) for tc in tr.findall(w("tc")))
+    """The row's text cell by cell, and how its cells merge."""
+    return "\x03".join(" ".join(_para_key(p, side) for p in tc.iter(w("p"))) for tc in tr.findall(w("tc"))) + \
+        "\x04" + repr(_row_shape(tr))
+
+
+def _row_shape(tr: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
+    """Each cell's merges: columns spanned (``w:gridSpan``) and vertical merge (``w:vMerge``)."""
+    out = []
+    for tc in tr.findall(w("tc")):
+        span, vmerge = tc.find(f"{w('tcPr')}/{w('gridSpan')}"), tc.find(f"{w('tcPr')}/{w('vMerge')}")
+        out.append((span.get(w("val")) if span is not None else None,
+                    (vmerge.get(w("val")) or "continue") if vmerge is not None else None))
+    return tuple(out)
 
 
 def _row_score(o: etree._Element, n: etree._Element) -> float:
-    if len(o.findall(w("tc"))) != len(n.findall(w("tc"))):
+    """How alike two rows are: the share of equal cells or of equal words, whichever is more;
+    0 for rows whose cells merge differently (one is deleted, the other inserted, so each view
+    keeps its own grid)."""
+    if _row_shape(o) != _row_shape(n):
         return 0.0
-    score = similarity(_table_text(o), _table_text(n))
+    cells_o, cells_n = o.findall(w("tc")), n.findall(w("tc"))
+    equal = sum(_table_text(a) == _table_text(b) for a, b in zip(cells_o, cells_n, strict=True))
+    score = max(equal / len(cells_n) if cells_n else 1.0, similarity(_table_text(o), _table_text(n)))
     return score if score >= _SAME_PARAGRAPH else 0.0
 
 
