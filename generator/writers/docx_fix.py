@@ -33,6 +33,7 @@ from ..nd30.findings import Finding, Report
 from ..nd30.fixes import TNR, Fix
 from ..nd30.geometry import LINE_FACTOR, TWIPS_PER_MM
 from ..nd30.rules import LEFT_FOR_A_PERSON
+from ..nd30.styles import to_int
 from ..ooxml.names import q, w
 from ..ooxml.package import write_atomic
 from .docx_edit import DocxEdit, child, first_child, open_edit, serialise, set_attrs, text_el, wel
@@ -87,6 +88,7 @@ class FixResult:
     changes: list[Change] = field(default_factory=list)
     left: list[Left] = field(default_factory=list)
     rounds: int = 0
+    failed: list[str] = field(default_factory=list)    # fixes that raised (their issues stay, listed as left)
 
     @property
     def fixed_rules(self) -> list[str]:
@@ -343,12 +345,13 @@ def _where_section(index: int) -> str:
 def fix_page_size(edit: DocxEdit, fix: Fix) -> tuple[str, str] | None:
     sect = _sect(edit, fix.section or 0)
     size = child(sect, "pgSz")
-    w_, h_ = size.get(w("w")), size.get(w("h"))
-    landscape = size.get(w("orient")) == "landscape" or (w_ and h_ and int(w_) > int(h_))
+    w_, h_ = to_int(size.get(w("w"))), to_int(size.get(w("h")))
+    landscape = size.get(w("orient")) == "landscape" or bool(w_ and h_ and w_ > h_)
     width, height = (A4[1], A4[0]) if landscape else A4
     set_attrs(size, w=str(width), h=str(height))
-    was = f"{int(w_) / TWIPS_PER_MM:.0f} x {int(h_) / TWIPS_PER_MM:.0f} mm" if w_ and h_ else "?"
-    return f"khổ giấy {was} → A4 210 x 297 mm", f"paper {was} → A4 210 x 297 mm"
+    was = f"{w_ / TWIPS_PER_MM:.0f} x {h_ / TWIPS_PER_MM:.0f} mm" if w_ and h_ else None
+    return (f"khổ giấy {was or '(không khai báo)'} → A4 210 x 297 mm",
+            f"paper {was or '(none)'} → A4 210 x 297 mm")
 
 
 def fix_portrait(edit: DocxEdit, fix: Fix) -> tuple[str, str] | None:
@@ -361,6 +364,7 @@ def fix_portrait(edit: DocxEdit, fix: Fix) -> tuple[str, str] | None:
 def fix_margins(edit: DocxEdit, fix: Fix) -> tuple[str, str] | None:
     sect = _sect(edit, fix.section or 0)
     mar = sect.find(w("pgMar"))
+    created = mar is None
     if mar is None:
         mar = child(sect, "pgMar")
         set_attrs(mar, top="1134", right="1134", bottom="1134", left="1701", header="720", footer="720",
@@ -368,13 +372,15 @@ def fix_margins(edit: DocxEdit, fix: Fix) -> tuple[str, str] | None:
     vi, en = [], []
     for side, mm in fix.value.items():
         twips = round(mm * TWIPS_PER_MM)
-        old = int(float(mar.get(w(side)) or 0))
+        old = to_int(mar.get(w(side)), 0) or 0
         if side == "left":
-            old += int(float(mar.get(w("gutter")) or 0))
+            old += to_int(mar.get(w("gutter")), 0) or 0
             set_attrs(mar, gutter="0")
         set_attrs(mar, **{side: str(twips)})
-        vi.append(f"lề {_SIDE_VI[side]} {old / TWIPS_PER_MM:.1f} → {mm:g} mm".replace(".", ","))
-        en.append(f"{side} margin {old / TWIPS_PER_MM:.1f} → {mm:g} mm")
+        was = ("(không khai báo)", "(none)") if created else (f"{old / TWIPS_PER_MM:.1f}".replace(".", ","),
+                                                              f"{old / TWIPS_PER_MM:.1f}")
+        vi.append(f"lề {_SIDE_VI[side]} {was[0]} → {_pt(mm)} mm")
+        en.append(f"{side} margin {was[1]} → {mm:g} mm")
     for attr in ("header", "footer", "gutter"):      # the schema requires all seven
         if mar.get(w(attr)) is None:
             set_attrs(mar, **{attr: "720" if attr != "gutter" else "0"})
@@ -649,8 +655,9 @@ ORDER = ["page_size", "portrait", "margins", "page_format", "page_start", "size"
 assert set(ORDER) == set(PARA_FIXES) | set(OTHER_FIXES)
 
 
-def apply(edit: DocxEdit, findings: Iterable[Finding]) -> list[Change]:
-    """Carry out the fixes of ``findings`` on ``edit``; what changed."""
+def apply(edit: DocxEdit, findings: Iterable[Finding], failed: list[str] | None = None) -> list[Change]:
+    """Carry out the fixes of ``findings`` on ``edit``; what changed. A fix that fails on an odd document
+    is noted in ``failed`` and skipped: its issue stays and is listed for a person."""
     todo = [(f, i.fix) for f in findings for i in f.issues if i.fix is not None]
     todo.sort(key=lambda item: ORDER.index(item[1].action))
     changes: list[Change] = []
@@ -660,16 +667,21 @@ def apply(edit: DocxEdit, findings: Iterable[Finding]) -> list[Change]:
         if key in done:
             continue
         done.add(key)
-        if fix.action in PARA_FIXES:
-            if f.para is None:
-                continue
-            what = PARA_FIXES[fix.action](edit, f.para, fix)
-            if what is not None:
-                edit.touch(f.para.part)
-            where = f.where
-        else:
-            what = OTHER_FIXES[fix.action](edit, fix)
-            where = _where_section(fix.section) if fix.section is not None else _WHOLE
+        try:
+            if fix.action in PARA_FIXES:
+                if f.para is None:
+                    continue
+                what = PARA_FIXES[fix.action](edit, f.para, fix)
+                if what is not None:
+                    edit.touch(f.para.part)
+                where = f.where
+            else:
+                what = OTHER_FIXES[fix.action](edit, fix)
+                where = _where_section(fix.section) if fix.section is not None else _WHOLE
+        except Exception as exc:  # noqa: BLE001 - an odd document gives a copy and a list, not a traceback
+            if failed is not None:
+                failed.append(f"{f.rule} {f.where}: {fix.action}: {type(exc).__name__}: {exc}")
+            continue
         if what is not None:
             changes.append(Change(f.rule, where, *what))
     return changes
@@ -687,7 +699,10 @@ def fix_bytes(path: Path, data: bytes | None = None, label: str | None = None) -
     report = before
     blob = None
     while _fixable(report) and result.rounds < ROUNDS:
-        result.changes += apply(edit, _fixable(report))
+        changes = apply(edit, _fixable(report), result.failed)
+        if not changes and blob is not None:
+            break               # nothing more kh can do: what is still there is listed for a person
+        result.changes += changes
         result.rounds += 1
         blob = edit.to_bytes()
         edit = open_edit(path, data=blob, label=label)

@@ -220,7 +220,8 @@ def _json_extras(extras: dict[str, Any]) -> dict[str, Any]:
     if "fix" in extras:
         target, result = extras["fix"]
         out["fixed"] = {"path": str(target), "rounds": result.rounds, "changes": [asdict(c) for c in result.changes],
-                        "left": [asdict(x) for x in result.left], "after": result.after.to_dict()}
+                        "left": [asdict(x) for x in result.left], "failed": result.failed,
+                        "after": result.after.to_dict()}
     return out
 
 
@@ -247,6 +248,8 @@ def _print_fix(target: Path, result: FixResult) -> None:
         click.secho("  Để lại cho người soạn (left for a person):", fg="yellow")
         for x in result.left:
             click.echo(f"    {x.text()}")
+    for failure in result.failed:
+        click.secho(f"  kh không sửa được (a fix failed): {failure}", fg="yellow", err=True)
 
 
 #: The options ``kh check`` has for Word documents only (added by :class:`CheckCommand`).
@@ -286,6 +289,12 @@ class CheckCommand(click.Command):
                          help="Tệp Word: '--fix OUT.docx' ghi bản sao đã sửa mọi lỗi sửa được mà không đổi chữ, "
                               "in danh sách đã sửa và để lại (Word documents: a fixed copy; no word changes)."),
         ]
+
+        self.epilog = self.epilog or (
+            "Tệp Word: 'kh check X.docx --annotate Y.docx' ghi bản sao có ghi chú; 'kh check X.docx --fix Y.docx' ghi "
+            "bản sao đã sửa (lề, khổ giấy, phông, cỡ chữ, đậm/nghiêng, canh lề, thụt đầu dòng, khoảng cách, số trang) "
+            "mà không đổi một chữ nào, và in danh sách đã sửa / để lại cho người soạn. Nhiều tệp: Y là thư mục. "
+            "(Word documents: --annotate writes a copy with comments, --fix a fixed copy, no word changed.)")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _route_fix(args))
