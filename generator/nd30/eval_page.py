@@ -56,7 +56,7 @@ def page_orient(ctx: Ctx) -> None:
 def page_margin(ctx: Ctx) -> None:
     for s in ctx.facts.sections:
         if s.top is None or s.bottom is None or s.left is None or s.right is None:
-            least = {k: lo for k, (lo, _) in _MARGINS.items()}
+            least = tuple((k, lo) for k, (lo, _) in _MARGINS.items())
             ctx.add("PAGE-MARGIN", Issue("không khai báo lề trang", "no margins",
                                          Fix("margins", least, section=s.index)), where=sect_where(s))
             continue
@@ -72,7 +72,7 @@ def page_margin(ctx: Ctx) -> None:
         bad = [k for k in _MARGINS if not _MARGINS[k][0] - 0.1 <= mm[k] <= _MARGINS[k][1] + 0.1]
         ctx.add("PAGE-MARGIN", [Issue(f"lề {_SIDE_VI[k]} {vn(mm[k], 1)} mm, cần {_MARGINS[k][0]}-{_MARGINS[k][1]}",
                                       f"{k} {mm[k]:.1f} mm, need {_MARGINS[k][0]}-{_MARGINS[k][1]}",
-                                      Fix("margins", {k: min(max(mm[k], _MARGINS[k][0]), _MARGINS[k][1])},
+                                      Fix("margins", ((k, min(max(mm[k], _MARGINS[k][0]), _MARGINS[k][1])),),
                                           section=s.index))
                                 for k in bad], where=sect_where(s))
 

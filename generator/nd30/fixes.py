@@ -29,7 +29,7 @@ ACTIONS: dict[str, str] = {
     "page_field_format": "para",   # the PAGE field's number format to Arabic
     "page_size": "section",    # A4, the orientation kept
     "portrait": "section",     # the section turned to portrait (A4)
-    "margins": "section",      # value {side: twips}
+    "margins": "section",      # value ((side, mm), ...): each side brought to mm
     "page_format": "section",  # pgNumType fmt → decimal
     "page_start": "section",   # numbering restarts at 1
     "fonts": "document",       # value the face: every run whose text uses another face
@@ -53,6 +53,7 @@ class Fix:
     section: int | None = None        # the section, for section actions
 
     def __post_init__(self) -> None:
+        hash(self.value)        # values are tuples and scalars: an issue can be counted and compared
         if self.action not in ACTIONS:
             raise ValueError(f"unknown fix action {self.action!r}")
         if self.scope not in SCOPES:

@@ -370,7 +370,7 @@ def fix_margins(edit: DocxEdit, fix: Fix) -> tuple[str, str] | None:
         set_attrs(mar, top="1134", right="1134", bottom="1134", left="1701", header="720", footer="720",
                   gutter="0")
     vi, en = [], []
-    for side, mm in fix.value.items():
+    for side, mm in fix.value:
         twips = round(mm * TWIPS_PER_MM)
         old = to_int(mar.get(w(side)), 0) or 0
         if side == "left":
