@@ -27,7 +27,6 @@ from typing import Any, Literal
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.compat import ordereddict
-from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -36,10 +35,12 @@ from ruamel.yaml.scalarstring import (
     ScalarString,
     SingleQuotedScalarString,
 )
-from ruamel.yaml.tokens import CommentToken
 
 from ..model.fields import Kind as TextKind
 from ..model.kinds import field_kind
+from . import comment_scan, comment_slots
+from .comment_slots import Parents
+from .comment_text import prepare
 
 Kind = Literal["plan", "org"]
 
@@ -79,6 +80,7 @@ def make_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     yaml.brace_single_entry_mapping_in_flow_sequence = True
     yaml.allow_unicode = True
+    yaml.Emitter = comment_slots.Emitter
     return yaml
 
 
@@ -113,6 +115,8 @@ def load_text(text: str, name: str = "<yaml>") -> Any:
 
     The text first goes through kh's own reader, which refuses hostile YAML (alias bombs, deep
     nesting, huge numbers, control characters) with located messages, before ruamel sees it.
+    Comments ruamel's loader would drop or its emitter would not write are moved to places that
+    are written (:mod:`generator.yamlio.comment_text`, :mod:`generator.yamlio.comment_slots`).
     """
     from ..core.errors import PlanError
     from .source import parse
@@ -122,9 +126,15 @@ def load_text(text: str, name: str = "<yaml>") -> Any:
     except PlanError as exc:
         raise YamlRtError(exc.format()) from None
     try:
-        return make_yaml().load(text)
+        ready = prepare(text)
+        data = make_yaml().load(ready.text)
     except Exception as exc:  # ruamel raises many error types; all mean "not valid YAML"
         raise YamlRtError(f"{name}: YAML không hợp lệ (invalid YAML): {exc}") from exc
+    comment_slots.attach_flow_comments(data, ready.flow)
+    comment_slots.settle(data)
+    if ready.trailer and isinstance(data, (CommentedMap, CommentedSeq)) and len(data):
+        comment_slots.append_lines(comment_slots.tail_slot(data, comment_slots.keys_of(data)[-1]), ready.trailer)
+    return data
 
 
 def read_text(path: str | Path) -> str:
@@ -141,14 +151,43 @@ def load(path: str | Path) -> tuple[Any, str]:
 
 def dump(data: Any, *, indent: tuple[int, int, int] = (2, 4, 2)) -> str:
     """Serialise round-trip ``data`` back to text (layout of the source kept, nothing reformatted)."""
+    comment_slots.settle(data)
     buf = io.StringIO()
     make_yaml(*indent).dump(data, buf)
     return buf.getvalue()
 
 
+def check_comments(before: str, after: str, name: str) -> None:
+    """Raise :class:`YamlRtError` naming file and line of the first comment of ``before`` that ``after``
+    lacks: a rewrite that cannot keep a comment is refused, never written."""
+    try:
+        gone = comment_scan.lost(before, after)
+    except Exception as exc:  # noqa: BLE001 - the rewrite is not valid YAML: the caller's meaning check says so
+        raise YamlRtError(f"{name}: viết lại không đọc được (the rewrite cannot be read): {exc}") from exc
+    if gone:
+        first = gone[0]
+        more = f" (và {len(gone) - 1} chú thích khác; and {len(gone) - 1} more)" if len(gone) > 1 else ""
+        raise YamlRtError(f"{name}:{first.line}:{first.column + 1}: không giữ được chú thích '{first.text[:60]}'"
+                          f" khi viết lại; giữ nguyên tệp (the rewrite would lose this comment; file left"
+                          f" unchanged){more}")
+
+
+def rewrite(data: Any, text: str, name: str, *, indent: tuple[int, int, int] | None = None) -> str:
+    """``data`` loaded from ``text`` (and edited) written back in ``text``'s layout and line endings,
+    every comment of ``text`` kept (else :class:`YamlRtError`)."""
+    out = keep_newlines(text, dump(data, indent=indent or guess_indent(text)))
+    check_comments(text, out, name)
+    return out
+
+
 def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written)."""
+    """Write ``text`` to ``path`` through a temporary file and a rename (never half-written).
+
+    A symbolic link is written through: its target gets the new text and the link stays.
+    """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -175,10 +214,11 @@ def keep_newlines(original: str, new: str) -> str:
 
 
 def plain_data(text: str) -> Any:
-    """What kh itself reads from ``text`` (PyYAML, safe): used to prove a rewrite kept the meaning."""
+    """What kh itself reads from ``text`` (PyYAML, safe; libyaml when present, as kh's reader):
+    used to prove a rewrite kept the meaning."""
     import yaml
 
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 # ------------------------------------------------------------------ canonical layout
@@ -202,8 +242,14 @@ def format_text(text: str, kind: Kind = "plan", name: str = "<yaml>") -> str:
         return text
     canonicalise(data, kind)
     out = keep_newlines(text, _tidy_lines(dump(data)))
-    if plain_data(out) != plain_data(text):  # pragma: no cover - a safety net, not expected to trigger
-        raise YamlRtError("định dạng lại sẽ đổi nội dung tệp; giữ nguyên (formatting would change the data)")
+    try:
+        same = plain_data(out) == plain_data(text)
+    except Exception:  # noqa: BLE001 - a rewrite kh itself cannot read back: refused the same way
+        same = False
+    if not same:
+        raise YamlRtError(f"{name}: định dạng lại sẽ đổi nội dung tệp; giữ nguyên"
+                          " (formatting would change the data; file left unchanged)")
+    check_comments(text, out, name)
     return out
 
 
@@ -245,36 +291,40 @@ def _key_order(model: Any) -> list[str]:
 
 
 def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False,
-          kind: TextKind = TextKind.PROSE) -> Any:
+          kind: TextKind = TextKind.PROSE, parents: Parents | None = None) -> Any:
     """Canonicalise ``value`` (described by pydantic ``model`` if known) and return it.
 
     ``col`` is the column where the value starts (a mapping's keys, a block list's dashes);
-    ``kind``: the kind of the field ``value`` belongs to (a code is never folded).
+    ``kind``: the kind of the field ``value`` belongs to (a code is never folded); ``parents``: the
+    path from the root to ``value`` (where comments before its first entry go).
     """
+    parents = parents or []
     if isinstance(value, CommentedMap):
         flow = flow or bool(value.fa.flow_style())
         fields = getattr(model, "model_fields", None) if model is not None else None
         if fields:
-            _reorder(value, _key_order(model))
+            _reorder(value, _key_order(model), parents)
         for k in list(value):
             sub, dict_values = _submodel(fields[k].annotation) if fields and k in fields else (None, False)
             child = value[k]
             child_kind = field_kind(model, k) if fields and isinstance(k, str) else TextKind.PROSE
             if child_kind is TextKind.VERBATIM:
                 continue        # the user's own data (variables): left as written
+            here = [*parents, (value, k)]
             if dict_values and isinstance(child, CommentedMap):
                 for kk in list(child):
                     set_value(child, kk, _walk(child[kk], sub, str(kk), _child_col(col + 2, str(kk), child[kk]), flow,
-                                               child_kind))
+                                               child_kind, [*here, (child, kk)]))
             else:
-                set_value(value, k, _walk(child, sub, str(k), _child_col(col, str(k), child), flow, child_kind))
+                set_value(value, k, _walk(child, sub, str(k), _child_col(col, str(k), child), flow, child_kind,
+                                          here))
         return value
     if isinstance(value, CommentedSeq):
         if value.fa.flow_style() and not flow and _flow_too_long(value, key, col):
-            value.fa.set_block_style()
+            comment_slots.make_block(parents, value)
         flow = flow or bool(value.fa.flow_style())
         for i, item in enumerate(value):
-            set_value(value, i, _walk(item, model, key, col + 2, flow, kind))
+            set_value(value, i, _walk(item, model, key, col + 2, flow, kind, [*parents, (value, i)]))
         return value
     if isinstance(value, str):
         return _quoted_if_needed(value) if flow else _scalar(value, col, kind)
@@ -282,16 +332,22 @@ def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False,
 
 
 def set_value(node: CommentedMap | CommentedSeq, key: Any, value: Any) -> None:
-    """``node[key] = value`` keeping the key's place, and the NEW value's style.
+    """``node[key] = value`` keeping the key's place, the NEW value's style, and the comments.
 
-    (ruamel's own ``__setitem__`` re-applies the old value's quoting to a new plain string.)
+    (ruamel's own ``__setitem__`` re-applies the old value's quoting to a new plain string.) When
+    the value becomes, or stops being, a block scalar, its end-of-line comment and its header
+    comment (``key: >-  # x``) turn into each other.
     """
+    old = node[key] if isinstance(node, CommentedSeq) or key in node else None
     if isinstance(node, CommentedSeq):
         list.__setitem__(node, key, value)
     elif key in node:
         ordereddict.__setitem__(node, key, value)
     else:
         node[key] = value
+        return
+    if old is not value:
+        comment_slots.restyle(node, key, old, value)
 
 
 def _child_col(col: int, key: str, child: Any) -> int:
@@ -318,81 +374,36 @@ def _submodel(annotation: Any) -> tuple[Any, bool]:
     return None, False
 
 
-def _reorder(mapping: CommentedMap, order: list[str]) -> None:
+def _reorder(mapping: CommentedMap, order: list[str], parents: Parents | None = None) -> None:
     """Known keys in ``order``, then unknown keys in their original order.
 
     Comments move with the key they belong to: a key's end-of-line comment stays on its line, and
-    the full-line comments and blank lines above a key (which ruamel stores after the value of the
-    key before it, possibly deep in a nested list) go with that key.
+    the whole lines above a key (comments and blank lines, which ruamel stores after the value of
+    the key before it, possibly deep in a nested list) go with that key; above the key that becomes
+    first they go before the mapping (``parents``: its path from the root; none: the root).
     """
     rank = {k: i for i, k in enumerate(order)}
     keys = list(mapping)
     wanted = sorted(keys, key=lambda k: (rank.get(k, len(order)), keys.index(k)))
     if wanted == keys:
         return
-    slots = {k: _tail_slot(mapping, k) for k in keys}
-    own: dict[Any, tuple[Any, str, bool]] = {}
+    slots = {k: comment_slots.tail_slot(mapping, k) for k in keys}
+    own: dict[Any, tuple[str, int] | None] = {}
     lead: dict[Any, str] = {keys[0]: ""}
     final = ""
     for i, k in enumerate(keys):
-        tok = _get_token(slots[k])
-        text = tok.value if tok is not None else ""
-        block = isinstance(_slot_value(slots[k]), (FoldedScalarString, LiteralScalarString))
-        if block:
-            mine, tail = "", text
-        else:
-            cut = text.find("\n")
-            mine, tail = (text[: cut + 1], text[cut + 1:]) if cut >= 0 else (text, "")
-        own[k] = (tok, mine, block)
+        eol, lines = comment_slots.split_after(slots[k])
+        own[k] = eol
         if i + 1 < len(keys):
-            lead[keys[i + 1]] = tail
+            lead[keys[i + 1]] = lines
         else:
-            final = tail
+            final = lines
     for k in wanted:
         mapping.move_to_end(k)
     for i, k in enumerate(wanted):
-        after = lead[wanted[i + 1]] if i + 1 < len(wanted) else final
-        tok, mine, block = own[k]
-        if not mine and not block and after:
-            mine = "\n"
-        text = mine + after
-        if not text or (text == "\n" and not block):
-            _set_token(slots[k], None)
-        elif tok is not None:
-            tok.value = text
-        else:
-            _set_token(slots[k], CommentToken(text, CommentMark(0), None))
-
-
-def _tail_slot(node: Any, key: Any) -> tuple[Any, Any, int]:
-    """Where ruamel keeps the comment that follows ``node[key]`` (deepest last item of a block collection)."""
-    value = node[key]
-    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value) and not value.fa.flow_style():
-        return _tail_slot(value, list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1)
-    return node, key, 2 if isinstance(node, CommentedMap) else 0
-
-
-def _slot_value(slot: tuple[Any, Any, int]) -> Any:
-    node, key, _ = slot
-    return node[key]
-
-
-def _get_token(slot: tuple[Any, Any, int]) -> Any:
-    node, key, index = slot
-    entry = node.ca.items.get(key)
-    return entry[index] if entry is not None and len(entry) > index else None
-
-
-def _set_token(slot: tuple[Any, Any, int], token: Any) -> None:
-    node, key, index = slot
-    entry = node.ca.items.get(key)
-    if entry is None:
-        if token is None:
-            return
-        entry = node.ca.items[key] = [None, None, None, None]
-    while len(entry) <= index:
-        entry.append(None)
-    entry[index] = token
+        comment_slots.join_after(slots[k], own[k], lead[wanted[i + 1]] if i + 1 < len(wanted) else final)
+    if lead[wanted[0]]:
+        comment_slots.before_collection(parents or [], mapping, lead[wanted[0]])
 
 
 def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:

@@ -1,0 +1,97 @@
+"""Where the comments of a YAML text are: found from the scanner's token spans, not from a parse.
+
+PyYAML's pure-Python scanner gives every token with its start and end offsets but drops comments;
+a ``#`` that starts a line or follows white space, outside every token, is a comment (``#`` inside a
+scalar is text; a block scalar's header line may carry one). Used to prove that a rewrite kept every
+comment (:func:`lost`) and to locate the ones inside flow collections (:func:`flow_spans`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import yaml
+
+# characters PyYAML's reader refuses; replaced (same length) so that offsets stay right
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_HASH = re.compile(r"(?:(?<=[ \t\r\n])|^)#", re.M)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One comment: 1-based line and 0-based column of its ``#``, its text (``# ...``, right-stripped)."""
+
+    line: int
+    column: int
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class FlowSpan:
+    """A flow collection (``[...]`` or ``{...}``): offsets of its brackets, 0-based line and column."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    mapping: bool
+
+
+def _tokens(text: str) -> list[yaml.Token]:
+    return list(yaml.scan(_NON_PRINTABLE.sub("\ufdd0", text), Loader=yaml.SafeLoader))
+
+
+def scan(text: str) -> list[Comment]:
+    """Every comment in ``text``, in order. Raises ``yaml.YAMLError`` when the text cannot be scanned."""
+    spans: list[tuple[int, int]] = []
+    for tok in _tokens(text):
+        start, end = tok.start_mark.index, tok.end_mark.index
+        if isinstance(tok, yaml.ScalarToken) and tok.style in ("|", ">"):
+            newline = text.find("\n", start)        # the header line may end in a comment
+            start = newline if 0 <= newline < end else end
+        if end > start:
+            spans.append((start, end))
+    spans.sort()
+    starts = [s for s, _ in spans]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    out: list[Comment] = []
+    for m in _HASH.finditer(text):
+        i = m.start()
+        k = bisect.bisect_right(starts, i) - 1
+        if k >= 0 and spans[k][0] < i < spans[k][1]:     # tokens never overlap
+            continue
+        end = text.find("\n", i)
+        body = text[i: end if end >= 0 else len(text)].rstrip()
+        line = bisect.bisect_right(line_starts, i)
+        out.append(Comment(line, i - line_starts[line - 1], body, i))
+    return out
+
+
+def flow_spans(text: str) -> list[FlowSpan]:
+    """Every flow collection of ``text`` (outer ones first)."""
+    out: list[FlowSpan] = []
+    stack: list[yaml.Token] = []
+    for tok in _tokens(text):
+        if isinstance(tok, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            stack.append(tok)
+        elif isinstance(tok, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and stack:
+            start = stack.pop()
+            out.append(FlowSpan(start.start_mark.index, tok.end_mark.index, start.start_mark.line,
+                                start.start_mark.column, isinstance(start, yaml.FlowMappingStartToken)))
+    return sorted(out, key=lambda s: s.start)
+
+
+def lost(before: str, after: str) -> list[Comment]:
+    """The comments of ``before`` whose text is missing from ``after`` (as many times as missing)."""
+    have = Counter(c.text for c in scan(after))
+    out: list[Comment] = []
+    for comment in reversed(scan(before)):       # the last of equal comments is the one reported
+        if have[comment.text] > 0:
+            have[comment.text] -= 1
+        else:
+            out.append(comment)
+    return sorted(out, key=lambda c: c.offset)

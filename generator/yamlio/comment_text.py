@@ -1,0 +1,134 @@
+"""Comments that ruamel.yaml's loader would drop or misplace, taken out of a YAML text before loading.
+
+ruamel.yaml keeps most comments in round trip, but not all (each a known gap of its loader):
+
+* comments between a key (or a list dash) and a value that starts on a later line collide with the
+  value's own end-of-line comment (one of them dropped, or "overlap in comment" on valid YAML);
+* comments inside flow mappings (``{a: 1,  # x``) are dropped, those inside flow lists are kept in
+  a slot its emitter never writes;
+* comments after a document end marker (``...``) are dropped.
+
+:func:`prepare` rewrites only comments (never data): comments between an indicator and its value
+move, as full lines, above the indicator's line; comments inside flow collections are taken out
+(their lines kept) and handed back with their positions, to be put on the collection's items once
+it is loaded (:func:`generator.yamlio.comment_slots.attach_flow_comments`); the end marker and what
+follows it are cut off as a trailer to be written back after the dump.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .comment_scan import Comment, FlowSpan, _tokens, flow_spans, scan
+
+#: Tokens a value may start with (a block collection starts with none of these).
+_VALUE_START = (yaml.ScalarToken, yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.AnchorToken,
+                yaml.TagToken, yaml.AliasToken, yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken)
+
+
+@dataclass
+class Prepared:
+    """A text ready for ruamel's loader, and the comments taken out of it."""
+
+    text: str
+    flow: list[tuple[FlowSpan, Comment]] = field(default_factory=list)   # positions in ``text``
+    trailer: str = ""
+
+
+def prepare(text: str) -> Prepared:
+    """``text`` with the comments ruamel would lose moved or taken out (see the module docstring)."""
+    body, trailer = split_trailer(text)
+    body = _lift_between(body)
+    body, flow = _take_flow_comments(body)
+    return Prepared(body, flow, trailer)
+
+
+def split_trailer(text: str) -> tuple[str, str]:
+    """(document, trailer): the trailer is a final ``...`` line and the comments and blank lines after it."""
+    markers = list(re.finditer(r"(?m)^\.\.\.[ \t]*(?:#.*)?(?:\r?\n|$)", text))
+    if not markers:
+        return text, ""
+    m = markers[-1]
+    rest = text[m.end():]
+    if any(line.strip() and not line.lstrip().startswith("#") for line in rest.splitlines()):
+        return text, ""          # another document follows: not a trailer
+    try:
+        if not any(c.offset >= m.start() for c in scan(text)):
+            return text, ""      # nothing to keep after the marker
+    except yaml.YAMLError:
+        return text, ""
+    return text[: m.start()], text[m.start():]
+
+
+def _lift_between(text: str) -> str:
+    """Comments between ``key:`` / ``-`` and a value starting on a later line, moved above that line."""
+    try:
+        tokens = _tokens(text)
+        comments = scan(text)
+        flows = flow_spans(text) if comments else []
+    except yaml.YAMLError:
+        return text
+    if not comments:
+        return text
+    moves: dict[int, list[Comment]] = {}    # line start offset of the indicator → comments to put above
+    for tok, nxt in zip(tokens, tokens[1:], strict=False):
+        if not isinstance(tok, (yaml.ValueToken, yaml.BlockEntryToken)) or not isinstance(nxt, _VALUE_START):
+            continue
+        if any(f.start < tok.start_mark.index < f.end for f in flows):
+            continue             # inside a flow collection: see _take_flow_comments
+        if nxt.start_mark.line == tok.end_mark.line:
+            continue
+        if isinstance(tok, yaml.ValueToken) and isinstance(nxt, (yaml.BlockMappingStartToken,
+                                                                 yaml.BlockSequenceStartToken)):
+            continue             # "key:  # c" above a block collection: ruamel keeps it
+        between = [c for c in comments if tok.end_mark.index <= c.offset < nxt.start_mark.index]
+        if between:
+            line_start = text.rfind("\n", 0, tok.start_mark.index) + 1
+            moves.setdefault(line_start, []).extend(between)
+    if not moves:
+        return text
+    moved = {c.offset for cs in moves.values() for c in cs}
+    out: list[str] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        if start in moves:
+            indent = len(line) - len(line.lstrip(" "))
+            out += [" " * indent + c.text + "\n" for c in moves[start]]
+        hit = [c for c in comments if start <= c.offset < pos and c.offset in moved]
+        if hit:
+            cut = hit[0].offset - start
+            head = line[:cut].rstrip(" \t")
+            if not head.strip():
+                continue         # a full-line comment: the line goes
+            line = head + line[len(line.rstrip("\r\n")):]
+        out.append(line)
+    return "".join(out)
+
+
+def _take_flow_comments(text: str) -> tuple[str, list[tuple[FlowSpan, Comment]]]:
+    """``text`` with the comments inside flow collections blanked out (lines kept), and those comments
+    with the innermost collection holding each."""
+    try:
+        spans = flow_spans(text)
+        comments = scan(text) if spans else []
+    except yaml.YAMLError:
+        return text, []
+    taken: list[tuple[FlowSpan, Comment]] = []
+    for c in comments:
+        holders = [s for s in spans if s.start < c.offset < s.end]
+        if holders:
+            taken.append((max(holders, key=lambda s: s.start), c))
+    if not taken:
+        return text, []
+    chars = list(text)
+    for _span, c in taken:
+        start = c.offset
+        while start > 0 and chars[start - 1] in " \t":
+            start -= 1
+        for i in range(start, c.offset + len(c.text)):
+            chars[i] = ""
+    return "".join(chars), taken
