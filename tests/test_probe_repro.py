@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from generator.app.cli import main
 
-from .conftest import PLANS, REPRO, run_kh, run_kh_process
+from .conftest import PLANS, REPRO, run_kh
 from .wordclean import assert_word_clean
 
 #: plan → None (builds a document) or (line, words the message must contain).
@@ -94,8 +94,7 @@ def test_documents_are_word_clean_and_keep_the_text(repro: Path, monkeypatch: py
     """The four plans that build: through the real CLI, Word-clean, nothing silently lost."""
     names = [n for n, e in EXPECTED.items() if e is None]
     out = repro / "clean"
-    # a new process: the parallel workers of a several-plan build print the reader's warnings themselves
-    proc = run_kh_process("build", *(f"{n}.yaml" for n in names), "-d", str(out), cwd=repro)
+    proc = run_kh("build", *(f"{n}.yaml" for n in names), "-d", str(out), cwd=repro)
     assert proc.returncode == 0, proc.stderr
     paths = [out / f"{n}.docx" for n in names]
     assert_word_clean(*paths)
