@@ -114,8 +114,8 @@ def missing_tool(name: str) -> None:
     """The one decision for a missing tool: fail where it is required (CI), else skip, saying why."""
     tool = TOOLS[name]
     if tools_required(name):
-        pytest.fail(f"{tool.what} is required here (CI / KH_REQUIRE_TOOLS) but missing: {tool.install}",
-                    pytrace=False)
+        pytest.fail(f"{tool.what} is required here (CI, KH_REQUIRE_TOOLS or KH_REQUIRE_LIBREOFFICE) but "
+                    f"missing: {tool.install}", pytrace=False)
     pytest.skip(f"{tool.what} not available ({tool.install})")
 
 
@@ -211,6 +211,7 @@ MARKED: dict[str, dict[str, tuple[str, str]]] = {
     "tests/test_probe3_app.py": {
         "test_commands_with_stdout_closed_exit_normally": (SLOW, "every command in a new process"),
         "test_watch_page_does_not_quote_a_linked_file_outside_the_folder": (SLOW, "kh watch in a new process")},
+    "tests/test_process_state.py": {"test_sigterm_stops_watch_cleanly": ("libreoffice", "kh watch renders pages")},
     "tests/test_convert_safety.py": {
         name: ("libreoffice", "converts with soffice") for name in (
             "test_each_defence_alone_keeps_linked_content_offline",
