@@ -3,11 +3,13 @@ from the header, the units named in assignments and task tables, and the signer.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import PlanError, Problem
 from .recognise import OrgInfo
-from .report import Report
+from .report import ImportFailure, Report
 from .units import slug, unique_key
 
 
@@ -30,6 +32,70 @@ def load_profiles(orgs_dir: Path) -> dict[str, dict[str, Any]]:
         if isinstance(data, dict) and "header" in data:
             out[path.stem] = data
     return out
+
+
+def update_text(path: Path, profile: dict[str, Any]) -> str:
+    """The user's profile at ``path`` with what ``profile`` adds (units, signers and keys it lacks), in
+    kh fmt's layout, every comment of the file kept; :class:`ImportFailure` naming file and line when a
+    comment cannot be kept or the file cannot be read."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from ..yamlio import roundtrip as yamlrt
+
+    try:
+        data, text = yamlrt.load(path)
+        for key, value in profile.items():
+            if key in ("units", "signers") and isinstance(value, dict):
+                target = data.get(key)
+                if not isinstance(target, CommentedMap):
+                    if target is not None or key in data:
+                        yamlrt.set_value(data, key, CommentedMap())
+                    else:
+                        yamlrt.append_entry(data, key, {})
+                    target = data[key]
+                for k, v in value.items():
+                    if k not in target:
+                        yamlrt.append_entry(target, k, v)
+            elif key not in data:
+                yamlrt.append_entry(data, key, value)
+        return yamlrt.rewrite(data, text, str(path), kind="org")
+    except yamlrt.YamlRtError as exc:
+        raise ImportFailure(f"không cập nhật được hồ sơ (cannot update the profile): {exc}") from None
+
+
+def relocate(exc: PlanError, scratch: Path, user: Path, rewritten: str | None) -> PlanError:
+    """``exc`` (from reading a plan next to a scratch copy of the profile) with the profile's problems
+    pointing at the user's profile ``user``: same line when the copy is the file itself
+    (``rewritten`` None), else the line of the same key or value in the user's file (of the nearest
+    key above it for what the import added)."""
+    import dataclasses
+
+    from ..yamlio.source import load, parse
+
+    problems: list[Problem] = []
+    mine = theirs = None
+    for problem in exc.problems:
+        if problem.file != str(scratch):
+            problems.append(problem)
+            continue
+        line, column = problem.line, problem.column
+        if rewritten is not None:
+            try:
+                mine = mine or parse(rewritten, str(scratch))
+                theirs = theirs or load(user)
+            except (PlanError, OSError):
+                line = column = None
+            else:
+                path = _path_of(problem.path)
+                on_key = (line, column) == mine.where(path, key=True)
+                line, column = theirs.where(path, key=on_key)
+        problems.append(dataclasses.replace(problem, file=str(user), line=line, column=column))
+    return PlanError(problems)
+
+
+def _path_of(text: str) -> tuple[str | int, ...]:
+    """'units.vp.name' / 'header[0]' (as :func:`generator.yamlio.source.path_text` writes) → a path."""
+    return tuple(int(i) if i else k for k, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text))
 
 
 def matches(info: OrgInfo, data: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import KhError
+from ..core.errors import KhError, PlanError
 from . import orgs
 from .convert import CONVERTIBLE, ConvertError, to_docx
 from .recognise import Recogniser
@@ -84,7 +84,7 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
         changed = orgs.apply(plan, info, profile, add=update_org, report=report)
         report.recognised["hồ sơ tổ chức (profile)"] = f"dùng lại orgs/{key}.yaml (reused)" + (
             ", bổ sung (updated)" if changed else "")
-        org_text = _dump_org(profile, orgs_dir / f"{key}.yaml") if changed else None
+        org_text = orgs.update_text(orgs_dir / f"{key}.yaml", profile) if changed else None
     else:
         key = key or orgs.default_key(info)
         profile = orgs.new_profile(info)
@@ -214,22 +214,6 @@ def _fresh(value: Any) -> Any:
     return value
 
 
-def _dump_org(profile: dict[str, Any], path: Path) -> str:
-    """An updated existing profile: rewritten through yamlrt, keeping the user's comments."""
-    from ..yamlio.roundtrip import canonicalise, dump, load
-
-    data, _text = load(path)
-    for key, value in profile.items():
-        if key in ("units", "signers"):
-            target = data.setdefault(key, {})
-            for k, v in value.items():
-                if k not in target:
-                    target[k] = v
-        elif key not in data:
-            data[key] = value
-    return dump(canonicalise(data, "org"))
-
-
 def _drop_empty(profile: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in profile.items() if v not in ({}, [], None)}
 
@@ -250,8 +234,14 @@ def validate(outcome: Outcome, out: Path) -> None:
         try:
             read_plan(plan)
         except KhError as exc:
+            scratch_org = Path(tmp) / "orgs" / outcome.org_path.name
+            text = str(exc)
+            if isinstance(exc, PlanError):   # the profile's problems located in the user's own file
+                text = orgs.relocate(exc, scratch_org, outcome.org_path,
+                                     outcome.org_text if outcome.reused else None).format()
+            text = text.replace(str(scratch_org), str(outcome.org_path)).replace(str(plan), str(out))
             raise ImportFailure(f"{out}: kế hoạch nhập được chưa hợp lệ, không ghi gì (the imported plan does not"
-                                f" validate; nothing written):\n{str(exc).replace(str(plan), str(out))}") from None
+                                f" validate; nothing written):\n{text}") from None
 
 
 def write(outcome: Outcome, out: Path, *, force: bool = False) -> None:

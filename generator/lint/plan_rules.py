@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import Problem
+from ..core.errors import KhError, Problem
 from ..lang.legacy import from_tcvn3, is_tcvn3, is_vni
 from ..model.fields import TEXT_KINDS, Kind
 from ..model.kinds import Root, kind_at
@@ -38,6 +38,12 @@ from ..yamlio.source import Path_, Source, path_text
 # Keys whose strings are paragraphs of the document (titles, names and table cells are not).
 PARAGRAPH_KEYS = {"text", "intro", "closing", "bullets", "points", "tasks", "articles", "task", "notes"}
 _PARAGRAPH_KEYS = frozenset(PARAGRAPH_KEYS)
+
+
+class FixRefused(KhError):
+    """``--fix`` would lose a comment (or cannot read the file back): nothing written (exit 2)."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -211,11 +217,21 @@ class Linter:
     def add(self, rule: str, path: Path_, message: str, hint: str | None = None, *, offset: int = 0,
             error: bool = False, fix: str | None = None) -> None:
         line = self.line_of(path, offset)
-        if line is not None and line - 1 < len(self.lines):
-            m = re.search(r"#\s*kh:\s*ignore\b(.*)$", self.lines[line - 1])
-            if m and (not m.group(1).strip() or rule in m.group(1)):
-                return
+        if self.ignored(rule, path, line):
+            return
         self.findings.append(Finding(rule, path, line, message, hint, error, fix))
+
+    def ignored(self, rule: str, path: Path_, line: int | None) -> bool:
+        """True when ``# kh: ignore`` (or ``# kh: ignore <rule>``) ends the finding's line, or the line
+        where its value starts (a block scalar's header: ``intro: >-  # kh: ignore``, as kh fmt writes)."""
+        start = self.src.where(path)[0]
+        for number in dict.fromkeys((line, start)):
+            if number is None or not 0 < number <= len(self.lines):
+                continue
+            m = re.search(r"#\s*kh:\s*ignore\b(.*)$", self.lines[number - 1])
+            if m and (not m.group(1).strip() or rule in m.group(1)):
+                return True
+        return False
 
     # -- rules
     def prose(self) -> None:
@@ -296,10 +312,10 @@ class Linter:
 
     def recipients(self, unit_names: dict[str, str]) -> None:
         data = self.src.data
-        recipients = [r for r in (data.get("recipients") or []) if isinstance(r, str)]
+        recipients = [r for r in _list(data.get("recipients")) if isinstance(r, str)]
         decision = data.get("decision")
         if isinstance(decision, dict):
-            recipients += [r for r in (decision.get("recipients") or []) if isinstance(r, str)]
+            recipients += [r for r in _list(decision.get("recipients")) if isinstance(r, str)]
         if not recipients or any(re.match(r"^\s*Như (trên|Điều)", r, re.I) for r in recipients):
             return
         for path, code in _assigned_units(data):
@@ -308,6 +324,12 @@ class Linter:
                 self.add("noi-nhan", path, f"đơn vị '{name}' được giao nhiệm vụ nhưng không có trong nơi nhận"
                                            " (unit with tasks is not among the recipients)",
                          f"thêm '{name}' (hoặc nhóm chứa nó) vào recipients")
+
+
+def _list(value: Any) -> list[Any]:
+    """``value`` when it is a list, else empty: a value of the wrong type is the reader's error to
+    report (with its line), not the lint's to trip on."""
+    return value if isinstance(value, list) else []
 
 
 def _basis_key(basis: dict[str, Any]) -> str:
@@ -342,8 +364,8 @@ def _assigned_units(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     walk(data.get("sections"), ("sections",))
     if uses_tasks:
         seen = set()
-        for g, group in enumerate(data.get("tasks") or []):
-            for t, task in enumerate(group.get("tasks") or [] if isinstance(group, dict) else []):
+        for g, group in enumerate(_list(data.get("tasks"))):
+            for t, task in enumerate(_list(group.get("tasks")) if isinstance(group, dict) else []):
                 lead = task.get("lead") if isinstance(task, dict) else None
                 for k, u in enumerate(lead if isinstance(lead, list) else [lead]):
                     if isinstance(u, str) and u not in seen:
@@ -435,7 +457,10 @@ def apply_fixes(path: Path, findings: list[Finding]) -> int:
     fixes = [f for f in findings if f.fix is not None]
     if not fixes:
         return 0
-    data, text = yamlrt.load(path)
+    try:
+        data, text = yamlrt.load(path)
+    except yamlrt.YamlRtError as exc:
+        raise FixRefused(str(exc)) from None
     done = 0
     for f in fixes:
         node = data
@@ -456,5 +481,9 @@ def apply_fixes(path: Path, findings: list[Finding]) -> int:
             new = type(old)(new)
         yamlrt.set_value(node, f.path[-1], new)
         done += 1
-    yamlrt.write_text_atomic(path, yamlrt.keep_newlines(text, yamlrt.dump(data, indent=yamlrt.guess_indent(text))))
+    try:
+        out = yamlrt.rewrite(data, text, str(path))
+    except yamlrt.YamlRtError as exc:      # a comment it cannot keep: nothing written
+        raise FixRefused(f"{exc}\nkh check --fix: không sửa gì (nothing fixed)") from None
+    yamlrt.write_text_atomic(path, out)
     return done

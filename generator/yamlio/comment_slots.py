@@ -24,6 +24,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.events import ScalarEvent
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -51,6 +52,22 @@ class Emitter(RoundTripEmitter):
             finally:
                 event.comment[1] = saved
         return bool(super().write_pre_comment(event))
+
+    def write_post_comment(self, event: Any) -> bool:
+        # Lines after a block scalar indented as deep as its text would be read back as its text
+        # (ruamel moves only the first one left): every such line is moved left of the text.
+        token = event.comment[0] if event.comment else None
+        if (token is not None and isinstance(event, ScalarEvent) and event.style in ("|", ">")
+                and self.indent and isinstance(token.value, str)):
+            limit = self.indent - 1
+            rows = token.value.split("\n")
+            start = 1 if rows[0].lstrip().startswith("#") and token.start_mark.column else 0
+            for i in range(start, len(rows)):
+                depth = len(rows[i]) - len(rows[i].lstrip(" "))
+                if rows[i].strip() and depth > limit:
+                    rows[i] = " " * limit + rows[i].lstrip(" ")
+            token.value = "\n".join(rows)
+        return bool(super().write_post_comment(event))
 
 
 class Header(str):
@@ -269,6 +286,8 @@ def before_collection(parents: Parents, node: Node, lines: str) -> None:
         return
     parent, key = parents[-1]
     if isinstance(parent, CommentedSeq) or not is_block_collection(node):
+        if isinstance(parent, CommentedSeq) and isinstance(node, CommentedMap) and is_block_collection(node):
+            lines = _dedent(lines, 2)     # from the keys' column to the dash's
         before(parents[:-1], parent, key, lines)
         return
     entry = parent.ca.items.get(key)
@@ -279,6 +298,14 @@ def before_collection(parents: Parents, node: Node, lines: str) -> None:
     between = [*between, new_token(lines)]
     entry[3] = between
     node.ca.comment = [own[0] if own else None, between]
+
+
+def _dedent(lines: str, n: int) -> str:
+    """``lines`` moved ``n`` columns left, when every line that is not blank has that much indentation."""
+    rows = lines.splitlines(keepends=True)
+    if any(row.strip() and not row.startswith(" " * n) for row in rows):
+        return lines
+    return "".join(row[n:] if row.strip() else row for row in rows)
 
 
 # ------------------------------------------------------------------ settle
@@ -344,6 +371,23 @@ def attach_flow_comments(data: Any, flow: list[tuple[FlowSpan, Comment]]) -> lis
             same = _position(node, prev)[0] == here[0]
             add_comment(tail_slot(node, prev), comment, same)
     return missing
+
+
+def detach_outdented(node: Node, key: Any) -> str:
+    """Take from after ``node[key]`` (the last entry) the lines indented less than its key, and all
+    after them (with the blank lines just before): what follows the collection, not the entry."""
+    column = _position(node, key)[1]
+    slot = tail_slot(node, key)
+    eol, lines = split_after(slot)
+    rows = lines.splitlines(keepends=True)
+    cut = next((i for i, row in enumerate(rows)
+                if row.strip() and len(row) - len(row.lstrip(" ")) < column), None)
+    if cut is None:
+        return ""
+    while cut > 0 and not rows[cut - 1].strip():
+        cut -= 1
+    join_after(slot, eol, "".join(rows[:cut]))
+    return "".join(rows[cut:])
 
 
 def make_block(parents: Parents, node: Node) -> None:

@@ -172,12 +172,26 @@ def check_comments(before: str, after: str, name: str) -> None:
                           f" unchanged){more}")
 
 
-def rewrite(data: Any, text: str, name: str, *, indent: tuple[int, int, int] | None = None) -> str:
-    """``data`` loaded from ``text`` (and edited) written back in ``text``'s layout and line endings,
-    every comment of ``text`` kept (else :class:`YamlRtError`)."""
-    out = keep_newlines(text, dump(data, indent=indent or guess_indent(text)))
+def rewrite(data: Any, text: str, name: str, *, kind: Kind | None = None) -> str:
+    """``data`` loaded from ``text`` (and edited) written back, every comment of ``text`` kept (else
+    :class:`YamlRtError` naming file and line): in ``text``'s own layout, or in the canonical layout
+    of ``kind`` when given; line endings as in ``text``."""
+    if kind is not None:
+        canonicalise(data, kind)
+        out = keep_newlines(text, _tidy_lines(dump(data)))
+    else:
+        out = keep_newlines(text, dump(data, indent=guess_indent(text)))
     check_comments(text, out, name)
     return out
+
+
+def append_entry(mapping: CommentedMap, key: Any, value: Any) -> None:
+    """Add ``key: value`` (plain data) at the end of ``mapping``. The comments that followed the old
+    last entry at a smaller indentation (they belong to what comes after the mapping) follow the new one."""
+    keys = list(mapping)
+    moved = comment_slots.detach_outdented(mapping, keys[-1]) if keys else ""
+    mapping[key] = _to_rt(value)
+    comment_slots.append_lines(comment_slots.tail_slot(mapping, key), moved)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

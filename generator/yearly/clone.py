@@ -76,7 +76,7 @@ def clone_text(text: str, name: str, year: int | None = None, from_year: int | N
                 yamlrt.set_value(timing, key, shift_year(timing[key], delta))
         if isinstance(timing.get("year"), int) and not isinstance(timing.get("year"), bool):
             yamlrt.set_value(timing, "year", timing["year"] + delta)
-    out = yamlrt.keep_newlines(text, yamlrt.dump(data, indent=yamlrt.guess_indent(text)))
+    out = yamlrt.rewrite(data, text, name)      # every comment kept, else refused naming file:line
     return out, review(out, name, old, new, today or dt.date.today()), old, new
 
 
