@@ -30,7 +30,7 @@ from ..nd30.check import evaluate
 from ..nd30.eval_page import BLACK_COLOURS
 from ..nd30.facts import PAGE_FIELD, Para, own_runs
 from ..nd30.findings import Finding, Report
-from ..nd30.fixes import TNR, Fix
+from ..nd30.fixes import SIX_PT, TNR, Fix
 from ..nd30.geometry import LINE_FACTOR, TWIPS_PER_MM
 from ..nd30.rules import LEFT_FOR_A_PERSON
 from ..nd30.styles import to_int
@@ -305,10 +305,14 @@ def fix_space_before(edit: DocxEdit, para: Para, fix: Fix) -> tuple[str, str] | 
     if merged:
         set_attrs(child(pr, "contextualSpacing"), val="0")
     now = max(need, was)
+    prev_after = 0 if merged else SIX_PT - need      # what the check counted after the previous paragraph
+    gap_was, gap_now = (0 if merged else prev_after + was) / 20, (prev_after + now) / 20
     extra = ("; bỏ 'không cách đoạn cùng kiểu'", "; 'no space between paragraphs of the same style' off") \
         if merged else ("", "")
-    return (f"khoảng cách trước đoạn {_pt(was / 20)} → {_pt(now / 20)} pt{extra[0]}",
-            f"space before {was / 20:g} → {now / 20:g} pt{extra[1]}")
+    return (f"cách đoạn trước {_pt(gap_was)} → {_pt(gap_now)} pt (khoảng cách trước đoạn {_pt(was / 20)} → "
+            f"{_pt(now / 20)} pt{extra[0]})",
+            f"{gap_was:g} → {gap_now:g} pt after the previous paragraph (space before {was / 20:g} → {now / 20:g} pt"
+            f"{extra[1]})")
 
 
 def fix_page_field_format(edit: DocxEdit, para: Para, fix: Fix) -> tuple[str, str] | None:
