@@ -338,9 +338,12 @@ def test_a_paragraph_ending_with_a_colon_must_be_quoted(project: Path) -> None:
     assert f"{path}:8:9: sections[0].body[0]: đoạn văn kết thúc bằng dấu ':'" in err and "quote it" in err
 
 
-def test_an_unknown_block_key_suggests_the_right_one(project: Path) -> None:
+def test_an_unknown_key_suggests_the_right_one(project: Path) -> None:
     err = error(project, write(project, "- title: Mục\n  body:\n    - tabel: {columns: [A], rows: [[a]]}\n"))
     assert "khóa không hợp lệ 'tabel' (unknown key)" in err and "có phải ý bạn là 'table'?" in err
+    err = error(project, write(project, "- title: Mục\n  body:\n    - table: {columns: [A], rows: [[a], {grup: G}]}\n",
+                               name="group.yaml"))
+    assert "table.rows[1].grup: khóa không hợp lệ 'grup' (unknown key)\n    cần (expected): một trong: group\n" in err
 
 
 def test_source_files_missing_outside_and_malformed(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -220,11 +220,21 @@ def _model_at(ann: Any, loc: tuple[Any, ...]) -> type[BaseModel] | None:
         return _model_at(args[0], loc)
     if origin is dict:
         return _model_at(args[1], loc[1:]) if loc else None
+    if not loc:     # the mapping itself: a model of the union before a list of them ("row | group row")
+        args = tuple(sorted(args, key=lambda a: not _is_model(a)))
     for arg in args:  # a union such as "str | Signer"
         found = _model_at(arg, loc)
         if found is not None:
             return found
     return None
+
+
+def _is_model(ann: Any) -> bool:
+    from pydantic import BaseModel
+
+    while typing.get_origin(ann) is typing.Annotated:
+        ann = typing.get_args(ann)[0]
+    return isinstance(ann, type) and issubclass(ann, BaseModel)
 
 
 def _fields_at(cls: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
