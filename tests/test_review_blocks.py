@@ -19,6 +19,7 @@ import pytest
 from lxml import etree
 
 from .conftest import PLANS, ROOT, need, run_kh
+from .wordclean import assert_word_clean
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DEMO = "tables-demo.yaml"
@@ -43,6 +44,23 @@ ROW_EDITS = [
 ]
 #: One cell changed in a body table row, one in an appendix row (lines within kh fmt's width).
 YAML_EDITS = [(CELL_EDITS[0][0], CELL_EDITS[0][0].replace("Trưởng phòng]", "Phó phòng]")), CELL_EDITS[1]]
+#: A row removed below a vertical merge that is undone.
+MERGE_EDITS = [
+    ("            - [UBND Phường 2, Hội trường phường, Phó Chủ tịch]\n", ""),
+    ("[{text: Tuần 21/2026, rows: 2}, UBND Phường 1", "[Tuần 21/2026, UBND Phường 1")]
+#: A header renamed, a group renamed, a column added, a table added to the body, one removed.
+SHAPE_EDITS = [
+    ("{header: Địa điểm, width: 22}", "{header: Địa điểm làm việc, width: 22}"),
+    ("{group: Cải cách thể chế}", "{group: 'Cải cách thể chế, kiểm soát thủ tục'}"),
+    ("columns: [Chỉ tiêu, {header: Kế hoạch, align: right}, {header: Đạt, align: right}]",
+     "columns: [Chỉ tiêu, {header: Kế hoạch, align: right}, {header: Đạt, align: right}, Ghi chú]"),
+    ("- [Hồ sơ tiếp nhận, '1.200', '']", "- [Hồ sơ tiếp nhận, '1.200', '', Cả hồ sơ trực tuyến]"),
+    ("- [Hồ sơ giải quyết đúng hạn, '1.150', '']", "- [Hồ sơ giải quyết đúng hạn, '1.150', '', '']"),
+    ("      - note: Lịch làm việc", "      - table: {columns: [Phường, Ngày], rows: [[Phường 4, 26/5/2026]]}\n"
+                                   "      - note: Lịch làm việc"),
+    ("          - table:\n              stt: true\n              source: tables-demo-don-vi.csv\n",
+     "          - Danh sách gửi kèm.\n")]
+REDLINES = {"cell": CELL_EDITS, "rows": ROW_EDITS, "merge": MERGE_EDITS, "columns": SHAPE_EDITS}
 MOVED_PARAGRAPH = "Trường hợp thay đổi lịch, Trưởng đoàn kiểm tra thông báo"
 
 
@@ -100,9 +118,7 @@ def test_diff_inserted_row_is_one_addition(plans: Path) -> None:
 
 
 def test_diff_removed_row_and_changed_merge(plans: Path) -> None:
-    new = edited(plans, "merge.yaml", [
-        ("            - [UBND Phường 2, Hội trường phường, Phó Chủ tịch]\n", ""),
-        ("[{text: Tuần 21/2026, rows: 2}, UBND Phường 1", "[Tuần 21/2026, UBND Phường 1")])
+    new = edited(plans, "merge.yaml", MERGE_EDITS)
     assert changes(plans / DEMO, new) == [
         "~ II. › bảng 1 › hàng 3 (ô gộp khác (cells merged differently)) — sửa (changed) :: 3 | Tuần 21/2026 |"
         " UBND Phường 1 | Hội trường phường | Chủ tịch",
@@ -126,17 +142,7 @@ def test_diff_block_moved_among_blocks(plans: Path) -> None:
 
 
 def test_diff_headers_groups_columns_tables(plans: Path) -> None:
-    new = edited(plans, "shape.yaml", [
-        ("{header: Địa điểm, width: 22}", "{header: Địa điểm làm việc, width: 22}"),
-        ("{group: Cải cách thể chế}", "{group: 'Cải cách thể chế, kiểm soát thủ tục'}"),
-        ("columns: [Chỉ tiêu, {header: Kế hoạch, align: right}, {header: Đạt, align: right}]",
-         "columns: [Chỉ tiêu, {header: Kế hoạch, align: right}, {header: Đạt, align: right}, Ghi chú]"),
-        ("- [Hồ sơ tiếp nhận, '1.200', '']", "- [Hồ sơ tiếp nhận, '1.200', '', Cả hồ sơ trực tuyến]"),
-        ("- [Hồ sơ giải quyết đúng hạn, '1.150', '']", "- [Hồ sơ giải quyết đúng hạn, '1.150', '', '']"),
-        ("      - note: Lịch làm việc", "      - table: {columns: [Phường, Ngày], rows: [[Phường 4, 26/5/2026]]}\n"
-                                       "      - note: Lịch làm việc"),
-        ("          - table:\n              stt: true\n              source: tables-demo-don-vi.csv\n",
-         "          - Danh sách gửi kèm.\n")])
+    new = edited(plans, "shape.yaml", SHAPE_EDITS)
     got = changes(plans / DEMO, new)
     assert got == [
         "~ II. › bảng 1 › tiêu đề (header) — sửa (changed) :: STT | Thời gian | Đơn vị được kiểm tra | Địa điểm"
@@ -217,11 +223,12 @@ def _redline(plans: Path, old: Path, new: Path, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def redlines(plans: Path) -> dict[str, tuple[Path, Path, Path]]:
-    """name → (old plan, new plan, redline): a one-cell change per table, rows inserted."""
-    cell = edited(plans, "red-cell.yaml", CELL_EDITS)
-    rows = edited(plans, "red-rows.yaml", ROW_EDITS)
-    return {name: (plans / DEMO, new, _redline(plans, plans / DEMO, new, name))
-            for name, new in (("cell", cell), ("rows", rows))}
+    """name → (old plan, new plan, redline): a one-cell change per table, rows inserted, a row removed
+    and a merge undone, columns and tables added and removed (both ways)."""
+    out = {name: (plans / DEMO, edited(plans, f"red-{name}.yaml", edits))
+           for name, edits in REDLINES.items()}
+    out["columns-back"] = (out["columns"][1], plans / DEMO)
+    return {name: (old, new, _redline(plans, old, new, name)) for name, (old, new) in out.items()}
 
 
 def _document(path: Path) -> etree._Element:
@@ -268,8 +275,19 @@ def test_redline_inserted_row_is_a_tracked_row(redlines) -> None:
     assert renumbered == [("del", "2"), ("ins", "3"), ("del", "3"), ("ins", "4"), ("del", "4"), ("ins", "5")]
 
 
-def _grids(path: Path) -> list[list[list[tuple[str, str | None, str | None]]]]:
-    """Every table as rows of cells: (text, columns spanned, vertical merge)."""
+def test_table_redlines_are_word_clean(redlines) -> None:
+    """Rows of another width than the grid (a column added or removed) leave the rest empty."""
+    assert_word_clean(*(red for _, _, red in redlines.values()))
+    doc = _document(redlines["columns"][2])
+    short = [tr for tr in doc.iter(f"{W}tr") if tr.find(f"{W}trPr/{W}gridAfter") is not None]
+    assert [(_text(tr), tr.find(f"{W}trPr/{W}gridAfter").get(f"{W}val")) for tr in short] == [
+        ("Chỉ tiêuKế hoạchĐạt", "1"), ("Hồ sơ tiếp nhận1.200", "1"), ("Hồ sơ giải quyết đúng hạn1.150", "1")]
+    assert all(tr.find(f"{W}trPr/{W}del") is not None for tr in short)
+
+
+def _grids(path: Path, padded: bool = False) -> list[list[list[tuple[str, str | None, str | None]]]]:
+    """Every table as rows of cells: (text, columns spanned, vertical merge); ``padded``: without the
+    empty cells ending a row."""
     out = []
     for tbl in _document(path).iter(f"{W}tbl"):
         rows = []
@@ -280,13 +298,15 @@ def _grids(path: Path) -> list[list[list[tuple[str, str | None, str | None]]]]:
                 cells.append(("".join(t.text or "" for t in tc.iter(f"{W}t")),
                               span.get(f"{W}val") if span is not None else None,
                               (merge.get(f"{W}val") or "continue") if merge is not None else None))
+            while padded and cells and cells[-1] == ("", None, None):
+                cells.pop()
             rows.append(cells)
         out.append(rows)
     return out
 
 
 @pytest.mark.requires("soffice", "uno")
-@pytest.mark.parametrize("name", ["cell", "rows"])
+@pytest.mark.parametrize("name", [*REDLINES, "columns-back"])
 def test_redline_accept_all_is_new_reject_all_is_old(name: str, redlines, lo_views, tmp_path: Path) -> None:
     old, new, red = redlines[name]
     accepted, rejected = lo_views[name]
@@ -302,9 +322,11 @@ def test_redline_accept_all_is_new_reject_all_is_old(name: str, redlines, lo_vie
     assert texts[built_old] != texts[built_new]
     assert texts[accepted] == texts[built_new]
     assert texts[rejected] == texts[built_old]
-    # the tables themselves: rows, cells, merges
-    assert _grids(accepted) == _grids(built_new)
-    assert _grids(rejected) == _grids(built_old)
+    # the tables themselves: rows, cells, merges (a column added or removed: the table keeps the wider
+    # grid, and LibreOffice fills the rows left narrower, w:gridAfter, with empty cells at their end)
+    padded = name.startswith("columns")
+    assert _grids(accepted, padded) == _grids(built_new, padded)
+    assert _grids(rejected, padded) == _grids(built_old, padded)
 
 
 @pytest.fixture(scope="module")
@@ -325,3 +347,71 @@ def lo_views(redlines) -> dict[str, tuple[Path, Path]]:
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return views
+
+
+# ------------------------------------------------------------------ kh watch
+@pytest.mark.requires("soffice", "poppler", "chromium")
+def test_watch_shows_tables_and_follows_a_cell_change(tmp_path: Path) -> None:
+    """The live preview of tables-demo: every page shown (the table appendix on a landscape page);
+    a saved cell change is a new build whose document holds the new cell."""
+    import os
+    import re
+    import signal
+    import sys
+
+    from docx import Document
+
+    from .test_watch import PAGES_LOADED, Browser
+
+    folder = tmp_path / "plans"
+    shutil.copytree(PLANS, folder)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    kh = subprocess.Popen([sys.executable, "-m", "generator", "watch", DEMO, "--dpi", "60"], cwd=folder, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    browser = None
+    built = folder / "output" / "tables-demo.docx"
+
+    def cells() -> list[str]:
+        return [c.text for t in Document(built).tables for row in t.rows for c in row.cells]
+
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]+/", kh.stdout.readline())
+        assert url
+        browser = Browser(tmp_path / "chromium")
+        browser.call("Page.navigate", url=url.group(0))
+        first = browser.wait_for(PAGES_LOADED)
+        shapes = browser.js("[...document.querySelectorAll('#pages img')].map(i => [i.naturalWidth, i.naturalHeight])")
+        pdf = tmp_path / "demo.pdf"
+        proc = run_kh("build", str(folder / DEMO), "--to", "pdf", "-o", str(pdf), "-q")
+        assert proc.returncode == 0, proc.stderr
+        pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                 text=True).stdout).group(1))
+        assert len(shapes) == pages
+        assert sum(w > h for w, h in shapes) >= 1 and sum(w < h for w, h in shapes) >= 1   # landscape appendix
+        assert "Trụ sở Phòng" in cells()
+        plan = folder / DEMO
+        before, after = CELL_EDITS[0]
+        plan.write_text(plan.read_text(encoding="utf-8").replace(before, after), encoding="utf-8")
+        version = int(first.split(":")[0])
+        browser.wait_for(f"(() => {{ const v = {PAGES_LOADED}; return v && Number(v.split(':')[0]) > {version}"
+                         " && v; })()")
+        assert "Trụ sở Phòng Văn hóa" in cells()
+    finally:
+        if browser is not None:
+            browser.close()
+        kh.send_signal(signal.SIGINT)
+        try:
+            _out, err = kh.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            kh.kill()
+            raise
+    assert kh.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_watch_inputs_include_table_source_files() -> None:
+    """kh watch and folder builds rebuild when a table's CSV/.xlsx is saved: it is one of the inputs."""
+    from generator.app.service import render_with_inputs
+
+    _docx, inputs = render_with_inputs(PLANS / DEMO, "docx")
+    assert (PLANS / "tables-demo-don-vi.csv").resolve() in inputs

@@ -41,7 +41,10 @@ def render_with_inputs(plan_path: Path, fmt: str, template: Path | None = None,
         from ..readers.yaml_reader import read_plan
 
         plan = read_plan(plan_path)
-    inputs = [Path(plan_path).resolve(), *org_candidates(plan_path)]
+    from ..model.content import source_files
+
+    # the CSV/.xlsx files tables read their rows from are inputs too: a changed one rebuilds (watch, folders)
+    inputs = [Path(plan_path).resolve(), *org_candidates(plan_path), *map(Path, source_files(plan))]
     if fmt == "txt":
         from ..writers.text_writer import render_text
 
