@@ -383,6 +383,7 @@ class _Redliner:
                 pi, pj = i + 1, j + 1
             out.extend(self.whole_row(tr, DEL) for tr in o_part[pi:])
             out.extend(self.whole_row(tr, INS) for tr in n_part[pj:])
+        _fit_grid(out, old_t)
         return out
 
     def merge_row(self, old_tr: etree._Element, new_tr: etree._Element) -> etree._Element:
@@ -440,6 +441,50 @@ def _row_key(tr: etree._Element, side: _Side) -> str:
     """The row's text cell by cell, and how its cells merge."""
     return "\x03".join(" ".join(_para_key(p, side) for p in tc.iter(w("p"))) for tc in tr.findall(w("tc"))) + \
         "\x04" + repr(_row_shape(tr))
+
+
+def _grid_columns(tbl: etree._Element) -> list[etree._Element]:
+    return tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")
+
+
+def _row_width(tr: etree._Element) -> int:
+    """Grid columns a row covers: its cells' spans and the columns it leaves before and after."""
+    width = 0
+    for tc in tr.findall(w("tc")):
+        span = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
+        width += int(span.get(w("val"), "1")) if span is not None else 1
+    for name in ("gridBefore", "gridAfter"):
+        el = tr.find(f"{w('trPr')}/{w(name)}")
+        width += int(el.get(w("val"), "0")) if el is not None else 0
+    return width
+
+
+def _fit_grid(tbl: etree._Element, old_t: etree._Element) -> None:
+    """When OLD's table had another number of columns (a column added or removed), its deleted
+    rows and NEW's rows share one grid: the grid takes OLD's extra columns, and each row narrower
+    than the grid leaves the rest empty (``w:gridAfter``), as a valid table must."""
+    grid, old_grid = _grid_columns(tbl), _grid_columns(old_t)
+    if len(grid) == len(old_grid) or not grid:
+        return
+    for col in old_grid[len(grid):]:
+        grid[-1].addnext(copy.deepcopy(col))
+        grid = _grid_columns(tbl)
+    for tr in tbl.findall(w("tr")):
+        missing = len(grid) - _row_width(tr)
+        if missing <= 0:
+            continue
+        trpr = tr.find(w("trPr"))
+        if trpr is None:
+            trpr = etree.Element(w("trPr"))
+            first = tr.find(w("tc"))
+            (first.addprevious(trpr) if first is not None else tr.append(trpr))
+        after = trpr.find(w("gridAfter"))
+        if after is None:
+            after = etree.Element(w("gridAfter"))
+            trpr.insert(0, after)
+        else:
+            missing += int(after.get(w("val"), "0"))
+        after.set(w("val"), str(missing))
 
 
 def _row_shape(tr: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
