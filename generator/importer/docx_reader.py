@@ -6,7 +6,7 @@ from the zip directory before inflating, one parser without entities or DTD); a 
 "<file>: phần 'word/...xml' hỏng (broken part) ...". Work is linear in the document: a table's
 rows and cells are its direct children, each element is visited once, and the paragraph count is
 bounded. Unexpected but well-formed structure (a list level without ``w:ilvl``, a list without
-its definition, a start value Word would never write) is skipped or clamped with a note.
+its definition, a start value Word would never write) is skipped or ignored with a note.
 
 numbering.xml is resolved into the labels Word shows ("I.", "1.", "a)", "-"), counting levels and
 restarts like Word; runs in legacy fonts (TCVN3 ".VnTime", VNI) are converted to Unicode.
@@ -23,7 +23,7 @@ from typing import Any
 
 from ..lang import legacy
 from ..lang.vnwords import format_amount
-from ..ooxml import names as n
+from ..ooxml import names
 from ..ooxml.safe_open import DocxReadError, Package
 from ..readers.docx_text import main_body, open_user_docx, part_xml, story_part
 from .source import Cell, Para, Row, Run, SourceDoc, Table, merge_runs
@@ -38,8 +38,6 @@ MAX_START = 32_767
 MAX_LEVEL_TEXT = 64
 #: Widest merged cell (grid columns; Word tables have at most 63).
 MAX_GRID_SPAN = 64
-
-DocxError = DocxReadError   # the name callers knew
 
 
 def _on(el: Any) -> bool | None:
@@ -181,9 +179,9 @@ class _Reader:
         self.pkg = pkg
         self.odd = _Oddities()
         self.doc, self.body = main_body(pkg)
-        self.styles = self._styles(self._part(n.REL_STYLES, "word/styles.xml"))
-        self.numbering = self._numbering(self._part(n.REL_NUMBERING, "word/numbering.xml"))
-        self.footnotes = self._footnote_map(self._part(n.REL_FOOTNOTES, "word/footnotes.xml")[0])
+        self.styles = self._styles(self._part(names.REL_STYLES, "word/styles.xml"))
+        self.numbering = self._numbering(self._part(names.REL_NUMBERING, "word/numbering.xml"))
+        self.footnotes = self._footnote_map(self._part(names.REL_FOOTNOTES, "word/footnotes.xml")[0])
         self.notes: dict[int, list[Run]] = {}
         self.legacy_runs = 0
         self.text_boxes: list[str] = []
