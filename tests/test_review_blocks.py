@@ -156,6 +156,20 @@ def test_diff_headers_groups_columns_tables(plans: Path) -> None:
     ], "\n".join(got)
 
 
+def test_diff_table_look(plans: Path) -> None:
+    """A table put on a landscape page, a column's width, an appendix turned portrait: the document
+    differs though no word does."""
+    new = edited(plans, "look.yaml", [
+        ("          stt: true\n          rows:", "          stt: true\n          landscape: true\n          rows:"),
+        ("{header: Địa điểm, width: 22}", "{header: Địa điểm, width: 25}"),
+        ("    title: Nội dung kiểm tra năm {{ year }}\n    landscape: true\n",
+         "    title: Nội dung kiểm tra năm {{ year }}\n")])
+    assert changes(plans / DEMO, new) == [
+        "~ II. › bảng 1 › trình bày (format) — sửa (changed) :: {+trang ngang (landscape); +}cột 1: rộng (width)"
+        " 22%; cột 3: rộng (width) [-22-]{+25+}%",
+        "~ Phụ lục I: trang ngang (landscape) — sửa (changed) :: [-có-]{+không+} ([-yes-]{+no+})"]
+
+
 def test_diff_task_table_extra_columns(plans: Path) -> None:
     draft = plans / "quan3-2026-du-thao.yaml"
     text = draft.read_text(encoding="utf-8")

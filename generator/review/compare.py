@@ -19,6 +19,7 @@ from .words import similarity
 __all__ = ["ADDED", "CHANGED", "GROUPS", "MOVED", "REASSIGNED", "REMOVED", "RENUMBERED", "Change", "Report",
            "compare", "match"]
 
+_YES_NO = {True: "có (yes)", False: "không (no)"}
 _SAME_TASK = 0.75   # a part this alike, removed here and added there, moved
 
 
@@ -294,6 +295,8 @@ def _appendices(report: Report, old: Plan, new: Plan, lo: blocks.Layout, ln: blo
             report.add(group, RENUMBERED, where, a.title, b.title, detail=f"{a.label} → {b.label}")
         _value(report, group, f"{where}: tên (title)", a.title, b.title)
         _value(report, group, f"{where}: loại (type)", ma.type, mb.type)
+        if a.landscape != b.landscape:
+            report.add(group, CHANGED, f"{where}: trang ngang (landscape)", _YES_NO[a.landscape], _YES_NO[b.landscape])
         if ma.type == mb.type == "content":
             _tree(report, group, appendix_outline(old, ma), appendix_outline(new, mb), name(a), where)
         elif "tasks" not in (ma.type, mb.type) and "content" not in (ma.type, mb.type):

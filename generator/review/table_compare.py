@@ -9,6 +9,7 @@ from .table_view import RowView, TableView
 from .words import similarity
 
 _HEADER = "tiêu đề (header)"
+_FORMAT = "trình bày (format)"
 
 
 def _join(where: str, *labels: str) -> str:
@@ -38,6 +39,9 @@ def compare_tables(report: Report, group: str, where: str, old: TableView, new: 
     renamed = any(old.columns[o] != new.columns[n] for o, n in cols.items())
     if renamed or (not gone and not came and old.header != new.header):
         report.add(group, CHANGED, _join(where, _HEADER), "\n".join(old.header), "\n".join(new.header))
+    if old.format != new.format:
+        report.add(group, CHANGED, _join(where, _FORMAT), old.format or "mặc định (default)",
+                   new.format or "mặc định (default)")
     for c in gone:
         report.add(group, REMOVED, _join(where, old.column_name(c)), old=_column_values(old, c) or old.columns[c])
     for c in came:

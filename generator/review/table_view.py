@@ -64,6 +64,7 @@ class TableView:
     columns: list[str]
     header: list[str]
     rows: list[RowView]
+    format: str = ""      # what the plan asks of the table's look: page, text size, widths, alignment
 
     @property
     def title(self) -> str:
@@ -112,7 +113,23 @@ class TableView:
 def model_view(model: TableModel) -> TableView:
     """The view of a plan's own table (``- table:``, ``type: table``)."""
     table, _warnings = table_layout(model, "")
-    return view(table, numbered=model.stt)
+    out = view(table, numbered=model.stt)
+    out.format = table_format(model)
+    return out
+
+
+def table_format(model: TableModel) -> str:
+    """The look a plan asks of its table, in words: "trang ngang; cỡ chữ 12; cột 1: rộng 22%, căn giữa"."""
+    parts = ["trang ngang (landscape)"] if model.landscape else []
+    if model.font_size:
+        parts.append(f"cỡ chữ (size) {model.font_size:g}")
+    aligns = {"center": "căn giữa (centred)", "right": "căn phải (right)"}
+    for i, col in enumerate(model.columns or [], start=1):
+        said = ([f"rộng (width) {col.width:g}%"] if col.width else []) + \
+            ([aligns[col.align]] if col.align in aligns else [])
+        if said:
+            parts.append(f"cột {i}: " + ", ".join(said))
+    return "; ".join(parts)
 
 
 def view(table: Table, numbered: bool) -> TableView:
