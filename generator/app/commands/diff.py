@@ -26,10 +26,12 @@ def diff(paths: tuple[Path, ...], rev: str | None, fmt: str, color: bool | None,
     kh diff plans/x.yaml --rev HEAD~1        so với bản đã commit trước đó
     kh diff OLD.yaml NEW.yaml --format markdown
     git difftool -t kh HEAD~1 -- plans/x.yaml   (cấu hình: xem README)
-    Căn cứ thêm/bỏ; mục, điểm thêm/bỏ/chuyển chỗ/đánh số lại (số như khi in: I., 1., a));
-    đoạn văn sửa với từng chữ thay đổi; nhiệm vụ giao lại cho đơn vị khác, đổi thời hạn;
-    nơi nhận, người ký. Mã thoát: 0 không khác, 1 có khác, 2 kế hoạch sai hoặc không đọc được
-    bản ở REV (invalid plan, or the revision cannot be read).
+    Căn cứ thêm/bỏ; mục, điểm, đoạn văn, bảng thêm/bỏ/chuyển chỗ/đánh số lại (số như khi in:
+    I., 1., a); "II. › đoạn 2", "II. › bảng 1"); đoạn văn sửa với từng chữ thay đổi; bảng: hàng
+    thêm/bỏ/chuyển chỗ, ô sửa ("Phụ lục I › bảng › nhóm I › hàng 2 › cột Thời hạn"), cột, tiêu đề;
+    nhiệm vụ giao lại cho đơn vị khác, đổi thời hạn; nơi nhận, người ký.
+    Mã thoát: 0 không khác, 1 có khác, 2 kế hoạch sai hoặc không đọc được bản ở REV
+    (invalid plan, or the revision cannot be read).
     """
     if rev is not None and len(paths) != 1:
         raise click.UsageError("--rev cần đúng một tệp kế hoạch (one plan with --rev)")
