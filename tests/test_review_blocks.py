@@ -367,7 +367,7 @@ def lo_views(redlines) -> dict[str, tuple[Path, Path]]:
 @pytest.mark.requires("soffice", "poppler", "chromium")
 def test_watch_shows_tables_and_follows_a_cell_change(tmp_path: Path) -> None:
     """The live preview of tables-demo: every page shown (the table appendix on a landscape page);
-    a saved cell change is a new build whose document holds the new cell."""
+    a saved cell change, in the plan or in the CSV a table reads, is a new build holding the new cell."""
     import os
     import re
     import signal
@@ -410,6 +410,14 @@ def test_watch_shows_tables_and_follows_a_cell_change(tmp_path: Path) -> None:
         browser.wait_for(f"(() => {{ const v = {PAGES_LOADED}; return v && Number(v.split(':')[0]) > {version}"
                          " && v; })()")
         assert "Trụ sở Phòng Văn hóa" in cells()
+        # the table read from a CSV file: saving the file is a new build too
+        version = int(browser.js(PAGES_LOADED).split(":")[0])
+        csv = folder / "tables-demo-don-vi.csv"
+        csv.write_text(csv.read_text(encoding="utf-8").replace("Bà Lê Thị Thu Hà", "Ông Lê Văn Hải"),
+                       encoding="utf-8")
+        browser.wait_for(f"(() => {{ const v = {PAGES_LOADED}; return v && Number(v.split(':')[0]) > {version}"
+                         " && v; })()")
+        assert "Ông Lê Văn Hải" in cells() and "Bà Lê Thị Thu Hà" not in cells()
     finally:
         if browser is not None:
             browser.close()
