@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
+from .check_docx import CheckCommand  # cheap: click, json, sys at import
 from .common import CONTEXT, fail, plan_files
 
 
-@click.command(context_settings=CONTEXT)
+@click.command(cls=CheckCommand, context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Cảnh báo cũng là lỗi, thoát 1 (warnings fail: for CI, pre-commit).")
 @click.option("--fix", is_flag=True,

@@ -264,9 +264,13 @@ def _route_fix(args: list[str]) -> list[str]:
         if arg.startswith("--fix="):
             out[i] = _FIX_DOCX + arg[5:]
         elif arg == "--fix" and i + 1 < len(out) and not out[i + 1].startswith("-"):
-            others = tuple(Path(a) for j, a in enumerate(out) if j not in (i, i + 1) and not a.startswith("-")
-                           and not (j and out[j - 1] in ("--format", "--annotate")))
-            if others and all(p.exists() for p in others) and wants_docx(others):
+            where = [j for j, a in enumerate(out) if j not in (i, i + 1) and not a.startswith("-")
+                     and not (j and out[j - 1] in ("--format", "--annotate"))]
+            others = tuple(Path(out[j]) for j in where)
+            # an existing file named right after --fix, before every input ('kh check --fix a.docx b.docx'),
+            # may be an input the user meant to check: never take it as the copy to write over
+            ambiguous = Path(out[i + 1]).exists() and all(j > i for j in where)
+            if others and all(p.exists() for p in others) and wants_docx(others) and not ambiguous:
                 out[i] = _FIX_DOCX
     return out
 
