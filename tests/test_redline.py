@@ -34,9 +34,10 @@ DRAFT_EDITS = [
      "      - {item: Video clip tuyên truyền, unit: Clip, quantity: 3, price: 8000000}\n"
      "      - {item: Tờ gấp tuyên truyền, unit: Tờ, quantity: 2000, price: 1500}\n"),
 ]
-#: Unrelated example plans compared both ways (different templates, appendices, footnotes).
+#: Unrelated example plans compared (different templates, appendices, footnotes; body tables and
+#: table/content appendices against task/report/budget ones).
 PAIRS = [("quan3-2025", "quan3-2026-du-thao"), ("quan3-2026-du-thao", "binhtan-2021"),
-         ("tphcm-2021", "quan3-2025")]
+         ("tphcm-2021", "quan3-2025"), ("quan3-2026-du-thao", "tables-demo")]
 
 
 def uno_python() -> str | None:
