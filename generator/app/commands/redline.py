@@ -46,6 +46,8 @@ def redline(paths: tuple[Path, ...], output: Path | None, rev: str | None, autho
     kh redline OLD.yaml NEW.yaml -o thay-doi.docx
     kh redline plans/x.yaml --rev HEAD~1 -o thay-doi.docx
     Chấp nhận tất cả (Accept All) cho đúng văn bản NEW; từ chối tất cả (Reject All) cho văn bản OLD.
+    Bảng: chữ sửa trong một ô được đánh dấu ngay trong ô đó; hàng thêm/bỏ là hàng được theo dõi
+    (a changed cell is marked inside the cell; an added or removed row is a tracked row).
     """
     if rev is not None and len(paths) != 1:
         raise click.UsageError("--rev cần đúng một tệp kế hoạch (one plan with --rev)")
