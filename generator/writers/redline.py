@@ -7,7 +7,10 @@ tables, then table rows, then the paragraphs inside cells) and writes NEW's docu
   ``w:del``/``w:delText`` runs (OLD's formatting) and inserted words wrapped in ``w:ins``;
 * a paragraph only in NEW has its runs in ``w:ins`` and its paragraph mark inserted; a paragraph
   only in OLD is copied in with its runs and mark deleted;
-* a table row only in one side is an inserted or deleted row (``w:trPr/w:ins|w:del``).
+* a table row only in one side is an inserted or deleted row (``w:trPr/w:ins|w:del``); rows pair
+  by their cells and merges (a row whose cells merge differently is deleted and inserted, so each
+  view keeps its own grid), and a changed one-paragraph cell is changed words inside that cell;
+  a table whose column count changed keeps one valid grid (rows narrower end with ``w:gridAfter``).
 
 Paragraph marks follow one rule per stretch of paragraphs between tables (:func:`_mark_present`):
 in each view (all accepted, all rejected) the marks that exist separate exactly the visible
