@@ -2,7 +2,9 @@
 
 Parts are matched by what they say, not where they stand, so a point that moved is reported
 as moved (with its old and new numbers), a renumbered one as renumbered, and a task that went
-from one unit to another as reassigned. Paragraphs that changed carry a word-level diff.
+from one unit to another as reassigned. Paragraphs that changed carry a word-level diff. The
+parts are every block in printed order (:mod:`.outline`), so a paragraph moved past a table is
+moved; tables, in the body and as appendices, are compared row by row (:mod:`.table_compare`).
 """
 
 from __future__ import annotations
