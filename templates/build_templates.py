@@ -1,9 +1,15 @@
-"""Build templates/kehoach.docx from code, so the template is reviewable in git.
+"""Build the templates under templates/ from code, so every template is reviewable in git.
 
 Run ``python templates/build_templates.py`` after changing this file; a test checks that the
-committed .docx is exactly what this script produces. The template holds the page set-up,
-the styles and the layout of Mẫu 1.4 (Phụ lục III, Nghị định 30/2020) with docxtpl tags;
-the text comes from the plan at build time.
+committed .docx files are exactly what this script produces. A template holds the page set-up,
+the styles and the layout of one form of Phụ lục III (Nghị định 30/2020) with docxtpl tags; the
+text comes from the document at build time. One template per layout of a kind
+(:mod:`generator.model.doc_kinds`):
+
+- kehoach.docx: a Kế hoạch (Mẫu 1.4); quyetdinh.docx: a Quyết định issuing a plan, then the plan (1.3);
+- vanban.docx: Tờ trình, Báo cáo, Thông báo, Chỉ thị (Mẫu 1.4 with the "Kính gửi:" lines, ô 9a);
+- quyetdinh-cabiet.docx: a Quyết định standing alone (Mẫu 1.2: authority, căn cứ, "QUYẾT ĐỊNH:", Điều);
+- congvan.docx: a Công văn (Mẫu 1.5: no type name, "V/v ..." under the number, "Kính gửi:").
 """
 
 from __future__ import annotations
@@ -420,9 +426,9 @@ def _decision_part(doc) -> None:
     _closing(doc, "qd.recipients", "qd.signer_titles", "qd.signer_name")
 
 
-def _pack(doc) -> bytes:
+def _pack(doc, title: str = "Kế hoạch") -> bytes:
     doc.core_properties.author = "kh"
-    doc.core_properties.title = "Kế hoạch"
+    doc.core_properties.title = title
     buf = io.BytesIO()
     doc.save(buf)
     return normalise_zip(_clean_package(buf.getvalue()))
@@ -448,7 +454,91 @@ def build_quyetdinh() -> bytes:
     return _pack(doc)
 
 
-TEMPLATES = {"kehoach.docx": build_kehoach, "quyetdinh.docx": build_quyetdinh}
+# ------------------------------------------------------------------ the other kinds (doc_kinds.KINDS)
+def _kind_styles(doc) -> None:
+    """Styles only the other kinds' templates hold (kehoach.docx and quyetdinh.docx stay as they were)."""
+    both, centre = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER
+    # "Kính gửi:" (ô 9a): 13-14 pt upright (Phụ lục I §II.9.d); a body paragraph's shape (justified, first
+    # line 1.27 cm) placed by a tab stop the writer sets, so the lines stand centred, dashes under the colon.
+    _style(doc, "KH Addressee", align=both, first_line=720, before=6, line=1.15)
+    # "V/v ..." (ô 5b): 12-13 pt upright, centred under the number, 6 pt below it (Phụ lục I §II.5.b).
+    _style(doc, "KH Letter Subject", size=12, align=centre, before=6)
+
+
+def _content_kinds(doc, blocks: str) -> None:
+    """:func:`_content`, and a decision's "QUYẾT ĐỊNH:" line (kind 'decide') centred and bold."""
+    _para(doc, f"{{%p for b in {blocks} %}}")
+    _para(doc, "{%p if b.kind == 'basis' %}")
+    _para(doc, "{{r b.rt }}", "KH Basis")
+    _para(doc, "{%p elif b.kind in ('heading1', 'heading2', 'heading3') %}")
+    _para(doc, "{{r b.rt }}", "KH Heading")
+    _para(doc, "{%p elif b.kind == 'decide' %}")
+    _para(doc, "{{r b.rt }}", "KH Authority")
+    _para(doc, "{%p else %}")
+    _para(doc, "{{r b.rt }}", "KH Body")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+
+
+def _addressees(doc) -> None:
+    """The "Kính gửi:" lines: each a tab to its place (``to_lines``: text and tab stop, from the writer)."""
+    _para(doc, "{%p for line in to_lines %}")
+    p = _para(doc, style="KH Addressee")
+    tabs = p._p.get_or_add_pPr().get_or_add_tabs()
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "left")
+    tab.set(qn("w:pos"), "{{ line.tab }}")
+    tabs.append(tab)
+    p.add_run("\t{{ line.text }}")
+    _para(doc, "{%p endfor %}")
+
+
+def _closing_kept(doc, recipients: str, titles: str, name: str) -> None:
+    """:func:`_closing` whose row never splits across pages (the signer's name stays with the titles)."""
+    _closing(doc, recipients, titles, name)
+    trpr = doc.tables[-1].rows[0]._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def build_vanban() -> bytes:
+    """Tờ trình, Báo cáo, Thông báo, Chỉ thị (Mẫu 1.4): type name, trích yếu, "Kính gửi:", content, closing."""
+    doc = _new_document()
+    _kind_styles(doc)
+    _header(doc, "number_line", "date_line")
+    _title(doc, "{{ doc_type }}", "subject", "rules.subject")
+    _addressees(doc)
+    _content_kinds(doc, "body")
+    _closing_kept(doc, "recipients", "signer_titles", "signer_name")
+    return _pack(doc, "Văn bản")
+
+
+def build_quyetdinh_cabiet() -> bytes:
+    """A Quyết định standing alone (Mẫu 1.2): authority, căn cứ, "QUYẾT ĐỊNH:", the articles, closing."""
+    doc = _new_document()
+    _kind_styles(doc)
+    _header(doc, "number_line", "date_line")
+    _title(doc, "{{ doc_type }}", "subject", "rules.subject")
+    _para(doc, "{{ authority }}", "KH Authority")
+    _content_kinds(doc, "body")
+    _closing_kept(doc, "recipients", "signer_titles", "signer_name")
+    return _pack(doc, "Quyết định")
+
+
+def build_congvan() -> bytes:
+    """A Công văn (Mẫu 1.5): no type name; "V/v ..." under the number; "Kính gửi:", content, closing."""
+    doc = _new_document()
+    _kind_styles(doc)
+    _header(doc, "number_line", "date_line")
+    number_cell = doc.tables[-1].rows[2].cells[0]       # rows: names | {%tr if %} | Số, date | {%tr endif %}
+    _para(number_cell, "{{r letter_subject }}", "KH Letter Subject")
+    _addressees(doc)
+    _content_kinds(doc, "body")
+    _closing_kept(doc, "recipients", "signer_titles", "signer_name")
+    return _pack(doc, "Công văn")
+
+
+TEMPLATES = {"kehoach.docx": build_kehoach, "quyetdinh.docx": build_quyetdinh, "vanban.docx": build_vanban,
+             "quyetdinh-cabiet.docx": build_quyetdinh_cabiet, "congvan.docx": build_congvan}
 
 
 def main() -> None:

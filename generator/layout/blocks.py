@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from ..lang import datewords, numbering, vnwords
 from ..lang.typography import Span, end_sentence, list_item, parse_inline, upper_vi
 from ..model import content
+from ..model.doc_kinds import doc_kind, number_symbol
 from ..model.plan import (
     Appendix,
+    Article,
     Assignment,
     Basis,
     Bullet,
@@ -45,9 +47,15 @@ DOC_TYPE = "KẾ HOẠCH"
 DOC_ABBR = "KH"
 DECISION_ABBR = "QĐ"
 
-#: Paragraph kinds; writers map each to a style.
-BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE = (
-    "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article")
+#: Paragraph kinds; writers map each to a style. DECIDE: a decision's "QUYẾT ĐỊNH:" line, centred and bold.
+BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE, DECIDE = (
+    "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article", "decide")
+#: The line between a decision's bases and its articles (Mẫu 1.2, 1.3).
+DECIDE_LINE = "QUYẾT ĐỊNH:"
+#: The word before a document's addressees (ô 9a).
+TO_LABEL = "Kính gửi:"
+#: What an official letter's trích yếu starts with (ô 5b).
+LETTER_SUBJECT = "V/v"
 
 
 @dataclass
@@ -74,6 +82,11 @@ class Layout:
     document will show badly though the plan is valid (e.g. a too-narrow column); the build
     reports them on stderr and still writes the document. ``appendices`` are in printed order:
     those placed after the signature first.
+
+    By the document's kind (:mod:`generator.model.doc_kinds`): ``doc_type`` is its type name ("" for a
+    công văn, whose trích yếu is ``letter_subject``, "V/v ..." under the number); ``addressees`` the
+    "Kính gửi:" lines (one line, or "Kính gửi:" then "- ...;" lines); ``authority`` a Quyết định's
+    issuing authority, above its bases (the body then holds bases, "QUYẾT ĐỊNH:" and the articles).
     """
 
     parent: list[str]
@@ -92,6 +105,10 @@ class Layout:
     appendices: list[AppendixLayout] = field(default_factory=list)
     after_end: list[Para] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    kind: str = "Kế hoạch"
+    addressees: list[str] = field(default_factory=list)
+    letter_subject: list[str] = field(default_factory=list)
+    authority: str | None = None
 
     @property
     def attached(self) -> bool:
@@ -148,12 +165,17 @@ def layout(plan: Plan) -> Layout:
     """Turn a validated plan into a :class:`Layout`."""
     org = plan.organisation
     attached = plan.attached
+    kind = doc_kind(plan.kind)
     ctx = _Ctx(plan)
     body: list[Block] = []
     body += _bases([b for b in plan.bases if not b.with_intro])
     body += _intro([b for b in plan.bases if b.with_intro], plan.intro)
+    arabic = plan.top_numbering == "arabic"
     for i, sec in enumerate(plan.sections, start=1):
-        body += _section(sec, (i,), ctx, full=sec.numbering == "decimal")
+        body += _section(sec, (i,), ctx, full=arabic or sec.numbering == "decimal", arabic=arabic)
+    if plan.articles:
+        body.append(Para(DECIDE, [Span(DECIDE_LINE, bold=True)]))
+        body += article_blocks(plan.articles, ctx)
     body += [Para(BODY, parse_inline(t)) for t in plan.closing]
     _close_content(body)
     order = content.printed_order([a.placement == "after_signature" for a in plan.appendices])
@@ -165,9 +187,10 @@ def layout(plan: Plan) -> Layout:
     doc = Layout(
         parent=[upper_vi(x) for x in org.parent],
         agency=[upper_vi(x) for x in org.header],
-        number_line=None if attached else number_line(plan.number, org.symbol),
+        number_line=None if attached else f"Số: {number_text(plan.number)}/"
+        f"{number_symbol(kind, org.symbol, plan.unit_symbol)}",
         date_line=None if attached else datewords.place_date(org.place, plan.date, plan.year),
-        doc_type=DOC_TYPE,
+        doc_type=kind.type_name or "",
         subject=plan.subject.split("\n"),
         attached_line=attached_line(attached_ref, plan.year or 0) if attached_ref else None,
         body=body,
@@ -179,8 +202,44 @@ def layout(plan: Plan) -> Layout:
         appendices=appendices,
         after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
         warnings=ctx.warnings + [w for app in appendices for w in app.warnings],
+        kind=kind.name,
+        addressees=addressee_lines(plan.to),
+        letter_subject=letter_subject(plan.subject) if kind.is_letter else [],
+        authority=upper_vi(plan.authority or org.authority or f"CHỦ TỊCH {upper_vi(org.name)}")
+        if plan.articles else None,
     )
+    if plan.to and not attached:
+        doc.recipients = recipient_lines(_as_above(plan.recipients), plan.archive)
     return doc
+
+
+def addressee_lines(to: list[str]) -> list[str]:
+    """"Kính gửi: Bộ Nội vụ" for one addressee; "Kính gửi:" then "- Bộ Nội vụ;" … "- Bộ Tài chính." for
+    several (Phụ lục I §II.9.d)."""
+    names = [t.strip().lstrip("-– ").rstrip(" ;.") for t in to]
+    if len(names) == 1:
+        return [f"{TO_LABEL} {names[0]}"]
+    return [TO_LABEL] + [f"- {list_item(n, last=i == len(names) - 1)}" for i, n in enumerate(names)] if names else []
+
+
+def letter_subject(subject: str) -> list[str]:
+    """An official letter's trích yếu under its number: "V/v " and the subject as written (its line
+    breaks kept); a subject that already starts with "V/v" is printed as it is."""
+    lines = subject.split("\n")
+    if not lines[0].lower().startswith("v/v "):
+        lines[0] = f"{LETTER_SUBJECT} {lines[0]}"
+    return lines
+
+
+#: The first recipient of a document with addressees: "Như trên" stands for them (Phụ lục I §II.9.b).
+AS_ABOVE = "Như trên"
+
+
+def _as_above(recipients: list[str]) -> list[str]:
+    """``recipients`` opened by "Như trên" (added when the document does not write it)."""
+    if recipients and recipients[0].strip().lower().startswith(AS_ABOVE.lower()):
+        return recipients
+    return [AS_ABOVE, *recipients]
 
 
 class _Ctx:
@@ -206,10 +265,14 @@ class _Ctx:
 
 
 # ------------------------------------------------------------------ header
+def number_text(number: int | str | None) -> str:
+    """"118"; numbers below 10 take a leading zero ("05"); a draft leaves a blank."""
+    return datewords.BLANK if number is None else f"{int(number):02d}"
+
+
 def doc_number(number: int | str | None, abbr: str, symbol: str) -> str:
     """"118/KH-UBND"; numbers below 10 take a leading zero; a draft leaves a blank."""
-    num = datewords.BLANK if number is None else f"{int(number):02d}"
-    return f"{num}/{abbr}-{symbol}"
+    return f"{number_text(number)}/{abbr}-{symbol}"
 
 
 def number_line(number: int | str | None, symbol: str, abbr: str = DOC_ABBR) -> str:
@@ -302,17 +365,26 @@ def _labelled(kind: str, label: str, texts: list[str], *, bold_title: bool = Fal
     return paras
 
 
+def section_label(path: tuple[int, ...], full: bool, arabic: bool = False) -> str:
+    """The number of the section at ``path``: "II.", "3.", "3.1." (:func:`numbering.section_label`);
+    ``arabic``: the document numbers its top level "1.", "2." (below it "1.1.", "1.1.1.")."""
+    if arabic and len(path) == 1:
+        return f"{path[0]}."
+    return numbering.section_label(path, decimal=len(path) >= 3, full=full)
+
+
 def _section(sec: Section, path: tuple[int, ...], ctx: _Ctx, full: bool,
-             landscape: bool | None = None) -> list[Block]:
+             landscape: bool | None = None, arabic: bool = False) -> list[Block]:
     """A section and everything in it; ``full``: its Roman section asked for ``numbering: decimal``
     ("2.1.", "2.1.1." under "II."). Clauses under a clause are always "1.1." (a restarted "1."
-    would break the sequence of the clauses around it)."""
+    would break the sequence of the clauses around it). ``arabic``: a top-level section numbered
+    "1." (its title not in capitals)."""
     depth = len(path)
-    label = numbering.section_label(path, decimal=depth >= 3, full=full)
+    label = section_label(path, full, arabic)
     blocks = content.section_blocks(sec)
     out: list[Block] = []
     if sec.title is not None:
-        title = upper_vi(sec.title) if depth == 1 else sec.title
+        title = upper_vi(sec.title) if depth == 1 and not arabic else sec.title
         kind = HEADING1 if depth == 1 else HEADING2 if depth == 2 else HEADING3
         out += _labelled(kind, label, [title], bold_title=True)
     else:       # the number opens the first paragraph
@@ -480,15 +552,17 @@ TASK_WIDTHS = {"stt": 0.05, "task": 0.36, "lead": 0.15, "support": 0.16, "timing
 
 
 def appendix_attached_line(plan: Plan) -> str:
-    """"(Kèm theo Kế hoạch số 106/KH-UBND ngày 09 tháng 02 năm 2021 của Ủy ban nhân dân quận Bình Tân)"."""
+    """"(Kèm theo Kế hoạch số 106/KH-UBND ngày 09 tháng 02 năm 2021 của Ủy ban nhân dân quận Bình Tân)";
+    another kind names itself: "(Kèm theo Báo cáo số …/BC-UBND …)"."""
     org = plan.organisation
     year = plan.year or 0
     ref = decision_ref(plan.decision, org) if plan.decision is not None else plan.attached_to
     if ref is not None:
         return f"(Kèm theo Kế hoạch ban hành kèm theo {ref_words_blank(ref, year)})"
-    number = doc_number(plan.number, DOC_ABBR, org.symbol)
+    kind = doc_kind(plan.kind)
+    number = f"{number_text(plan.number)}/{number_symbol(kind, org.symbol, plan.unit_symbol)}"
     issuer = plan.appendix_issuer or org.name
-    return f"(Kèm theo Kế hoạch số {number} {datewords.date_words(plan.date, year)} của {issuer})"
+    return f"(Kèm theo {kind.name} số {number} {datewords.date_words(plan.date, year)} của {issuer})"
 
 
 def _cell(lines: list[str], align: str = "left", bold: bool = False) -> Cell:
@@ -649,6 +723,31 @@ def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> Appendi
 
 
 # ------------------------------------------------------------------ decision
+def article_blocks(articles: list[Article], ctx: _Ctx | None) -> list[Block]:
+    """"Điều 1.", "Điều 2." …: the number (bold) opens the article's title (bold) or its first paragraph;
+    its blocks follow, clauses numbered "1.", "2." and points "a)", "b)" (Phụ lục I §II.6.đ).
+
+    ``ctx``: None for an article of text only (a decision issuing a plan)."""
+    out: list[Block] = []
+    for i, art in enumerate(articles, start=1):
+        number = Span(f"Điều {i}.", bold=True)
+        if art.title is not None:
+            heading = [Span(s.text, True, s.italic, s.note) for s in parse_inline(art.title)]
+            # a heading of its own line: kept with what follows, as a section's title is
+            out.append(Para(HEADING2, [number, Span(" ", bold=True), *heading]))
+            texts = art.text
+        else:
+            first = parse_inline(art.text[0]) if art.text else []
+            out.append(Para(ARTICLE, [number, Span(" ")] + first))
+            texts = art.text[1:]
+        out += [Para(BODY, parse_inline(t)) for t in texts]
+        if art.body:
+            assert ctx is not None, "an article with blocks needs the document"
+            out += _content([content.body_block(item) for item in art.body], (i,), ctx, False, ctx.colon,
+                            f"Điều {i}")
+    return out
+
+
 def decision_ref(decision: Decision, org: Org) -> DocRef:
     """The decision as cited under the plan's title: "Quyết định số 1963/QĐ-UBND ngày ... của ..."."""
     issuer = decision.issuer or f"Chủ tịch {org.short_name or org.name}"
@@ -658,11 +757,7 @@ def decision_ref(decision: Decision, org: Org) -> DocRef:
 
 def decision_layout(decision: Decision, org: Org, year: int) -> DecisionLayout:
     """Lay out the Quyết định that issues the plan."""
-    articles: list[Para] = []
-    for i, art in enumerate(decision.articles, start=1):
-        first = parse_inline(art.text[0]) if art.text else []
-        articles.append(Para(ARTICLE, [Span(f"Điều {i}.", bold=True), Span(" ")] + first))
-        articles += [Para(BODY, parse_inline(t)) for t in art.text[1:]]
+    articles = [b for b in article_blocks(decision.articles, None) if isinstance(b, Para)]
     _close_content(articles)
     signer = decision.signer
     assert not isinstance(signer, str), "signer not resolved"

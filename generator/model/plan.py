@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -25,6 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from ..core.errors import did_you_mean
 from ..lang.vnwords import format_amount
 from .base import KhModel, Paragraphs
+from .doc_kinds import DEFAULT_KIND, KINDS, OPTIONAL_PARTS, KindName, TopNumbering, kinds_with
 from .fields import CODE, PLAIN, VERBATIM
 from .tables import GroupRow, HeaderCell, SourceFile, Table, TableCell, TableColumn
 
@@ -447,9 +449,29 @@ class Appendix(KhModel):
 
 
 class Article(KhModel):
-    """Một điều của quyết định: 'Điều 1.' do kh đánh số."""
+    """Một điều của quyết định: 'Điều 1.' do kh đánh số; khoản 1., 2. và điểm a), b) bên trong."""
 
-    text: Paragraphs = Field(description="Nội dung điều (đoạn đầu đứng sau 'Điều N.').")
+    title: Annotated[str | None, PLAIN] = Field(
+        default=None,
+        description="Tiêu đề điều, in đậm cùng dòng 'Điều N.', ví dụ 'Tổ chức thực hiện' (the article's heading).")
+    text: Paragraphs = Field(
+        default_factory=list,
+        description="Nội dung điều: không có 'title' thì đoạn đầu đứng sau 'Điều N.' (the article's paragraphs).")
+    body: list[BodyItem] = Field(
+        default_factory=list,
+        description="Các khối của điều theo thứ tự viết: đoạn văn, khoản {text: ...} hoặc {title: ...} (1., 2.),"
+        " {points: [...]} (a), b)), {bullets: [...]}, {table: ...}, {note: ...} (blocks, after 'text').")
+
+    @field_validator("body")
+    @classmethod
+    def _body_items(cls, body: list[str | Section]) -> list[str | Section]:
+        return _body_checked(body, top=False)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Article:
+        if not (self.title or self.text or self.body):
+            raise ValueError("điều cần 'text', 'title' hoặc 'body' (an article needs text, a title or a body)")
+        return self
 
 
 class Decision(KhModel):
@@ -649,12 +671,21 @@ def _body_checked(body: list[str | Section], *, top: bool) -> list[str | Section
 
 
 class Plan(KhModel):
-    """Một Kế hoạch: tệp YAML trong thư mục plans/."""
+    """Một văn bản: Kế hoạch (mặc định), Quyết định, Tờ trình, Báo cáo, Thông báo, Chỉ thị hoặc Công văn
+    — tệp YAML trong thư mục plans/ (a document; its kind is a field)."""
 
+    kind: Annotated[KindName, CODE] = Field(
+        default=DEFAULT_KIND,
+        description="Loại văn bản: Kế hoạch (mặc định), Quyết định, Tờ trình, Báo cáo, Thông báo, Chỉ thị, Công văn"
+        " (document kind: its type name, number symbol, parts and template).")
     org: Annotated[str | Org, CODE] = Field(
         description="Mã hồ sơ tổ chức (tệp orgs/<mã>.yaml cạnh kế hoạch) hoặc hồ sơ viết trực tiếp.")
     number: Annotated[int | str | None, CODE] = Field(
         default=None, description="Số văn bản, ví dụ 118. Bỏ trống khi là dự thảo: văn thư điền khi ban hành.")
+    unit_symbol: Annotated[str | None, CODE] = Field(
+        default=None,
+        description="Công văn: chữ viết tắt đơn vị soạn thảo, ghép sau ký hiệu cơ quan: 'CN' → 'Số: 123/SCT-CN'"
+        " (the drafting unit in an official letter's number).")
     date: dt.date | None = Field(
         default=None, description="Ngày ban hành, YYYY-MM-DD. Bỏ trống khi là dự thảo (giữ chỗ trống ngày, tháng).")
     year: int | None = Field(
@@ -665,10 +696,28 @@ class Plan(KhModel):
     attached_to: DocRef | None = Field(
         default=None,
         description="Kế hoạch ban hành kèm theo một quyết định: dòng '(Kèm theo Quyết định số ... ngày ... của ...)'.")
+    to: Annotated[Paragraphs, PLAIN] = Field(
+        default_factory=list,
+        description="Tờ trình, Báo cáo, Công văn: nơi nhận 'Kính gửi:' (một nơi cùng dòng; nhiều nơi mỗi nơi một dòng"
+        " '- ...;'), ví dụ 'Ủy ban nhân dân tỉnh Lào Cai' (addressees, ô 9a).")
+    authority: Annotated[str | None, PLAIN] = Field(
+        default=None,
+        description="Quyết định: thẩm quyền ban hành in trên căn cứ, ví dụ 'ỦY BAN NHÂN DÂN TỈNH LÀO CAI' hoặc"
+        " 'CHỦ TỊCH ỦY BAN NHÂN DÂN ...'; mặc định 'authority' của hồ sơ tổ chức (issuing authority).")
     bases: list[Basis] = Field(default_factory=list, description="Các căn cứ; kh tự thêm ';' và '.' cuối.")
     intro: Paragraphs = Field(
         default_factory=list, description="Câu dẫn sau căn cứ, ví dụ '... ban hành Kế hoạch ... như sau:'.")
-    sections: list[Section] = Field(description="Các mục I., II., ... của kế hoạch.")
+    section_numbering: Annotated[TopNumbering | None, CODE] = Field(
+        default=None,
+        description="Số của mục cấp cao nhất: roman → I., II. (khoản 1., 2.); arabic → 1., 2. (khoản 1.1., điểm a));"
+        " mặc định theo loại văn bản: roman cho Kế hoạch, Quyết định, Tờ trình, Báo cáo; arabic cho Thông báo,"
+        " Chỉ thị, Công văn (top-level numbering).")
+    sections: list[Section] = Field(
+        default_factory=list,
+        description="Các mục I., II., ... (hoặc 1., 2.) của văn bản; Kế hoạch bắt buộc có (numbered content).")
+    articles: list[Annotated[Article, BeforeValidator(_text_item, json_schema_input_type=str | Article)]] = Field(
+        default_factory=list,
+        description="Quyết định: các điều sau 'QUYẾT ĐỊNH:'; kh đánh 'Điều 1.', 'Điều 2.' ... (a decision's articles).")
     closing: Paragraphs = Field(default_factory=list, description="Câu kết; kh thêm './.' vào cuối nội dung.")
     after_end: Paragraphs = Field(
         default_factory=list,
@@ -711,12 +760,47 @@ class Plan(KhModel):
 
     @field_validator("sections")
     @classmethod
-    def _titled(cls, sections: list[Section]) -> list[Section]:
+    def _titled(cls, sections: list[Section], info: ValidationInfo) -> list[Section]:
+        if info.data.get("section_numbering") == "arabic" or (
+                info.data.get("section_numbering") is None and KINDS[info.data.get("kind") or DEFAULT_KIND].numbering
+                == "arabic"):
+            return sections     # "1. Thời gian kiểm tra: ..." may be an untitled numbered paragraph
         for i, sec in enumerate(sections):
             if sec.title is None:
                 raise ValueError(f"mục cấp I thứ {i + 1} (sections[{i}]) cần 'title'"
                                  " (a top-level section needs a title)")
         return sections
+
+    @field_validator("to")
+    @classmethod
+    def _addressees(cls, to: list[str]) -> list[str]:
+        for i, name in enumerate(to):
+            if not name.strip(" -;.:"):
+                _fail_at((i,), name, "nơi nhận 'Kính gửi' trống (an empty addressee)")
+        return to
+
+    @model_validator(mode="after")
+    def _kind_parts(self) -> Plan:
+        """Each kind holds its own parts (see :mod:`generator.model.doc_kinds`)."""
+        kind = KINDS[self.kind]
+        given = self.model_fields_set
+        for part in OPTIONAL_PARTS:
+            if part in given and part not in kind.parts and getattr(self, part) not in (None, [], {}):
+                _fail_at((part,), None, f"{self.kind} không có '{part}'; '{part}' chỉ dùng cho: "
+                         f"{', '.join(kinds_with(part))} ({self.kind} has no {part})")
+        for part in sorted(kind.required):
+            if not getattr(self, part):
+                _fail_at((part,) if part in given else (), None, f"{self.kind} cần '{part}'"
+                         + (" (các mục I., II., ...)" if part == "sections" else
+                            " (các điều: Điều 1., Điều 2., ...)" if part == "articles" else
+                            " (nơi nhận 'Kính gửi:')" if part == "to" else "") + f" ({self.kind} needs {part})")
+        if kind.name != "Quyết định" and not (self.sections or self.intro or self.closing):
+            raise ValueError(f"{self.kind} cần nội dung: 'intro', 'sections' hoặc 'closing'"
+                             f" ({self.kind} needs content)")
+        if self.unit_symbol is not None and not re.fullmatch(r"[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*", self.unit_symbol):
+            _fail_at(("unit_symbol",), self.unit_symbol, f"ký hiệu đơn vị '{self.unit_symbol}' phải IN HOA, không dấu"
+                     " cách, ví dụ 'CN' (e.g. 'CN')")
+        return self
 
     @model_validator(mode="after")
     def _consistency(self) -> Plan:
@@ -760,6 +844,11 @@ class Plan(KhModel):
     def attached(self) -> bool:
         """True when the plan is issued by a decision (no number, date, recipients or signer)."""
         return self.attached_to is not None or self.decision is not None
+
+    @property
+    def top_numbering(self) -> TopNumbering:
+        """How the top-level sections are numbered: the document's choice, else its kind's."""
+        return self.section_numbering or KINDS[self.kind].numbering
 
     # Typed views once the reader has resolved the profile and the signer.
     @property
@@ -818,3 +907,5 @@ def _check_extra_columns(plan: Plan) -> None:
 
 Section.model_rebuild()
 Appendix.model_rebuild()
+Article.model_rebuild()
+Decision.model_rebuild()

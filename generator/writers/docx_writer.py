@@ -1,4 +1,5 @@
-"""Writer: a :class:`Plan` → .docx through a docxtpl template (templates/kehoach.docx).
+"""Writer: a :class:`Plan` → .docx through a docxtpl template (templates/kehoach.docx, or the template of
+the document's kind: :mod:`generator.model.doc_kinds`).
 
 The template owns page set-up, styles and layout; this module fills it with the plan's
 laid-out blocks, adds real footnotes, fixes the document properties and packs the result
@@ -17,6 +18,7 @@ from ..core.resources import templates_dir
 from ..lang.typography import Span
 from ..layout import geometry, metrics
 from ..layout.blocks import Layout, Table, layout
+from ..model.doc_kinds import DEFAULT_KIND, doc_kind
 from ..model.plan import Plan
 from ..ooxml.package import package_bytes
 from . import appendix_docx, closing_docx, footnotes
@@ -30,11 +32,41 @@ _DATE_LINE = geometry.header_line_width(1)
 
 
 def template_for(plan: Plan) -> Path:
-    """The plan's own template, else its organisation's, else the built-in one."""
-    chosen = plan.template or plan.organisation.template
+    """The plan's own template, else its organisation's (a Kế hoạch's), else the built-in one of its kind."""
+    chosen = plan.template or (plan.organisation.template if plan.kind == DEFAULT_KIND else None)
     if chosen:
         return Path(chosen)
-    return DECISION_TEMPLATE if plan.decision is not None else DEFAULT_TEMPLATE
+    if plan.decision is not None:
+        return DECISION_TEMPLATE
+    return TEMPLATES_DIR / doc_kind(plan.kind).template
+
+
+#: Where the "Kính gửi:" lines may start at the earliest (twips from the margin): past the 1.27 cm
+#: first-line indent of the paragraph they stand in.
+_TO_MIN_TAB = 1134
+_TO_PT = 14
+
+
+def addressee_tabs(lines: list[str]) -> list[dict[str, Any]]:
+    """Each "Kính gửi:" line with its tab stop: one line centred on the text width; several lines as a
+    block centred, "Kính gửi:" first and the "- ...;" lines aligned under its colon (Phụ lục I §II.9.d)."""
+    if not lines:
+        return []
+    width = [metrics.text_width_pt(t, _TO_PT) * metrics.TWIPS_PER_PT for t in lines]
+    if len(lines) == 1:
+        tab = max(_TO_MIN_TAB, int((geometry.TEXT_WIDTH - width[0]) / 2))
+        return [{"text": lines[0], "tab": tab}]
+    label = metrics.text_width_pt(lines[0].rstrip(":"), _TO_PT) * metrics.TWIPS_PER_PT
+    block = label + max(width[1:])
+    first = max(_TO_MIN_TAB, int((geometry.TEXT_WIDTH - block) / 2))
+    return [{"text": lines[0], "tab": first}] + [{"text": t, "tab": first + int(label)} for t in lines[1:]]
+
+
+def letter_rich(lines: list[str]) -> Any:
+    """An official letter's "V/v ..." lines as one paragraph (line breaks where the document has them)."""
+    from docxtpl import RichText
+
+    return RichText("\n".join(lines)) if lines else None
 
 
 def rule_indents(agency: list[str], subject: list[str]) -> dict[str, int]:
@@ -124,6 +156,10 @@ def context(doc: Layout, notes: list[list[footnotes.Run]],
         "signer_name": doc.signer_name or "",
         "rules": rule_indents(doc.agency, doc.subject),
         "year": doc.year,
+        "kind": doc.kind,
+        "to_lines": addressee_tabs(doc.addressees),
+        "letter_subject": letter_rich(doc.letter_subject),
+        "authority": doc.authority,
     }
 
 

@@ -1,4 +1,4 @@
-"""Writer: a :class:`Plan` → plain text (UTF-8), for review in a terminal or a diff.
+"""Writer: a :class:`Plan` (a document of any kind) → plain text (UTF-8), for review in a terminal or a diff.
 
 Tables a plan writes itself (in the body, ``type: table``, in a content appendix) read as ``kh text``
 reads a Word table; the built-in appendix tables keep their tab-separated rows.
@@ -41,13 +41,14 @@ class _Notes:
         return out
 
 
-def _header(doc: Layout, number_line: str | None, date_line: str | None) -> list[str]:
+def _header(doc: Layout, number_line: str | None, date_line: str | None, letter: list[str] | None = None) -> list[str]:
+    """The two header columns; ``letter``: an official letter's "V/v ..." lines under its number."""
     left = doc.parent + doc.agency
     lines = [f"{(left[i] if i < len(left) else ''):<40}{(NATION[i] if i < len(NATION) else '')}".rstrip()
              for i in range(max(len(left), len(NATION)))]
     if number_line:
         lines.append(f"{number_line:<40}{date_line or ''}".rstrip())
-    return lines
+    return lines + list(letter or [])
 
 
 def _paras(paras: list[Para | Table], notes: _Notes) -> list[str]:
@@ -115,11 +116,16 @@ def layout_text(doc: Layout) -> str:
         lines += _paras(d.articles, notes)
         lines += _closing(d.recipients, d.signer_titles, d.signer_name)
         lines += ["", "=" * 40]
-    lines += _header(doc, doc.number_line, doc.date_line)
-    lines += ["", doc.doc_type, *doc.subject]
+    lines += _header(doc, doc.number_line, doc.date_line, doc.letter_subject)
+    if doc.doc_type:       # a công văn has no type name: its trích yếu is in the header
+        lines += ["", doc.doc_type, *doc.subject]
     if doc.attached_line:
         lines.append(doc.attached_line)
     lines.append("")
+    if doc.addressees:
+        lines += [*doc.addressees, ""]
+    if doc.authority:
+        lines += [doc.authority, ""]
     lines += _paras(doc.body, notes)
     lines += _paras(doc.after_end, notes)
     lines += _closing(doc.recipients, doc.signer_titles, doc.signer_name)
