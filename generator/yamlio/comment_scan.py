@@ -41,8 +41,12 @@ class FlowSpan:
     mapping: bool
 
 
+#: libyaml's scanner when present (marks count characters, as PyYAML's own scanner does).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _tokens(text: str) -> list[yaml.Token]:
-    return list(yaml.scan(_NON_PRINTABLE.sub("\ufdd0", text), Loader=yaml.SafeLoader))
+    return list(yaml.scan(_NON_PRINTABLE.sub("\ufdd0", text), Loader=_LOADER))
 
 
 def scan(text: str) -> list[Comment]:

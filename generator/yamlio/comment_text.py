@@ -17,6 +17,7 @@ follows it are cut off as a trailer to be written back after the dump.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -66,31 +67,37 @@ def split_trailer(text: str) -> tuple[str, str]:
 def _lift_between(text: str) -> str:
     """Comments between ``key:`` / ``-`` and a value starting on a later line, moved above that line."""
     try:
-        tokens = _tokens(text)
         comments = scan(text)
-        flows = flow_spans(text) if comments else []
+        tokens = _tokens(text) if comments else []
     except yaml.YAMLError:
         return text
     if not comments:
         return text
+    offsets = [c.offset for c in comments]
     moves: dict[int, list[Comment]] = {}    # line start offset of the indicator → comments to put above
+    depth = 0                                # of flow collections
     for tok, nxt in zip(tokens, tokens[1:], strict=False):
+        if isinstance(tok, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+            depth += 1
+        elif isinstance(tok, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+            depth -= 1
         if not isinstance(tok, (yaml.ValueToken, yaml.BlockEntryToken)) or not isinstance(nxt, _VALUE_START):
             continue
-        if any(f.start < tok.start_mark.index < f.end for f in flows):
-            continue             # inside a flow collection: see _take_flow_comments
-        if nxt.start_mark.line == tok.end_mark.line:
-            continue
+        if depth or nxt.start_mark.line == tok.end_mark.line:
+            continue             # inside a flow collection (see _take_flow_comments), or on the same line
         if isinstance(tok, yaml.ValueToken) and isinstance(nxt, (yaml.BlockMappingStartToken,
                                                                  yaml.BlockSequenceStartToken)):
             continue             # "key:  # c" above a block collection: ruamel keeps it
-        between = [c for c in comments if tok.end_mark.index <= c.offset < nxt.start_mark.index]
+        lo = bisect.bisect_left(offsets, tok.end_mark.index)
+        hi = bisect.bisect_left(offsets, nxt.start_mark.index)
+        between = comments[lo:hi]
         if between:
             line_start = text.rfind("\n", 0, tok.start_mark.index) + 1
             moves.setdefault(line_start, []).extend(between)
     if not moves:
         return text
-    moved = {c.offset for cs in moves.values() for c in cs}
+    moved = sorted(c.offset for cs in moves.values() for c in cs)
+    by_offset = {c.offset: c for c in comments}
     out: list[str] = []
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -98,7 +105,8 @@ def _lift_between(text: str) -> str:
         if start in moves:
             indent = len(line) - len(line.lstrip(" "))
             out += [" " * indent + c.text + "\n" for c in moves[start]]
-        hit = [c for c in comments if start <= c.offset < pos and c.offset in moved]
+        k = bisect.bisect_left(moved, start)
+        hit = [by_offset[moved[k]]] if k < len(moved) and moved[k] < pos else []
         if hit:
             cut = hit[0].offset - start
             head = line[:cut].rstrip(" \t")
@@ -118,10 +126,16 @@ def _take_flow_comments(text: str) -> tuple[str, list[tuple[FlowSpan, Comment]]]
     except yaml.YAMLError:
         return text, []
     taken: list[tuple[FlowSpan, Comment]] = []
-    for c in comments:
-        holders = [s for s in spans if s.start < c.offset < s.end]
-        if holders:
-            taken.append((max(holders, key=lambda s: s.start), c))
+    events = sorted([(s.start, 1, s) for s in spans] + [(s.end, 0, s) for s in spans]
+                    + [(c.offset, 2, c) for c in comments], key=lambda e: (e[0], e[1]))
+    open_spans: list[FlowSpan] = []          # the flow collections around the current offset
+    for _offset, what, item in events:
+        if what == 1:
+            open_spans.append(item)          # type: ignore[arg-type]
+        elif what == 0:
+            open_spans.remove(item)          # type: ignore[arg-type]
+        elif open_spans:
+            taken.append((open_spans[-1], item))   # type: ignore[arg-type]
     if not taken:
         return text, []
     chars = list(text)
