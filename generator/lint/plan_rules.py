@@ -16,7 +16,9 @@ Each finding points at file:line of the user's YAML with a hint. Rules (ids in b
 - [tcvn3]       text in the legacy TCVN3 (ABC) encoding                — ``--fix`` converts it
 - [vni]         text in the legacy VNI encoding (reported, not fixed: the conversion is ambiguous)
 
-A line carrying the comment ``# kh: ignore`` (or ``# kh: ignore <rule>``) is not reported.
+A line carrying the comment ``# kh: ignore`` (or ``# kh: ignore <rule>``) is not reported; on a block
+scalar's header line (``intro: >-  # kh: ignore``, where kh fmt puts the mark of a line it folds) it
+covers the whole block. Values of the wrong type (``recipients: true``) are the reader's errors, skipped here.
 """
 
 from __future__ import annotations

@@ -12,6 +12,14 @@ wrapping: a change to a sentence is a one-line diff); text with line breaks is a
 a flow list (``[a, b]``) stays flow unless its line gets longer than :data:`WIDTH`; no trailing
 spaces, at most one blank line in a row, comments kept. Formatting never changes what the file
 means: the result is re-read and compared with the input before it is returned.
+
+Comments: every rewrite (:func:`format_text`, :func:`rewrite` for clone, ``check --fix`` and
+``import --update-org``) keeps every comment, moving with its key or item (a flow collection that
+holds comments becomes a block one, each comment on its item; the end-of-line comment of a value
+folded into ``>-`` goes on the ``>-`` line). ruamel.yaml's gaps are closed in
+:mod:`generator.yamlio.comment_text` (before loading) and :mod:`generator.yamlio.comment_slots`
+(before dumping); :func:`check_comments` then compares the comments of the two texts, and a rewrite
+that would still lose one is refused naming file and line, never written.
 """
 
 from __future__ import annotations
