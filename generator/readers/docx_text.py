@@ -5,6 +5,9 @@ row by row (one line a row, cells joined by `` | ``; a row whose cells hold seve
 such as the heading block or the signature block, is read column by column, one paragraph a
 line), then the footnotes
 with the numbers Word prints (``[1] ...``); the reference marks stand in the text as ``[1]``.
+Word's automatic numbering is printed as the reader sees it ("I. ", "1. ", "a) ", "- "; counted by
+:class:`generator.nd30.lists.Lists`, from the paragraph or its style), so a changed number shows in a
+diff. A soft hyphen element in a TCVN3 font (".VnTime") is that font's "ư" (byte 0xAD) and is kept.
 Tracked changes read as accepted: inserted text is kept, deleted text (``w:delText``,
 ``w:moveFrom``) is left out. Page headers and footers (page numbers) are not part of the text.
 
@@ -21,6 +24,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..lang.legacy import font_encoding
+from ..nd30.lists import Lists
 from ..ooxml import names as n
 from ..ooxml.safe_open import DocxReadError, Limits, Package, open_docx, parse_xml
 
@@ -81,17 +86,49 @@ _CELL_SEP = " | "
 
 @dataclass
 class _Notes:
-    """Footnote texts by id, numbered in the order the body first refers to them."""
+    """Footnote texts by id, numbered in the order the body first refers to them; the document's
+    list labels (``lists``, ``style_nums``: a paragraph style's own list) counted as it is read."""
 
     texts: dict[str, str]
     order: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
+    lists: Lists | None = None
+    style_nums: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def label(self, p: etree._Element) -> str:
+        """The label Word draws before paragraph ``p`` ("1.", "a)", "-"), "" when none."""
+        if self.lists is None:
+            return ""
+        ppr = p.find(w("pPr"))
+        num = ppr.find(w("numPr")) if ppr is not None else None
+        num_id = num.find(w("numId")) if num is not None else None
+        if num_id is not None:
+            ilvl = num.find(w("ilvl"))
+            found = (num_id.get(w("val")) or "", _level(ilvl.get(w("val")) if ilvl is not None else None))
+        else:
+            style = ppr.find(w("pStyle")) if ppr is not None else None
+            found = self.style_nums.get(style.get(w("val")) if style is not None else "", ("", 0))
+        if self.lists.level(found[0], found[1]) is None:
+            return ""
+        label = self.lists.next_label(found[0], found[1])
+        return _GLYPHS.get(label, label if label.isascii() else "•")
 
     def mark(self, note_id: str) -> str:
         if note_id not in self.index:
             self.order.append(note_id)
             self.index[note_id] = len(self.order)
         return f"[{self.index[note_id]}]"
+
+
+#: Bullet glyphs of symbol fonts as the reader sees them.
+_GLYPHS = {"\uf02d": "-", "–": "-", "\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "o": "o"}
+
+
+def _level(value: str | None) -> int:
+    try:
+        return max(0, min(int(value or 0), 9))
+    except ValueError:
+        return 0
 
 
 def _paragraph(p: etree._Element, notes: _Notes) -> str:
@@ -104,6 +141,11 @@ def _paragraph(p: etree._Element, notes: _Notes) -> str:
                 continue
             if tag == w("t"):
                 out.append(child.text or "")
+            elif tag == w("softHyphen"):   # in a TCVN3 font, byte 0xAD is the letter "ư"
+                fonts = el.find(f"{w('rPr')}/{w('rFonts')}") if el.tag == w("r") else None
+                font = fonts.get(w("ascii")) or fonts.get(w("hAnsi")) if fonts is not None else None
+                if (font_encoding(font) or "").startswith("tcvn3"):
+                    out.append("\xad")
             elif tag in (w("tab"), w("ptab")):
                 out.append("\t")
             elif tag in (w("br"), w("cr")):
@@ -117,7 +159,9 @@ def _paragraph(p: etree._Element, notes: _Notes) -> str:
                 walk(child)
 
     walk(p)
-    return "".join(out).replace("\u00a0", " ").strip()
+    text = "".join(out).replace("\u00a0", " ").strip()
+    label = notes.label(p)   # Word draws it on an empty paragraph too (an STT cell)
+    return f"{label} {text}".strip() if label else text
 
 
 def _direct(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
@@ -160,11 +204,41 @@ def _package_lines(pkg: Package) -> list[str]:
                 texts[note.get(w("id"), "")] = " ".join(
                     t for t in (_paragraph(p, _Notes({})) for p in note.iter(w("p"))) if t)
     notes = _Notes(texts)
+    numbering = story_part(pkg, n.REL_NUMBERING, "word/numbering.xml")
+    if numbering is not None:
+        notes.lists = Lists(part_xml(pkg, numbering))
+        styles = story_part(pkg, n.REL_STYLES, "word/styles.xml")
+        notes.style_nums = _style_lists(part_xml(pkg, styles)) if styles is not None else {}
     lines = list(_blocks(body, notes))
     if notes.order:
         lines.append("")
         lines += [f"[{i}] {texts.get(nid, '')}".rstrip() for i, nid in enumerate(notes.order, start=1)]
     return lines
+
+
+def _style_lists(root: etree._Element) -> dict[str, tuple[str, int]]:
+    """Paragraph style id → the list (numId, level) it numbers with, through ``w:basedOn``."""
+    own: dict[str, tuple[str, int] | None] = {}
+    based: dict[str, str] = {}
+    for st in root.iter(w("style")):
+        sid = st.get(w("styleId")) or ""
+        num = st.find(f"{w('pPr')}/{w('numPr')}")
+        num_id = num.find(w("numId")) if num is not None else None
+        ilvl = num.find(w("ilvl")) if num is not None else None
+        own[sid] = (num_id.get(w("val")) or "", _level(ilvl.get(w("val")) if ilvl is not None else None)) \
+            if num_id is not None else None
+        parent = st.find(w("basedOn"))
+        if parent is not None:
+            based[sid] = parent.get(w("val")) or ""
+    out: dict[str, tuple[str, int]] = {}
+    for sid in own:
+        seen, cur = 0, sid
+        while cur in own and own[cur] is None and cur in based and seen < 20:
+            cur, seen = based[cur], seen + 1
+        found = own.get(cur)
+        if found is not None:
+            out[sid] = found
+    return out
 
 
 def docx_lines(data: bytes, origin: str = "<docx>") -> list[str]:
