@@ -461,6 +461,38 @@ def test_a_rewrite_that_would_lose_a_comment_is_refused_with_file_and_line() -> 
     yamlrt.check_comments(before, "# năm\n# giữ chú thích này\nyear: 2026\norg: q3\nsubject: S\n", "plan.yaml")
 
 
+ODD = {
+    "anchor and alias": "org: q3\nyear: 2026\nd: &x  # neo\n  a: 1\ne: *x  # bí danh\n",
+    "before and on a start marker": "# đầu\n--- # dấu mở\n# sau dấu\nsubject: S\norg: q3\n",
+    "after an end marker": "subject: S\norg: q3\n...\n# sau dấu đóng\n",
+    "tab before a comment": "subject: S\norg: q3\t# sau tab\n",
+    "after a list dash": "sections:\n  -  # sau gạch\n    text: X\n    title: T\n  - # gạch hai\n    title: Z\n",
+    "nested flow": "sections:\n  - title: T\n    bullets: [a, [b,  # trong\n      c], {text: d,  # ánh xạ\n"
+                   "      bullets: [e]}]  # sau\n",
+    "empty flow list": "recipients: [  # chỉ có chú thích\n  ]\norg: q3\n",
+    "between key and block scalar": "intro:  # giữa\n  >-\n  chữ\norg: q3\n",
+    "literal header in a list": "sections:\n  - bullets:\n      - |  # đầu khối\n        a\n        b\n"
+                                "      - x  # cuối dòng\n    title: T\n",
+    "explicit key": "? subject  # khóa tường minh\n: S\norg: q3\n",
+    "multi-line values": "subject: một dòng dài\n  tiếp theo  # sau\norg: \"q3\n  \"  # nháy\n",
+    "line after a block deeper than its key": "sections:\n  - title: T\n    text: >-\n      dòng\n"
+                                              "    # sau khối\n    numbering: decimal\n",
+    "CRLF": "subject: S  # s\r\n# trên org\r\norg: q3\r\nrecipients: [a,  # trong\r\n  b]\r\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(ODD))
+def test_odd_layouts_keep_their_comments(case: str) -> None:
+    text = ODD[case]
+    once = yamlrt.format_text(text, "plan", "p.yaml")
+    ours = [c.text for c in yamlrt.comment_scan.scan(text)]       # ruamel's scanner refuses the tab
+    assert sorted(c.text for c in yamlrt.comment_scan.scan(once)) == sorted(ours), once
+    if "\t" not in text:
+        assert not same_comments(text, once), once
+    assert yaml.safe_load(once) == yaml.safe_load(text.replace("\t#", " #"))
+    assert yamlrt.format_text(once, "plan", "p.yaml") == once
+
+
 # ------------------------------------------------------------------ every position at once
 #: The long examples (10-20 s each here for the four rewrites of ~400-850 comments) run with --full.
 _LONG = {"binhtan-2021.yaml", "quan3-2025.yaml", "tphcm-2021.yaml"}

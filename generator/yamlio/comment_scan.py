@@ -22,12 +22,14 @@ _HASH = re.compile(r"(?:(?<=[ \t\r\n])|^)#", re.M)
 
 @dataclass(frozen=True)
 class Comment:
-    """One comment: 1-based line and 0-based column of its ``#``, its text (``# ...``, right-stripped)."""
+    """One comment: 1-based line and 0-based column of its ``#``, its text (``# ...``, right-stripped),
+    offset in the text, and the indentation of its line (where it goes when it becomes a line of its own)."""
 
     line: int
     column: int
     text: str
     offset: int
+    indent: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def scan(text: str) -> list[Comment]:
         end = text.find("\n", i)
         body = text[i: end if end >= 0 else len(text)].rstrip()
         line = bisect.bisect_right(line_starts, i)
-        out.append(Comment(line, i - line_starts[line - 1], body, i))
+        start = line_starts[line - 1]
+        row = text[start:i]
+        out.append(Comment(line, i - start, body, i, len(row) - len(row.lstrip(" "))))
     return out
 
 

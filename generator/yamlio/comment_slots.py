@@ -186,7 +186,7 @@ def add_comment(slot: Slot, comment: Comment, same_line: bool) -> None:
         else:
             join_after(slot, (comment.text, comment.column), "")
             return
-    append_lines(slot, " " * comment.column + comment.text + "\n")
+    append_lines(slot, " " * comment.indent + comment.text + "\n")
 
 
 def token_lines(token: Any) -> str:
@@ -274,15 +274,18 @@ def before(parents: Parents, node: Node, key: Any, lines: str) -> None:
         before_collection(parents, node, lines)
 
 
-def before_collection(parents: Parents, node: Node, lines: str) -> None:
-    """Whole lines written just before the first entry of the collection ``node``."""
+def before_collection(parents: Parents, node: Node, lines: str, *, first: bool = False) -> None:
+    """Whole lines written just before the first entry of the collection ``node`` (at the very top of
+    the file when ``first`` and ``node`` is the root)."""
     if not parents:                       # the root: the file's first comments
         comment = node.ca.comment
         if comment is None:
             node.ca.comment = comment = [None, []]
+        while len(comment) < 2:
+            comment.append(None)
         if comment[1] is None:
             comment[1] = []
-        comment[1].append(new_token(lines))
+        comment[1].insert(0 if first else len(comment[1]), new_token(lines))
         return
     parent, key = parents[-1]
     if isinstance(parent, CommentedSeq) or not is_block_collection(node):
@@ -322,6 +325,9 @@ def _settle(node: Any, parents: Parents) -> None:
         entry = node.ca.items.get(key)
         value = node[key]
         if entry is not None:
+            if is_map and entry[0] is not None:     # after an explicit key (``? key  # x``): above it
+                before(parents, node, key, token_lines(entry[0]))
+                entry[0] = None
             pre = entry[1] if len(entry) > 1 else None
             if pre:
                 headers = [Header(c) for c in pre if isinstance(c, str)]
@@ -366,7 +372,7 @@ def attach_flow_comments(data: Any, flow: list[tuple[FlowSpan, Comment]]) -> lis
             if _position(node, key) < here:
                 prev = key
         if prev is None:
-            before_collection(parents, node, " " * comment.column + comment.text + "\n")
+            before_collection(parents, node, " " * comment.indent + comment.text + "\n")
         else:
             same = _position(node, prev)[0] == here[0]
             add_comment(tail_slot(node, prev), comment, same)
@@ -394,10 +400,10 @@ def make_block(parents: Parents, node: Node) -> None:
     """Write the flow collection ``node`` in block style. The comments after it (kept by its parent, as
     for any flow value) move to its last item: left where they are they would come right after the
     key, above the items (or, after a list dash, break the list)."""
-    if not node.fa.flow_style():
-        return
+    if not node.fa.flow_style() or not len(node):
+        return                            # an empty collection is written [] or {} whatever its style
     node.fa.set_block_style()
-    if not parents or not len(node):
+    if not parents:
         return
     parent, key = parents[-1]
     slot = after_slot(parent, key)
@@ -424,7 +430,7 @@ def _position(node: Node, key: Any) -> tuple[int, int]:
 def _index(node: Any, parents: Parents, where: dict[tuple[int, int], tuple[Node, Parents]]) -> None:
     if not isinstance(node, (CommentedMap, CommentedSeq)):
         return
-    if node.fa.flow_style() and node.lc.line is not None:
+    if (node.fa.flow_style() or not len(node)) and node.lc.line is not None:
         where[(node.lc.line, node.lc.col)] = (node, parents)
     for key in keys_of(node):
         _index(node[key], [*parents, (node, key)], where)

@@ -6,13 +6,15 @@ ruamel.yaml keeps most comments in round trip, but not all (each a known gap of 
   value's own end-of-line comment (one of them dropped, or "overlap in comment" on valid YAML);
 * comments inside flow mappings (``{a: 1,  # x``) are dropped, those inside flow lists are kept in
   a slot its emitter never writes;
-* comments after a document end marker (``...``) are dropped.
+* comments after a document end marker (``...``), and before a start marker (``---``), are dropped;
+* a tab before a comment is refused.
 
 :func:`prepare` rewrites only comments (never data): comments between an indicator and its value
 move, as full lines, above the indicator's line; comments inside flow collections are taken out
 (their lines kept) and handed back with their positions, to be put on the collection's items once
 it is loaded (:func:`generator.yamlio.comment_slots.attach_flow_comments`); the end marker and what
-follows it are cut off as a trailer to be written back after the dump.
+follows it are cut off as a trailer to be written back after the dump (the start marker and what
+precedes it as a header).
 """
 
 from __future__ import annotations
@@ -36,15 +38,42 @@ class Prepared:
 
     text: str
     flow: list[tuple[FlowSpan, Comment]] = field(default_factory=list)   # positions in ``text``
+    header: str = ""
     trailer: str = ""
 
 
 def prepare(text: str) -> Prepared:
     """``text`` with the comments ruamel would lose moved or taken out (see the module docstring)."""
-    body, trailer = split_trailer(text)
-    body = _lift_between(body)
+    header, body = split_header(text)
+    body, trailer = split_trailer(body)
+    body = _lift_between(_untab(body))
     body, flow = _take_flow_comments(body)
-    return Prepared(body, flow, trailer)
+    return Prepared(body, flow, header, trailer)
+
+
+def split_header(text: str) -> tuple[str, str]:
+    """(header, document): the header is the comments, blank lines and directives before a document
+    start marker (``---``, ``--- # x``) and that marker's line, when it holds a comment (ruamel drops
+    the comments before the marker and moves the marker's own)."""
+    m = re.match(r"(?:[ \t]*(?:#[^\n]*|%[^\n]*)?\r?\n)*---[ \t]*(?:#[^\n]*)?(?:\r?\n|$)", text)
+    if m is None or "#" not in m.group(0):
+        return "", text
+    return m.group(0), text[m.end():]
+
+
+def _untab(text: str) -> str:
+    """Tabs just before a comment made spaces (same offsets): ruamel's scanner refuses them there."""
+    try:
+        comments = scan(text) if "\t" in text else []
+    except yaml.YAMLError:
+        return text
+    chars = list(text)
+    for c in comments:
+        i = c.offset - 1
+        while i >= 0 and chars[i] in " \t":
+            chars[i] = " "
+            i -= 1
+    return "".join(chars)
 
 
 def split_trailer(text: str) -> tuple[str, str]:

@@ -140,8 +140,12 @@ def load_text(text: str, name: str = "<yaml>") -> Any:
         raise YamlRtError(f"{name}: YAML không hợp lệ (invalid YAML): {exc}") from exc
     comment_slots.attach_flow_comments(data, ready.flow)
     comment_slots.settle(data)
-    if ready.trailer and isinstance(data, (CommentedMap, CommentedSeq)) and len(data):
-        comment_slots.append_lines(comment_slots.tail_slot(data, comment_slots.keys_of(data)[-1]), ready.trailer)
+    if isinstance(data, (CommentedMap, CommentedSeq)) and len(data):
+        if ready.trailer:
+            comment_slots.append_lines(comment_slots.tail_slot(data, comment_slots.keys_of(data)[-1]),
+                                       ready.trailer)
+        if ready.header:
+            comment_slots.before_collection([], data, ready.header, first=True)
     return data
 
 
@@ -483,7 +487,10 @@ def _tidy_lines(text: str) -> str:
         out.pop()
     tidy = "\n".join(out) + "\n"
     # a block scalar with meaningful trailing spaces or blank lines: keep ruamel's text instead
-    return tidy if plain_data(tidy) == plain_data(text) else text
+    try:
+        return tidy if plain_data(tidy) == plain_data(text) else text
+    except Exception:  # noqa: BLE001 - ruamel's text is not readable: format_text's meaning check refuses it
+        return text
 
 
 # ------------------------------------------------------------------ positions
