@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "redline": "redline:redline",
     "import": "import_:import_",
     "export": "export:export",
+    "new": "new:new",
     "server": "generator.server.command:server",
 }
 

@@ -50,6 +50,7 @@ def resolve_units(data: dict[str, Any], org: Org, src: Source, problems: list[Pr
         return request
 
     _resolve_assignments(data.get("sections"), ("sections",), resolve)
+    _resolve_assignments(data.get("articles"), ("articles",), resolve)     # a decision's articles' blocks
     appendices = data.get("appendices")
     for a, app in enumerate(appendices if isinstance(appendices, list) else []):
         if isinstance(app, dict):
