@@ -12,7 +12,7 @@ Parts a kind may hold besides the shared ones (:data:`OPTIONAL_PARTS`):
 - ``articles``: "Điều 1.", "Điều 2." … after "QUYẾT ĐỊNH:" (a Quyết định), and ``authority``,
   the issuing authority's line above its bases;
 - ``sections``: the numbered content (I., II. or 1., 2.);
-- ``unit_symbol``: the drafting unit in a công văn's number ("Số: 123/SCT-CN");
+- ``unit_symbol``: the drafting unit in a công văn's number ("Số: 123/SCT-CN", Mẫu 1.5 ô 4: required);
 - ``decision``, ``attached_to``: a Kế hoạch issued by (or attached to) a Quyết định (Mẫu 1.3).
 """
 
@@ -64,7 +64,7 @@ KINDS: dict[str, DocKind] = {k.name: k for k in (
     DocKind("Chỉ thị", "directive", "CHỈ THỊ", "CT", "Mẫu 1.4", "vanban.docx",
             frozenset({"sections"}), frozenset(), "arabic"),
     DocKind("Công văn", "official letter", None, None, "Mẫu 1.5", "congvan.docx",
-            frozenset({"to", "sections", "unit_symbol"}), frozenset({"to"}), "arabic"),
+            frozenset({"to", "sections", "unit_symbol"}), frozenset({"to", "unit_symbol"}), "arabic"),
 )}
 
 #: The kind of a document that does not say (every plan written before kinds existed).

@@ -793,7 +793,9 @@ class Plan(KhModel):
                 _fail_at((part,) if part in given else (), None, f"{self.kind} cần '{part}'"
                          + (" (các mục I., II., ...)" if part == "sections" else
                             " (các điều: Điều 1., Điều 2., ...)" if part == "articles" else
-                            " (nơi nhận 'Kính gửi:')" if part == "to" else "") + f" ({self.kind} needs {part})")
+                            " (nơi nhận 'Kính gửi:')" if part == "to" else
+                            " (chữ viết tắt đơn vị soạn thảo: 'Số: 123/SCT-CN', Mẫu 1.5)" if part == "unit_symbol"
+                            else "") + f" ({self.kind} needs {part})")
         if kind.name != "Quyết định" and not (self.sections or self.intro or self.closing):
             raise ValueError(f"{self.kind} cần nội dung: 'intro', 'sections' hoặc 'closing'"
                              f" ({self.kind} needs content)")
