@@ -463,10 +463,14 @@ def _kind_styles(doc) -> None:
     _style(doc, "KH Addressee", align=both, first_line=720, before=6, line=1.15)
     # "V/v ..." (ô 5b): 12-13 pt upright, centred under the number, 6 pt below it (Phụ lục I §II.5.b).
     _style(doc, "KH Letter Subject", size=12, align=centre, before=6)
+    # The content's last paragraph, kept on the page of the Nơi nhận | signature block: a signature never
+    # stands on a page of its own.
+    _style(doc, "KH Body Last", base="KH Body", align=both, first_line=720, before=6, line=1.15, keep_next=True)
 
 
 def _content_kinds(doc, blocks: str) -> None:
-    """:func:`_content`, and a decision's "QUYẾT ĐỊNH:" line (kind 'decide') centred and bold."""
+    """:func:`_content`, a decision's "QUYẾT ĐỊNH:" line (kind 'decide') centred and bold, and the last paragraph
+    kept with the closing block."""
     _para(doc, f"{{%p for b in {blocks} %}}")
     _para(doc, "{%p if b.kind == 'basis' %}")
     _para(doc, "{{r b.rt }}", "KH Basis")
@@ -474,6 +478,8 @@ def _content_kinds(doc, blocks: str) -> None:
     _para(doc, "{{r b.rt }}", "KH Heading")
     _para(doc, "{%p elif b.kind == 'decide' %}")
     _para(doc, "{{r b.rt }}", "KH Authority")
+    _para(doc, "{%p elif loop.last %}")
+    _para(doc, "{{r b.rt }}", "KH Body Last")
     _para(doc, "{%p else %}")
     _para(doc, "{{r b.rt }}", "KH Body")
     _para(doc, "{%p endif %}")
