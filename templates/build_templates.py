@@ -9,7 +9,8 @@ text comes from the document at build time. One template per layout of a kind
 - kehoach.docx: a Kế hoạch (Mẫu 1.4); quyetdinh.docx: a Quyết định issuing a plan, then the plan (1.3);
 - vanban.docx: Tờ trình, Báo cáo, Thông báo, Chỉ thị (Mẫu 1.4 with the "Kính gửi:" lines, ô 9a);
 - quyetdinh-cabiet.docx: a Quyết định standing alone (Mẫu 1.2: authority, căn cứ, "QUYẾT ĐỊNH:", Điều);
-- congvan.docx: a Công văn (Mẫu 1.5: no type name, "V/v ..." under the number, "Kính gửi:").
+- congvan.docx: a Công văn (Mẫu 1.5: no type name, "V/v ..." under the number, "Kính gửi:");
+- quyetdinh-kemtheo.docx: a Quyết định, then the Quy định / Quy chế / Điều lệ it issues (Mẫu 1.3).
 """
 
 from __future__ import annotations
@@ -466,6 +467,8 @@ def _kind_styles(doc) -> None:
     # The content's last paragraph, kept on the page of the Nơi nhận | signature block: a signature never
     # stands on a page of its own.
     _style(doc, "KH Body Last", base="KH Body", align=both, first_line=720, before=6, line=1.15, keep_next=True)
+    # "Chương I" and the chapter's title (Phụ lục I §II.6.đ): own lines, centred, bold; kept with what follows.
+    _style(doc, "KH Chapter", bold=True, align=centre, before=6, keep_next=True)
 
 
 def _content_kinds(doc, blocks: str) -> None:
@@ -478,6 +481,8 @@ def _content_kinds(doc, blocks: str) -> None:
     _para(doc, "{{r b.rt }}", "KH Heading")
     _para(doc, "{%p elif b.kind == 'decide' %}")
     _para(doc, "{{r b.rt }}", "KH Authority")
+    _para(doc, "{%p elif b.kind == 'chapter' %}")
+    _para(doc, "{{r b.rt }}", "KH Chapter")
     _para(doc, "{%p elif loop.last %}")
     _para(doc, "{{r b.rt }}", "KH Body Last")
     _para(doc, "{%p else %}")
@@ -543,8 +548,32 @@ def build_congvan() -> bytes:
     return _pack(doc, "Công văn")
 
 
+def build_quyetdinh_kemtheo() -> bytes:
+    """A Quyết định (Mẫu 1.3), then from a new page numbered from 1 the document it issues (its attached form:
+    header without number and date, type name, trích yếu, "(Kèm theo Quyết định ...)", Chương and Điều)."""
+    doc = _new_document()
+    _kind_styles(doc)
+    _header(doc, "qd.number_line", "qd.date_line")
+    _title(doc, "QUYẾT ĐỊNH", "qd.subject", "qd.rules.subject")
+    _para(doc, "{{ qd.authority }}", "KH Authority")
+    _content_kinds(doc, "qd.body")
+    _para(doc, "QUYẾT ĐỊNH:", "KH Authority")
+    _content_kinds(doc, "qd.articles")
+    _closing_kept(doc, "qd.recipients", "qd.signer_titles", "qd.signer_name")
+    sec = doc.add_section(WD_SECTION.NEW_PAGE)
+    sec.different_first_page_header_footer = True
+    num = OxmlElement("w:pgNumType")
+    num.set(qn("w:start"), "1")
+    sec._sectPr.find(qn("w:pgMar")).addnext(num)
+    _header(doc, "number_line", "date_line")
+    _title(doc, "{{ doc_type }}", "subject", "rules.subject", attached="attached_line")
+    _content_kinds(doc, "body")
+    return _pack(doc, "Quyết định")
+
+
 TEMPLATES = {"kehoach.docx": build_kehoach, "quyetdinh.docx": build_quyetdinh, "vanban.docx": build_vanban,
-             "quyetdinh-cabiet.docx": build_quyetdinh_cabiet, "congvan.docx": build_congvan}
+             "quyetdinh-cabiet.docx": build_quyetdinh_cabiet, "congvan.docx": build_congvan,
+             "quyetdinh-kemtheo.docx": build_quyetdinh_kemtheo}
 
 
 def main() -> None:

@@ -440,3 +440,81 @@ def test_new_never_overwrites_without_force_and_writes_nothing_invalid(project: 
     proc = run_kh("new", "to-trinh", "--for", str(project / "quan3-2025.yaml"), "--force")
     assert proc.returncode == 0 and out.read_text(encoding="utf-8").startswith(
         "# yaml-language-server: $schema=plan.schema.json\n")
+
+
+# ------------------------------------------------------------------ a decision and the document it issues
+_QUY_CHE = """\
+kind: Quyết định
+org: lc-sct
+number: 12
+date: 2026-03-02
+subject: Về việc ban hành Quy chế làm việc của Sở Công Thương
+authority: GIÁM ĐỐC SỞ CÔNG THƯƠNG
+bases:
+  - text: Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025
+  - {lead: Theo đề nghị của, text: Chánh Văn phòng Sở}
+articles:
+  - Ban hành kèm theo Quyết định này Quy chế làm việc của Sở Công Thương.
+  - Quyết định này có hiệu lực kể từ ngày ký.
+  - Chánh Văn phòng Sở, Trưởng các phòng chịu trách nhiệm thi hành Quyết định này.
+attachment:
+  kind: Quy chế
+  subject: Làm việc của Sở Công Thương tỉnh Lào Cai
+  chapters:
+    - title: Những quy định chung
+      articles:
+        - {title: Phạm vi điều chỉnh, text: 'Quy chế này quy định nguyên tắc, lề lối làm việc của Sở.'}
+        - title: Nguyên tắc làm việc
+          body:
+            - text: Tuân thủ quy định của pháp luật.
+            - {text: 'Mỗi việc chỉ giao một người phụ trách:', points: [Giám đốc phân công, Phó Giám đốc thực hiện]}
+    - title: Trách nhiệm, phạm vi giải quyết công việc
+      articles:
+        - Giám đốc chịu trách nhiệm toàn diện trước Ủy ban nhân dân tỉnh về mọi mặt công tác của Sở.
+        - text:
+            - Phó Giám đốc giúp Giám đốc phụ trách lĩnh vực được phân công.
+            - Phó Giám đốc chịu trách nhiệm trước Giám đốc và trước pháp luật về lĩnh vực được phân công.
+            - Khi Giám đốc vắng mặt, một Phó Giám đốc được ủy quyền điều hành công việc của Sở.
+            - Phó Giám đốc báo cáo Giám đốc kết quả công việc hằng tuần.
+recipients: [Như Điều 3, UBND tỉnh]
+archive: VT, VP
+signer: {position: GIÁM ĐỐC, name: Nguyễn Văn An}
+"""
+
+
+def test_a_decision_prints_the_quy_che_it_issues_with_chapters_and_articles(project: Path, tmp_path: Path):
+    doc = _build(_write(project, "qd-quy-che", _QUY_CHE))
+    lines = read_docx_text(doc).splitlines()
+    assert "Số: 12/QĐ-SCT" in lines[4] and lines.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 2
+    start = lines.index("QUY CHẾ")                                        # the attached document, on its own
+    assert lines[start + 1:start + 3] == ["Làm việc của Sở Công Thương tỉnh Lào Cai",
+                                          "(Kèm theo Quyết định số 12/QĐ-SCT ngày 02 tháng 3 năm 2026 của Sở Công"
+                                          " Thương tỉnh Lào Cai)"]
+    rest = lines[start + 3:]
+    assert rest[:2] == ["Chương I", "NHỮNG QUY ĐỊNH CHUNG"]
+    assert [t[:7] for t in rest if t.startswith("Điều ")] == ["Điều 1.", "Điều 2.", "Điều 3.", "Điều 4."]  # on
+    assert rest[rest.index("Chương II") + 1] == "TRÁCH NHIỆM, PHẠM VI GIẢI QUYẾT CÔNG VIỆC"
+    assert "1. Tuân thủ quy định của pháp luật." in rest and "a) Giám đốc phân công" in rest
+    assert rest[-1].endswith("./.") and "Nơi nhận:" not in rest
+    paras = _paragraphs(doc)
+    chapter = next(p for p in paras if _text(p) == "Chương II")
+    assert _style(chapter) == "KHChapter"
+    with zipfile.ZipFile(doc) as z:                                       # numbered from 1 again
+        assert b'<w:pgNumType w:start="1"/>' in z.read("word/document.xml")
+    report = check_path(doc)
+    assert report.kinds == ["QĐ", "khác"]
+    assert [f"{f.rule}: {f.where}: {f.message}" for f in report.findings] == []
+    assert nd30check(doc).unexpected_failures() == {}
+    assert_word_clean(doc)
+    text = _build(project / "qd-quy-che.yaml", tmp_path / "qd.txt", "--to", "txt").read_text(encoding="utf-8")
+    assert text.index("QUYẾT ĐỊNH:") < text.index("QUY CHẾ") < text.index("Chương I")
+
+
+def test_an_attachment_needs_chapters_or_articles_and_only_a_decision_has_one(project: Path):
+    bad = _QUY_CHE.replace("  chapters:\n", "  articles: [Một điều]\n  chapters:\n", 1)
+    proc = run_kh("check", str(_write(project, "qd-both", bad)))
+    assert proc.returncode == 2 and "'chapters' (các chương) hoặc 'articles'" in proc.stderr
+    plan = (PLANS / "quan3-2025.yaml").read_text(encoding="utf-8") + \
+        "attachment: {kind: Quy định, subject: Thử, articles: [Một điều]}\n"
+    proc = run_kh("check", str(_write(project, "kh-attachment", plan)))
+    assert proc.returncode == 2 and "Kế hoạch không có 'attachment'" in proc.stderr

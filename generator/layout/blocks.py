@@ -23,6 +23,7 @@ from ..model.plan import (
     Appendix,
     Article,
     Assignment,
+    Attachment,
     Basis,
     Bullet,
     Decision,
@@ -50,6 +51,8 @@ DECISION_ABBR = "QĐ"
 #: Paragraph kinds; writers map each to a style. DECIDE: a decision's "QUYẾT ĐỊNH:" line, centred and bold.
 BASIS, BODY, HEADING1, HEADING2, HEADING3, POINT, BULLET, SUB_BULLET, ARTICLE, DECIDE = (
     "basis", "body", "heading1", "heading2", "heading3", "point", "bullet", "subbullet", "article", "decide")
+#: "Chương I" and the chapter's title of an attached Quy định, centred and bold (Phụ lục I §II.6.đ).
+CHAPTER = "chapter"
 #: The line between a decision's bases and its articles (Mẫu 1.2, 1.3).
 DECIDE_LINE = "QUYẾT ĐỊNH:"
 #: The word before a document's addressees (ô 9a).
@@ -117,14 +120,14 @@ class Layout:
 
 @dataclass
 class DecisionLayout:
-    """The Quyết định that issues the plan (Mẫu 1.3)."""
+    """The Quyết định that issues the plan, or the document it prints after it (Mẫu 1.3)."""
 
     number_line: str
     date_line: str
     subject: list[str]
     authority: str
     body: list[Para]
-    articles: list[Para]
+    articles: list[Block]
     recipients: list[str]
     signer_titles: list[str]
     signer_name: str
@@ -173,6 +176,8 @@ def layout(plan: Plan) -> Layout:
     arabic = plan.top_numbering == "arabic"
     for i, sec in enumerate(plan.sections, start=1):
         body += _section(sec, (i,), ctx, full=arabic or sec.numbering == "decimal", arabic=arabic)
+    if plan.attachment is not None:       # the decision first (Mẫu 1.3), then the document it issues
+        return _with_attachment(plan, plan.attachment, body, ctx)
     if plan.articles:
         body.append(Para(DECIDE, [Span(DECIDE_LINE, bold=True)]))
         body += article_blocks(plan.articles, ctx)
@@ -205,12 +210,67 @@ def layout(plan: Plan) -> Layout:
         kind=kind.name,
         addressees=addressee_lines(plan.to),
         letter_subject=letter_subject(plan.subject) if kind.is_letter else [],
-        authority=upper_vi(plan.authority or org.authority or f"CHỦ TỊCH {upper_vi(org.name)}")
-        if plan.articles else None,
+        authority=_authority(plan) if plan.articles else None,
     )
     if plan.to and not attached:
         doc.recipients = recipient_lines(_as_above(plan.recipients), plan.archive)
     return doc
+
+
+def _authority(plan: Plan) -> str:
+    """A Quyết định's issuing authority: the document's, else the profile's, else "CHỦ TỊCH <tên cơ quan>"."""
+    org = plan.organisation
+    return upper_vi(plan.authority or org.authority or f"CHỦ TỊCH {upper_vi(org.name)}")
+
+
+def _with_attachment(plan: Plan, att: Attachment, bases: list[Block], ctx: _Ctx) -> Layout:
+    """A Quyết định and the document it issues: the decision is :attr:`Layout.decision`, the attached
+    document the layout itself (no number, date, recipients or signature; "(Kèm theo Quyết định ...)")."""
+    org = plan.organisation
+    year = plan.year or 0
+    articles = article_blocks(plan.articles, ctx)
+    _close_content(articles)
+    signer = plan.signed_by
+    assert signer is not None, "signer not resolved"
+    authority = _authority(plan)
+    decision = DecisionLayout(
+        number_line=f"Số: {number_text(plan.number)}/{DECISION_ABBR}-{org.symbol}",
+        date_line=datewords.place_date(org.place, plan.date, year),
+        subject=plan.subject.split("\n"), authority=authority,
+        body=[b for b in bases if isinstance(b, Para)], articles=articles,
+        recipients=recipient_lines(plan.recipients, plan.archive),
+        signer_titles=list(signer.authority) + [signer.position], signer_name=signer.name)
+    issuer = att.issuer or (f"Chủ tịch {org.short_name or org.name}" if authority.startswith("CHỦ TỊCH")
+                            else org.name)
+    ref = DocRef(kind="Quyết định", number=f"{number_text(plan.number).replace(datewords.BLANK, '')}/"
+                 f"{DECISION_ABBR}-{org.symbol}", date=plan.date, issuer=issuer)
+    body = attachment_blocks(att, ctx)
+    _close_content(body)
+    order = content.printed_order([a.placement == "after_signature" for a in plan.appendices])
+    labels = content.appendix_labels([a.label for a in plan.appendices], plan.appendix_numbering,
+                                     always="appendix_numbering" in plan.model_fields_set, order=order)
+    appendices = [appendix_layout(plan, plan.appendices[i], labels[i], ctx) for i in order]
+    return Layout(
+        parent=[upper_vi(x) for x in org.parent], agency=[upper_vi(x) for x in org.header],
+        number_line=None, date_line=None, doc_type=upper_vi(att.kind), subject=att.subject.split("\n"),
+        attached_line=attached_line(ref, year), body=body, year=year, decision=decision, appendices=appendices,
+        after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
+        warnings=ctx.warnings + [w for app in appendices for w in app.warnings], kind=plan.kind)
+
+
+def attachment_blocks(att: Attachment, ctx: _Ctx) -> list[Block]:
+    """The attached document's content: "Chương I" and its title (IN HOA), centred and bold, then its
+    articles, numbered on across the chapters (Phụ lục I §II.6.đ)."""
+    if not att.chapters:
+        return article_blocks(att.articles, ctx)
+    out: list[Block] = []
+    first = 1
+    for c, chapter in enumerate(att.chapters, start=1):
+        out.append(Para(CHAPTER, [Span(f"Chương {numbering.roman(c)}", bold=True)]))
+        out.append(Para(CHAPTER, [Span(upper_vi(s.text), True, s.italic, s.note) for s in parse_inline(chapter.title)]))
+        out += article_blocks(chapter.articles, ctx, first)
+        first += len(chapter.articles)
+    return out
 
 
 def addressee_lines(to: list[str]) -> list[str]:
@@ -723,13 +783,14 @@ def appendix_layout(plan: Plan, app: Appendix, label: str, ctx: _Ctx) -> Appendi
 
 
 # ------------------------------------------------------------------ decision
-def article_blocks(articles: list[Article], ctx: _Ctx | None) -> list[Block]:
+def article_blocks(articles: list[Article], ctx: _Ctx | None, first: int = 1) -> list[Block]:
     """"Điều 1.", "Điều 2." …: the number (bold) opens the article's title (bold) or its first paragraph;
     its blocks follow, clauses numbered "1.", "2." and points "a)", "b)" (Phụ lục I §II.6.đ).
 
-    ``ctx``: None for an article of text only (a decision issuing a plan)."""
+    ``ctx``: None for an article of text only (a decision issuing a plan); ``first``: the first article's
+    number (articles go on across the chapters of an attached Quy định)."""
     out: list[Block] = []
-    for i, art in enumerate(articles, start=1):
+    for i, art in enumerate(articles, start=first):
         number = Span(f"Điều {i}.", bold=True)
         if art.title is not None:
             heading = [Span(s.text, True, s.italic, s.note) for s in parse_inline(art.title)]

@@ -10,7 +10,8 @@ Parts a kind may hold besides the shared ones (:data:`OPTIONAL_PARTS`):
 
 - ``to``: the "Kính gửi:" addressees (ô 9a; Phụ lục I §II.9.b: Tờ trình, Báo cáo, Công văn);
 - ``articles``: "Điều 1.", "Điều 2." … after "QUYẾT ĐỊNH:" (a Quyết định), and ``authority``,
-  the issuing authority's line above its bases;
+  the issuing authority's line above its bases; ``attachment``: the Quy định, Quy chế, Điều lệ … it issues,
+  printed after it with "Chương I" and "Điều 1." (Mẫu 1.3);
 - ``sections``: the numbered content (I., II. or 1., 2.);
 - ``unit_symbol``: the drafting unit in a công văn's number ("Số: 123/SCT-CN", Mẫu 1.5 ô 4: required);
 - ``decision``, ``attached_to``: a Kế hoạch issued by (or attached to) a Quyết định (Mẫu 1.3).
@@ -27,7 +28,8 @@ KindName = Literal["Kế hoạch", "Quyết định", "Tờ trình", "Báo cáo"
 TopNumbering = Literal["roman", "arabic"]
 
 #: Parts only some kinds hold (plan field names); every other field is shared by all kinds.
-OPTIONAL_PARTS = ("to", "articles", "authority", "sections", "unit_symbol", "decision", "attached_to")
+OPTIONAL_PARTS = ("to", "articles", "authority", "attachment", "sections", "unit_symbol", "decision",
+                  "attached_to")
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ KINDS: dict[str, DocKind] = {k.name: k for k in (
     DocKind("Kế hoạch", "plan", "KẾ HOẠCH", "KH", "Mẫu 1.4", "kehoach.docx",
             frozenset({"sections", "decision", "attached_to"}), frozenset({"sections"}), "roman"),
     DocKind("Quyết định", "decision", "QUYẾT ĐỊNH", "QĐ", "Mẫu 1.2", "quyetdinh-cabiet.docx",
-            frozenset({"articles", "authority"}), frozenset({"articles"}), "roman"),
+            frozenset({"articles", "authority", "attachment"}), frozenset({"articles"}), "roman"),
     DocKind("Tờ trình", "submission", "TỜ TRÌNH", "TTr", "Mẫu 1.4", "vanban.docx",
             frozenset({"to", "sections"}), frozenset(), "roman"),
     DocKind("Báo cáo", "report", "BÁO CÁO", "BC", "Mẫu 1.4", "vanban.docx",
@@ -66,6 +68,9 @@ KINDS: dict[str, DocKind] = {k.name: k for k in (
     DocKind("Công văn", "official letter", None, None, "Mẫu 1.5", "congvan.docx",
             frozenset({"to", "sections", "unit_symbol"}), frozenset({"to", "unit_symbol"}), "arabic"),
 )}
+
+#: The template of a Quyết định printing the document it issues after it (Mẫu 1.3 and its attached form).
+ATTACHMENT_TEMPLATE = "quyetdinh-kemtheo.docx"
 
 #: The kind of a document that does not say (every plan written before kinds existed).
 DEFAULT_KIND = "Kế hoạch"

@@ -511,6 +511,39 @@ class Decision(KhModel):
         return bases
 
 
+class Chapter(KhModel):
+    """Một chương của văn bản ban hành kèm theo: kh in 'Chương I' và tên chương (IN HOA) canh giữa."""
+
+    title: Annotated[str, PLAIN] = Field(description="Tên chương, ví dụ 'Những quy định chung' (kh IN HOA).")
+    articles: list[Annotated[Article, BeforeValidator(_text_item, json_schema_input_type=str | Article)]] = Field(
+        min_length=1, description="Các điều của chương; số điều nối tiếp qua các chương (Điều 1., Điều 2., ...).")
+
+
+class Attachment(KhModel):
+    """Văn bản ban hành kèm theo quyết định (Mẫu 1.3): Quy định, Quy chế, Điều lệ ... — in sau quyết định, từ
+    trang mới đánh số lại từ 1, với dòng '(Kèm theo Quyết định số ... ngày ... của ...)' (an attached document)."""
+
+    kind: Annotated[str, PLAIN] = Field(
+        description="Tên loại văn bản kèm theo, ví dụ 'Quy định', 'Quy chế', 'Điều lệ' (kh IN HOA).")
+    subject: Annotated[str, PLAIN] = Field(
+        description="Trích yếu, ví dụ 'Về quản lý vật liệu nổ công nghiệp trên địa bàn tỉnh' (xuống dòng bằng \\n).")
+    issuer: Annotated[str | None, PLAIN] = Field(
+        default=None,
+        description="Người ban hành trong dòng '(Kèm theo Quyết định số ... của ...)'; mặc định theo thẩm quyền:"
+        " 'Chủ tịch ...' khi thẩm quyền là Chủ tịch, ngược lại tên cơ quan.")
+    chapters: list[Chapter] = Field(
+        default_factory=list, description="Các chương (Chương I, II, ...), mỗi chương các điều.")
+    articles: list[Annotated[Article, BeforeValidator(_text_item, json_schema_input_type=str | Article)]] = Field(
+        default_factory=list, description="Các điều khi văn bản không chia chương.")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Attachment:
+        if bool(self.chapters) == bool(self.articles):
+            raise ValueError("văn bản kèm theo cần 'chapters' (các chương) hoặc 'articles' (các điều), một trong hai"
+                             " (chapters or articles, one of them)")
+        return self
+
+
 def _doc_number(value: int | str | None) -> int | str | None:
     if isinstance(value, str) and value.strip() == "":
         return None
@@ -718,6 +751,10 @@ class Plan(KhModel):
     articles: list[Annotated[Article, BeforeValidator(_text_item, json_schema_input_type=str | Article)]] = Field(
         default_factory=list,
         description="Quyết định: các điều sau 'QUYẾT ĐỊNH:'; kh đánh 'Điều 1.', 'Điều 2.' ... (a decision's articles).")
+    attachment: Attachment | None = Field(
+        default=None,
+        description="Quyết định: văn bản ban hành kèm theo (Quy định, Quy chế, Điều lệ ...) in sau quyết định, các"
+        " chương 'Chương I' và điều 'Điều 1.' (Mẫu 1.3; the attached document).")
     closing: Paragraphs = Field(default_factory=list, description="Câu kết; kh thêm './.' vào cuối nội dung.")
     after_end: Paragraphs = Field(
         default_factory=list,
@@ -911,3 +948,5 @@ Section.model_rebuild()
 Appendix.model_rebuild()
 Article.model_rebuild()
 Decision.model_rebuild()
+Chapter.model_rebuild()
+Attachment.model_rebuild()

@@ -18,7 +18,7 @@ from ..core.resources import templates_dir
 from ..lang.typography import Span
 from ..layout import geometry, metrics
 from ..layout.blocks import Layout, Table, layout
-from ..model.doc_kinds import DEFAULT_KIND, doc_kind
+from ..model.doc_kinds import ATTACHMENT_TEMPLATE, DEFAULT_KIND, doc_kind
 from ..model.plan import Plan
 from ..ooxml.package import package_bytes
 from . import appendix_docx, closing_docx, footnotes
@@ -38,6 +38,8 @@ def template_for(plan: Plan) -> Path:
         return Path(chosen)
     if plan.decision is not None:
         return DECISION_TEMPLATE
+    if plan.attachment is not None:
+        return TEMPLATES_DIR / ATTACHMENT_TEMPLATE
     return TEMPLATES_DIR / doc_kind(plan.kind).template
 
 
@@ -136,7 +138,7 @@ def context(doc: Layout, notes: list[list[footnotes.Run]],
         d = doc.decision
         qd = {
             "number_line": d.number_line, "date_line": date_rich(d.date_line), "subject": d.subject,
-            "authority": d.authority, "body": _blocks(d.body, notes), "articles": _blocks(d.articles, notes),
+            "authority": d.authority, "body": _blocks(d.body, notes), "articles": _blocks(d.articles, notes, tables),
             "recipients": d.recipients, "signer_titles": d.signer_titles, "signer_name": d.signer_name,
             "rules": rule_indents(doc.agency, d.subject),
         }
