@@ -203,7 +203,7 @@ def layout(plan: Plan) -> Layout:
         signer_titles=(list(signer.authority) + [signer.position]) if signer and not attached else [],
         signer_name=signer.name if signer and not attached else None,
         year=plan.year or 0,
-        decision=decision_layout(plan.decision, org, plan.year or 0) if plan.decision else None,
+        decision=decision_layout(plan.decision, org, plan.year or 0, ctx) if plan.decision else None,
         appendices=appendices,
         after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
         warnings=ctx.warnings + [w for app in appendices for w in app.warnings],
@@ -816,9 +816,9 @@ def decision_ref(decision: Decision, org: Org) -> DocRef:
     return DocRef(kind="Quyết định", number=number, date=decision.date, issuer=issuer)
 
 
-def decision_layout(decision: Decision, org: Org, year: int) -> DecisionLayout:
-    """Lay out the Quyết định that issues the plan."""
-    articles = [b for b in article_blocks(decision.articles, None) if isinstance(b, Para)]
+def decision_layout(decision: Decision, org: Org, year: int, ctx: _Ctx | None = None) -> DecisionLayout:
+    """Lay out the Quyết định that issues the plan (``ctx``: the plan's, for articles written with blocks)."""
+    articles = article_blocks(decision.articles, ctx)
     _close_content(articles)
     signer = decision.signer
     assert not isinstance(signer, str), "signer not resolved"
