@@ -210,12 +210,20 @@ def test_xlsx_layout_and_print_setup(exported: Exports) -> None:
     assert "2021-02-09T00:00:00Z" in core and core.count("2021-02-09T00:00:00Z") == 2   # created, modified
 
 
-def test_xlsx_valid_against_the_schema_and_the_sdk_rules(exported: Exports) -> None:
-    """Every SpreadsheetML part validates against ISO/IEC 29500-4 sml.xsd; openxml-audit finds no error."""
+def test_xlsx_passes_the_sdk_rules(exported: Exports) -> None:
+    """openxml-audit finds no error in any exported workbook."""
+    from .wordclean import audit_errors
+
+    files = [path for (_, fmt), path in exported.items() if fmt == "xlsx"]
+    assert files and audit_errors(files) == []
+
+
+@pytest.mark.requires("shared")
+def test_xlsx_valid_against_the_schema(exported: Exports) -> None:
+    """Every SpreadsheetML part validates against ISO/IEC 29500-4 sml.xsd (in ../shared/ooxml/xsd)."""
     from lxml import etree
 
     from .conftest import SHARED
-    from .wordclean import audit_errors
 
     schema = etree.XMLSchema(etree.parse(str(SHARED / "ooxml" / "xsd" / "ISO-IEC29500-4_2016" / "sml.xsd")))
     files = [path for (_, fmt), path in exported.items() if fmt == "xlsx"]
@@ -227,7 +235,6 @@ def test_xlsx_valid_against_the_schema_and_the_sdk_rules(exported: Exports) -> N
                     assert schema.validate(etree.fromstring(z.read(part))), (path.name, part, schema.error_log)
                     checked += 1
     assert checked >= 3 * len(files)          # workbook, styles and at least one sheet each
-    assert audit_errors(files) == []
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
