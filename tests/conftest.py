@@ -5,8 +5,8 @@ Tools: a test that needs one declares it, ``@pytest.mark.requires("soffice", "po
 naming the tool and how to install it, or — in CI (``CI=true``, ``KH_REQUIRE_TOOLS=1``) — a failure.
 The markers ``libreoffice``, ``browser`` and ``shared`` follow from the tools required.
 
-Runs: ``python -m pytest`` (no paths given) deselects the ``slow``, ``libreoffice`` and ``browser``
-tests; ``python -m pytest --full`` (what CI runs) or explicit paths run everything selected.
+Runs: ``python -m pytest`` (no paths, no ``-m``) deselects the ``slow``, ``libreoffice`` and ``browser``
+tests; ``python -m pytest --full`` (what CI runs), explicit paths or ``-m`` select as asked.
 """
 
 from __future__ import annotations
@@ -145,9 +145,9 @@ DEFAULT_DESELECT = "not slow and not libreoffice and not browser"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("--full"):
-        config.option.markexpr = ""
-    elif not config.option.markexpr and config.args_source is pytest.Config.ArgsSource.TESTPATHS:
+    """The quick run unless --full, -m or test paths are given."""
+    if (not config.getoption("--full") and not config.option.markexpr
+            and config.args_source is pytest.Config.ArgsSource.TESTPATHS):
         config.option.markexpr = DEFAULT_DESELECT
 
 
