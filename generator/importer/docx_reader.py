@@ -190,6 +190,7 @@ class _Reader:
         self.landscape: dict[int, bool] = {}
         self.count = {"p": 0, "t": 0}
         self.paras = 0
+        self.page_pending = False
 
     def _part(self, rel_type: str, conventional: str) -> tuple[Any, str]:
         """The parsed story part of ``rel_type`` (None when the package has none) and its name."""
@@ -325,9 +326,15 @@ class _Reader:
                 if sect is not None and cell is None:
                     self.landscape[self.section] = _is_landscape(sect)
                     self.section += 1
+                    kind = sect.find(f"{W}type")
+                    if kind is None or kind.get(f"{W}val") != "continuous":
+                        self.page_pending = True
             elif tag == f"{W}tbl":
                 if cell is None:
-                    blocks.append(self._table(child))
+                    new_page, self.page_pending = self.page_pending, False
+                    table = self._table(child)
+                    table.new_page = new_page
+                    blocks.append(table)
                 else:   # a table inside a cell: its paragraphs, in order (each cell once, never all descendants)
                     for tr in _direct(child, f"{W}tr"):
                         for tc in _direct(tr, f"{W}tc"):
@@ -364,13 +371,25 @@ class _Reader:
         runs = self._runs(p, style_id)
         label = None
         indent = _indent(ppr)
-        if num is not None and num[0] != "0" and "".join(r.text for r in runs).strip():
+        if num is not None and num[0] != "0":   # Word numbers an empty paragraph too (an STT cell)
             label = self.numbering.label(num[0], num[1])
             if indent is None:
                 indent = self.numbering.indent(num[0], num[1])
         style = self.styles[style_id].name if style_id in self.styles else ""
+        new_page = cell is None and (self.page_pending or bool(_on(ppr.find(f"{W}pageBreakBefore"))
+                                                               if ppr is not None else False))
+        if cell is None:
+            self.page_pending = False
+        breaks = [br for br in p.iter(f"{W}br") if br.get(f"{W}type") == "page"]
+        if breaks and cell is None:   # text after the last page break starts a page; none: the next block
+            after = "".join(t.text or "" for t in breaks[-1].itersiblings() if t.tag == f"{W}t") + "".join(
+                t.text or "" for r in breaks[-1].getparent().itersiblings() for t in r.iter(f"{W}t"))
+            if after.strip():
+                new_page = True
+            else:
+                self.page_pending = True
         return Para(merge_runs(runs), where, align, style, label, num[1] if num else 0,
-                    indent if label else None, self.section)
+                    indent if label else None, self.section, new_page, _objects(p))
 
     def _runs(self, p: Any, style_id: str | None, note_ok: bool = True) -> list[Run]:
         runs: list[Run] = []
@@ -416,6 +435,9 @@ class _Reader:
                     runs.append(Run(unicodedata.normalize("NFC", text), bool(bold), bool(italic)))
                 elif tag in (f"{W}tab", f"{W}noBreakHyphen"):
                     runs.append(Run(" " if tag == f"{W}tab" else "-", bool(bold), bool(italic)))
+                elif tag == f"{W}softHyphen" and encoding and encoding.startswith("tcvn3"):
+                    runs.append(Run(legacy.decode("\xad", encoding), bool(bold), bool(italic)))   # TCVN3 "ư"
+                    self.legacy_runs += 1
                 elif tag in (f"{W}br", f"{W}cr"):
                     if child.get(f"{W}type") not in ("page", "column"):
                         runs.append(Run("\n", bool(bold), bool(italic)))
@@ -456,7 +478,8 @@ class _Reader:
                 span = _int(span_el.get(f"{W}val")) if span_el is not None else 1
                 cells.append(Cell([p for p in paras if isinstance(p, Para)],
                                   max(1, min(span or 1, MAX_GRID_SPAN)),
-                                  vm is not None and vm.get(f"{W}val") in (None, "continue")))
+                                  vm is not None and vm.get(f"{W}val") in (None, "continue"),
+                                  vm is not None and vm.get(f"{W}val") == "restart"))
             rows.append(Row(cells, bool(header)))
         borders = tbl.find(f"{W}tblPr/{W}tblBorders")
         visible = True
@@ -464,6 +487,51 @@ class _Reader:
             vals = [b.get(f"{W}val") for b in borders]
             visible = any(v not in ("none", "nil") for v in vals)
         return Table(rows, f"bảng {t}", self.section, visible)
+
+
+#: Objects of a paragraph that are not its text, as the import report names them.
+_OBJECT_NAMES = {
+    "picture": "hình ảnh (picture)", "textbox": "khung chữ (text box)", "drawing": "hình vẽ (drawing)",
+    "equation": "công thức (equation)", "object": "đối tượng nhúng (embedded object)",
+    "comment": "ghi chú của người xem (comment)",
+    "insert": "thay đổi được theo dõi: chèn, đã nhận (tracked insertion, accepted)",
+    "delete": "thay đổi được theo dõi: xóa, đã bỏ (tracked deletion, left out)",
+}
+_M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_V = "{urn:schemas-microsoft-com:vml}"
+
+
+def _objects(p: Any) -> list[str]:
+    """What paragraph ``p`` holds besides text, once each: pictures, text boxes, drawings (not the
+    straight lines kh draws itself), equations, embedded objects, comments, tracked changes."""
+    from ..nd30.shapes import line_shape
+
+    found: dict[str, None] = {}
+    for el in p.iter(f"{_WP}anchor", f"{_WP}inline", f"{_V}shape", f"{_V}rect", f"{_V}line", f"{W}object",
+                     f"{_M}oMath", f"{W}commentReference", f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"):
+        if any(str(a.tag).endswith("}Fallback") for a in el.iterancestors()):
+            continue
+        tag = el.tag
+        if tag == f"{_M}oMath":
+            found["equation"] = None
+        elif tag == f"{W}object":
+            found["object"] = None
+        elif tag == f"{W}commentReference":
+            found["comment"] = None
+        elif tag in (f"{W}ins", f"{W}moveTo"):
+            found["insert"] = None
+        elif tag in (f"{W}del", f"{W}moveFrom"):
+            found["delete"] = None
+        elif any(a.tag == f"{W}object" for a in el.iterancestors()) or line_shape(el) is not None:
+            continue   # an object's preview image; a straight line (kh draws its own)
+        elif any(str(x.tag).endswith(("}txbx", "}textbox")) for x in el.iter()):
+            found["textbox"] = None
+        elif any(str(x.tag).endswith(("}pic", "}imagedata")) for x in el.iter()):
+            found["picture"] = None
+        elif tag != f"{_V}line":
+            found["drawing"] = None
+    return [_OBJECT_NAMES[k] for k in found]
 
 
 def _indent(ppr: Any) -> int | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import PlanError, Problem
+from . import walk
 from .recognise import OrgInfo
 from .report import ImportFailure, Report
 from .units import slug, unique_key
@@ -172,7 +173,7 @@ def apply(plan: dict[str, Any], info: OrgInfo, profile: dict[str, Any], *, add: 
                 i += 1
         return out
 
-    for asg in _assignments(plan.get("sections", [])):
+    for asg in [a for lst in walk.assignment_lists(plan) for a in lst]:
         asg["unit"] = [ref(n) for n in rejoin(asg["unit"])]
         requested = any(isinstance(u, str) and isinstance(units.get(u), dict) and units[u].get("request")
                         for u in asg["unit"])
@@ -209,12 +210,3 @@ def apply(plan: dict[str, Any], info: OrgInfo, profile: dict[str, Any], *, add: 
                             " written as free text; --update-org adds them): " + "; ".join(missing))
     report.recognised["đơn vị (units)"] = sorted({*by_name, *missing})
     return changed
-
-
-def _assignments(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for sec in sections:
-        if isinstance(sec.get("assignments"), list):
-            out += sec["assignments"]
-        out += _assignments(sec.get("sections", []))
-    return out

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import KhError, PlanError
-from . import orgs
+from . import orgs, walk
 from .convert import CONVERTIBLE, ConvertError, to_docx
 from .recognise import Recogniser
 from .report import ImportFailure, Report
@@ -99,9 +99,44 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
     plan = _fresh({"org": key, **plan})
     org_path = orgs_dir / f"{key}.yaml"
     _prefer_task_assignments(plan, org_text if org_text is not None else _read(org_path), org_path.name, report)
-    plan_text = dump_new(plan, "plan")
+    plan_text = _flow_rows(dump_new(plan, "plan"))
     plan_text = plan_text.replace("\n", f"\n# Nhập từ (imported from) {source.name} bằng kh import.\n", 1)
     return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report, reused)
+
+
+def _flow_rows(text: str) -> str:
+    """Each table row on one line (``- [Ngày 12/5, Phòng Tư pháp, …]``) as a person writes it, so the
+    YAML diff of a changed cell is one line; a row longer than a line stays a block list."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from ..yamlio import roundtrip as yamlrt
+
+    data = yamlrt.load_text(text)
+    found = False
+    pending: list[object] = [data]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CommentedMap):
+            table = node.get("table")
+            if isinstance(table, CommentedMap):
+                for key in ("rows", "header", "columns"):
+                    rows = table.get(key)
+                    for row in rows if isinstance(rows, CommentedSeq) else []:
+                        items = row if key != "columns" else []
+                        if isinstance(row, CommentedSeq):
+                            row.fa.set_flow_style()
+                            found = True
+                        for cell in items if isinstance(items, CommentedSeq) else []:
+                            if isinstance(cell, CommentedMap):
+                                cell.fa.set_flow_style()
+                    if key == "columns" and isinstance(rows, CommentedSeq) and all(isinstance(c, str) for c in rows):
+                        rows.fa.set_flow_style()
+            pending += list(node.values())
+        elif isinstance(node, CommentedSeq):
+            pending += list(node)
+    if not found:
+        return text
+    return yamlrt.format_text(yamlrt.dump(data), "plan")
 
 
 def _template_year(plan: dict[str, Any], report: Report) -> None:
@@ -141,13 +176,9 @@ def _template_year(plan: dict[str, Any], report: Report) -> None:
         decision["subject"] = sub(decision.get("subject"))
         decision["articles"] = [a if isinstance(a, dict) else sub(a) for a in decision.get("articles", [])]
 
-    def titles(sections: list[dict[str, Any]]) -> None:
-        for sec in sections:
-            if "title" in sec:
-                sec["title"] = sub(sec["title"])
-            titles(sec.get("sections", []))
-
-    titles(plan.get("sections", []))
+    for sec in walk.plan_sections(plan):
+        if "title" in sec:
+            sec["title"] = sub(sec["title"])
     for app in plan.get("appendices", []):
         app["title"] = sub(app["title"])
     if count:
@@ -181,7 +212,7 @@ def _prefer_task_assignments(plan: dict[str, Any], org_text: str | None, org_fil
     ``assignments: tasks`` (the tasks are then written once), when the document text stays the same."""
     if not plan.get("tasks"):
         return
-    sections = [s for s in _walk_sections(plan.get("sections", [])) if isinstance(s.get("assignments"), list)]
+    sections = [s for s in walk.sections(plan.get("sections", [])) if isinstance(s.get("assignments"), list)]
     if not sections:
         return
     before = _render_text(plan, org_text, org_file)
@@ -193,14 +224,6 @@ def _prefer_task_assignments(plan: dict[str, Any], org_text: str | None, org_fil
         else:
             report.recognised["phân công lập từ bảng nhiệm vụ (assignments from the task table)"] = \
                 sec.get("title", "")
-
-
-def _walk_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for sec in sections:
-        out.append(sec)
-        out += _walk_sections(sec.get("sections", []))
-    return out
 
 
 def _fresh(value: Any) -> Any:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import refs
+from . import refs, walk
 from .report import ImportFailure, Report
 from .source import Para, Run, SourceDoc, Table
 from .text import Casing, drop_chars, find_label, is_upper, markup, strip_runs
 from .tree import SectionTree
 
-DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH")
+DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH", "TỜ TRÌNH", "BÁO CÁO", "THÔNG BÁO", "CHỈ THỊ")
 _NATIONAL = re.compile(r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
                        r"Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)$", re.I)
 _NUMBER = re.compile(r"^Số\s*:\s*(\d*)\s*/\s*([A-ZĐ]+)\s*-\s*([A-ZĐ0-9-]+)\s*$")
@@ -27,8 +28,10 @@ _DATE = re.compile(r"^(?P<place>[^,]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\
                    r"năm\s*(?P<y>\d{4})\s*$")
 _NUMBER_AND_DATE = re.compile(r"^(Số\s*:\s*\d*\s*/\s*\S+)\s+(\S.*,\s*ngày.*)$")
 _ATTACHED = re.compile(r"^\((?:Ban hành )?[Kk]èm theo\s+(?P<ref>.+?)\)?$", re.S)
-_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)\s*[./]?\s+(.+)$")
-_APPENDIX = re.compile(r"^PHỤ LỤC(\s+[IVXLC]+|\s+\d+)?$", re.I)
+_AUTHORITY = re.compile(r"^(TM|KT|TL|TUQ|Q)(?:\s*[./]\s*|\s+)(\S.*)$")
+#: An appendix label: "Phụ lục", "PHỤ LỤC II", "Phụ lục 1", "Phụ lục số 01:" (a title may follow a colon).
+_APPENDIX = re.compile(r"^\**(?:PHỤ LỤC|Phụ lục)(?:\s+(?P<so>số\s*)?(?P<n>[IVXLC]+|\d{1,3}))?\**\s*[:.]?\**"
+                       r"(?:\s*[:–-]?\s*(?P<rest>\S.*))?$", re.S)
 _RULE = re.compile(r"^[-_=–—.\s]*$")
 _TERMINAL = re.compile(r"[.;:!?]$")
 _CLOSING_START = re.compile(r"^(Trên đây là|Trên đây)\b")
@@ -70,6 +73,9 @@ class Recogniser(SectionTree):
         self.plan: dict[str, Any] = {}
         self.status: dict[int, str] = {}
         self.casing = Casing([b.text for b in self._paras_all()])
+        self.appendix_styles: list[tuple[str, str, str]] = []     # (style, number as typed, where)
+        self.appendix_issuers: list[tuple[str, str]] = []         # (issuer of a "Kèm theo" line, where)
+        self.intro_tables: list[tuple[Table, dict[str, Any]]] = []
 
     # ------------------------------------------------------------------ helpers
     def _paras_all(self) -> list[Para]:
@@ -191,6 +197,7 @@ class Recogniser(SectionTree):
                 self.mark(para)
                 self.org.place = m.group("place").strip()
                 self.place_date = (m.group("d"), m.group("m"), m.group("y"))
+                self.date_where = para.where
                 self.report.recognised["địa danh, ngày (place, date)"] = line
                 continue
             if is_upper(line) and left and left_of.get(line, True):
@@ -223,10 +230,15 @@ class Recogniser(SectionTree):
         while isinstance(self.peek(), Para):
             para = self.peek()
             text = para.text
-            if not text or _RULE.match(text) or text.startswith("(") or refs.is_basis(text):
+            if not text or _RULE.match(text) or text.startswith("("):
+                break
+            if refs.is_basis(text) and (lines or not self.subject_line(para)):
                 break
             if lines and (is_upper(text) or (self.doc.formatted and not para.bold)):
                 break
+            if not lines and refs.is_basis(text):
+                self.report.recognised["trích yếu bắt đầu bằng căn cứ (subject opening like a basis)"] = \
+                    text.split()[0] + " " + text.split()[1]
             lines += [self.content(para, emphasis=False).strip()] if "\n" not in text else \
                 [ln.strip() for ln in text.split("\n") if ln.strip()]
             self.mark(para)
@@ -240,6 +252,16 @@ class Recogniser(SectionTree):
         self.skip_empty()
         if attached_ok:
             self.attached_line()
+
+    def subject_line(self, para: Para) -> bool:
+        """A trích yếu that opens like a basis ("Thực hiện Đề án …"): bold or centred under the type
+        name (a basis is neither), or in plain text a line that does not end like a clause."""
+        text = para.text
+        if text.startswith("Căn cứ") or text.rstrip().endswith((";", ",", ":")):
+            return False
+        if self.doc.formatted:
+            return para.bold or para.align == "center"
+        return True
 
     def attached_line(self) -> str | None:
         block = self.peek()
@@ -264,6 +286,7 @@ class Recogniser(SectionTree):
         ref = refs.parse_ref(refs.short_dates_to_words(ref_text).replace(" /", "/"))
         self.report.recognised["kèm theo (attached to)"] = ref_text
         self.attached = (ref_text, ref)
+        self.attached_text, self.attached_where = text, block.where
         return ref_text
 
     # ------------------------------------------------------------------ decision
@@ -332,22 +355,60 @@ class Recogniser(SectionTree):
 
     # ------------------------------------------------------------------ closing block
     def find_closing_block(self, start: int) -> int:
+        """Where the content ends: the recipients and signature (a table or paragraphs, with the label
+        "Nơi nhận" however it is typed, or without it right after "./."), an appendix label, or the
+        plan that follows its decision."""
+        ended = False      # the last non-empty paragraph ended with "./."
         for j in range(start, len(self.blocks)):
             block = self.blocks[j]
-            if isinstance(block, Table) and _recipients_row(block) is not None:
+            if isinstance(block, Table):
+                if _recipients_row(block) is not None or (ended and self.signature_table(block)):
+                    return j
+                ended = False
+                continue
+            text = block.text
+            if not text:
+                continue
+            if recipients_label(text):
                 return j
-            if isinstance(block, Para) and re.match(r"^\**Nơi nhận\s*:?", block.text):
+            if j > start and self.appendix_label(block) is not None:
                 return j
-            if isinstance(block, Para) and _APPENDIX.match(block.text):
-                return j
-            if j > start and isinstance(block, Para) and self.is_doc_type(block):
+            if ended and (text.startswith(("-", "–")) or (_AUTHORITY.match(text) and is_upper(text))):
+                return j    # recipients or a signature laid out as paragraphs, without the label
+            if j > start and self.is_doc_type(block):
                 # the plan attached to a decision starts: its header precedes this line
                 k = j - 1
                 while k > start and (isinstance(self.blocks[k], Table) or is_upper(self.blocks[k].text)
                                      or not self.blocks[k].text or _NATIONAL.match(self.blocks[k].text)):
                     k -= 1
                 return k + 1
+            ended = bool(re.search(r"\./\.\s*(\*\S*\*)?$", text))
         return len(self.blocks)
+
+    def signature_table(self, table: Table) -> bool:
+        """A table laid out as the closing block: a signer (position and name) in its last column."""
+        for row in table.rows:
+            if len(row.cells) < 2:
+                continue
+            lines = [ln.strip() for p in row.cells[-1].paras for ln in self.lines(p)]
+            upper = [ln for ln in lines if is_upper(ln)]
+            if upper and any(self._is_name(ln) for ln in lines):
+                return True
+        return False
+
+    def appendix_label(self, para: Para) -> re.Match[str] | None:
+        """The "Phụ lục …" label opening an appendix (a short line of its own, set apart: bold, centred,
+        or in capitals), else None."""
+        text = " ".join(para.text.split())
+        m = _APPENDIX.match(text)
+        if not m or len(text.split()) > 30:
+            return None
+        rest = m.group("rest") or ""
+        if rest and not is_upper(rest) and not (self.doc.formatted and para.bold):
+            return None
+        if self.doc.formatted and not (para.bold or para.align == "center" or is_upper(text) or para.new_page):
+            return None
+        return m
 
     def closing_block(self) -> dict[str, Any]:
         """Nơi nhận (recipients, archive) and the signer, in a borderless table or as paragraphs."""
@@ -355,7 +416,7 @@ class Recogniser(SectionTree):
         block = self.peek()
         left: list[Para] = []
         right: list[Para] = []
-        if isinstance(block, Table) and _recipients_row(block) is not None:
+        if isinstance(block, Table) and (_recipients_row(block) is not None or self.signature_table(block)):
             first = _recipients_row(block) or 0
             for row in block.rows[:first]:   # lines printed after "./." in the same table (merged cells)
                 for cell in row.cells:
@@ -365,21 +426,22 @@ class Recogniser(SectionTree):
                             out["after_end"].append(text)
                         self.mark(para)
             for row in block.rows[first:]:
-                left += row.cells[0].paras
-                for cell in row.cells[1:]:
+                left += row.cells[0].paras if len(row.cells) > 1 else []
+                for cell in row.cells[1:] if len(row.cells) > 1 else row.cells:
                     right += cell.paras
             self.i += 1
         else:
-            while isinstance(self.peek(), Para) and not _APPENDIX.match(self.peek().text):
+            while isinstance(self.peek(), Para) and self.appendix_label(self.peek()) is None:
                 para = self.peek()
                 text = para.text
-                if text and not left and not re.match(r"^\**Nơi nhận", text):
+                if text and not left and not (recipients_label(text) or text.startswith(("-", "–"))):
                     break
-                if text and left and not text.startswith(("-", "Nơi nhận")) and not re.match(r"^Lưu", text):
+                if text and left and not text.startswith(("-", "–")) and not recipients_label(text) \
+                        and not re.match(r"^Lưu", text):
                     break
                 left.append(para)
                 self.i += 1
-            while isinstance(self.peek(), Para) and not _APPENDIX.match(self.peek().text):
+            while isinstance(self.peek(), Para) and self.appendix_label(self.peek()) is None:
                 para = self.peek()
                 if para.text and (self.is_doc_type(para) or _NATIONAL.match(para.text)):
                     break
@@ -389,14 +451,25 @@ class Recogniser(SectionTree):
                 self.i += 1
                 if self._has_name(right):
                     break
+            if isinstance(self.peek(), Table) and not self._has_name(right) and self.signature_table(self.peek()):
+                for row in self.peek().rows:     # the signature in a table under the recipients
+                    for cell in row.cells:
+                        right += cell.paras
+                self.i += 1
         for para in left:
             for line in self.lines(para):
                 line = line.strip().strip("*").strip()
                 if not line:
                     continue
-                if line.startswith("Nơi nhận"):
+                label = recipients_label(line)
+                if label:
                     self.mark(para)
-                    continue
+                    typed = line[:label.end()].strip()
+                    if typed != "Nơi nhận:":
+                        self.report.fix(para.where, line, f"'{typed}' → 'Nơi nhận:'")
+                    line = line[label.end():].strip()
+                    if not line:
+                        continue
                 item = re.sub(r"^[-–•+]\s*", "", line)
                 m = re.match(r"^Lưu\s*:?\s*(.*)$", item)
                 if m:
@@ -474,13 +547,18 @@ class Recogniser(SectionTree):
             if (stop and stop(para)) or not refs.is_basis(text):
                 break
             split = refs.split_basis_intro(text) if stop is None else None
+            joined = False
             if split:
                 text, sep, intro = split
                 self.plan.setdefault("intro", []).append(intro)
-                if sep != ";":
+                joined = not text.startswith("Căn cứ")
+                if not joined:   # the decree: each basis a line ending in ";", the last in "."; then the lead-in
+                    self.report.fix(para.where, para.text, f"căn cứ và câu dẫn tách hai đoạn: '{sep}' → '.' và"
+                                    " xuống dòng (the last basis ends with '.', the lead-in is a paragraph of its own)")
+                elif sep != ";":
                     self.report.fix(para.where, para.text, f"căn cứ viết liền câu dẫn: '{sep}' → ';'")
             basis, how = refs.parse_basis(text)
-            if split:
+            if joined:
                 basis["with_intro"] = True
                 self.report.recognised["căn cứ viết liền câu dẫn (basis joined with the lead-in)"] = text[:60]
             out.append(basis)
@@ -504,6 +582,13 @@ class Recogniser(SectionTree):
                 m = re.search(r"\scủa\s+(.+)$", text)
                 if m:
                     self.plan["decision"]["issuer"] = m.group(1).strip()
+            elif getattr(self, "number_line", None):   # a plan with its own number: the line is its subject's
+                line = self.attached_text
+                self.plan["subject"] = f"{self.plan['subject']}\n{line}" if self.plan.get("subject") else line
+                self.report.recognised["kèm theo (attached to)"] = f"{line} — giữ trong trích yếu: kế hoạch có số" \
+                    " riêng (kept in the subject: the plan has its own number)"
+                self.report.fix(self.attached_where, line, "dòng '(… kèm theo …)' in trong trích yếu, chữ đậm như"
+                                " trích yếu (printed as the subject's last line, bold like it)")
             elif ref:
                 self.plan["attached_to"] = ref
             else:
@@ -518,59 +603,68 @@ class Recogniser(SectionTree):
         bases = self.bases()
         if bases:
             self.plan["bases"] = bases
-        paras = [b for b in self.blocks[self.i:end]]
-        self.body(paras)
+        self.body(self.blocks[self.i:end])
 
     def body(self, blocks: list[Para | Table]) -> None:
-        paras: list[Para] = []
-        for b in blocks:
-            if isinstance(b, Table):
-                for row in b.rows:
-                    for cell in row.cells:
-                        for p in cell.paras:
-                            self.report.drop(p.where, p.text, "bảng trong phần nội dung (table in the body)")
-                            self.mark(p, "unplaced")
-            elif b.text and not _RULE.match(b.text):
-                paras.append(b)
-        paras = self.join_page_splits(paras)
-        ends = [k for k, p in enumerate(paras) if re.search(r"\./\.\s*(\*\S*\*)?$", p.text)]
+        items: list[Para | Table] = [b for b in blocks if isinstance(b, Table) or (b.text and not _RULE.match(b.text))]
+        items = self.join_page_splits(items)
+        ends = [k for k, p in enumerate(items) if isinstance(p, Para) and re.search(r"\./\.\s*(\*\S*\*)?$", p.text)]
         if ends:   # after "./.": lines before "Nơi nhận", or a seal / drafter's mark
-            for p in paras[ends[-1] + 1:]:
-                if is_upper(p.text) or "decision" in self.plan or "attached_to" in self.plan:
-                    self.report.drop(p.where, p.text, "sau dấu './.' kết thúc nội dung (after the end of the content)")
-                    self.mark(p, "unplaced")
-                else:
-                    self.plan.setdefault("after_end", []).append(markup(strip_runs(p.runs)))
-                    self.mark(p)
-            paras = paras[: ends[-1] + 1]
+            for p in items[ends[-1] + 1:]:
+                paras = [p] if isinstance(p, Para) else [x for r in p.rows for c in r.cells for x in c.paras if x.text]
+                for x in paras:
+                    if isinstance(p, Table) or is_upper(x.text) or "decision" in self.plan \
+                            or "attached_to" in self.plan:
+                        self.report.drop(x.where, x.text, "sau dấu './.' kết thúc nội dung"
+                                         " (after the end of the content)")
+                        self.mark(x, "unplaced")
+                    else:
+                        self.plan.setdefault("after_end", []).append(markup(strip_runs(x.runs)))
+                        self.mark(x)
+            items = items[: ends[-1] + 1]
         # closing: from the last "Trên đây ..." paragraph, when only unlabelled text follows
         closing: list[Para] = []
-        for k in range(len(paras) - 1, -1, -1):
-            if _CLOSING_START.match(paras[k].text) and not any(self.label_of(p) for p in paras[k:]):
-                closing = paras[k:]
-                paras = paras[:k]
+        for k in range(len(items) - 1, -1, -1):
+            item = items[k]
+            if isinstance(item, Table):
                 break
-        if closing or paras:
-            _strip_para_end(closing[-1] if closing else paras[-1])
-        tree = self.build_tree(paras)
+            if _CLOSING_START.match(item.text) and not any(self.label_of(p) for p in items[k:]):
+                closing = items[k:]
+                items = items[:k]
+                break
+        last = closing[-1] if closing else next((p for p in reversed(items) if isinstance(p, Para)), None)
+        if last is not None:
+            _strip_para_end(last)
+        tree = self.build_tree(items)
         self.plan.setdefault("intro", [])
         self.plan["sections"] = tree
+        for table, _ in self.intro_tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    for p in cell.paras:
+                        if p.text:
+                            self.report.drop(p.where, p.text, "bảng trước mục I: mô hình chưa có chỗ cho bảng ở"
+                                             " câu dẫn (a table before section I has no place in the model)")
+                            self.mark(p, "unplaced")
         if closing:
             self.plan["closing"] = [self.content(p) for p in closing]
             for p in closing:
                 self.mark(p)
             self.report.recognised["câu kết (closing)"] = closing[0].text[:80]
 
-    def join_page_splits(self, paras: list[Para]) -> list[Para]:
+    def join_page_splits(self, paras: list[Para | Table]) -> list[Para | Table]:
         """Plain text only: a paragraph cut by a page break (next one starts in lower case, or the
         previous one stops mid-sentence) is joined back."""
         if self.doc.formatted:
             return paras
-        out: list[Para] = []
+        out: list[Para | Table] = []
         for p in paras:
             prev = out[-1] if out else None
+            if isinstance(p, Table) or not isinstance(prev, Para):
+                out.append(p)
+                continue
             starts_low = p.text[:1].islower()
-            if prev is not None and not self.label_of(p) and not is_upper(p.text) and (
+            if not self.label_of(p) and not is_upper(p.text) and (
                     starts_low or (not _TERMINAL.search(prev.text) and len(prev.text) > 60)):
                 prev.runs = prev.runs + [Run(" ")] + p.runs
                 self.report.fix(p.where, p.text, f"nối vào đoạn trước ở {prev.where} (page-split paragraph joined)")
@@ -581,29 +675,94 @@ class Recogniser(SectionTree):
 
     # ------------------------------------------------------------------ appendices
     def appendices(self) -> None:
-        """Each appendix starts at a "Phụ lục" line or, in a Word file, on a new section (page)."""
+        """The appendices after the closing block. One starts at a "Phụ lục" label; or, without a
+        label, at a heading followed by its "(Kèm theo …)" line, or on a new page right after the
+        signature. An unlabelled one that follows the signature on the same page stays there
+        (``placement: after_signature``); a page or section break, or more pages of the same
+        appendix (a landscape table), continue the appendix it is in."""
         from .tables import read_appendix
 
-        starts: list[tuple[int, bool]] = []
+        starts: list[tuple[int, re.Match[str] | None, bool]] = []
+        first = True
+        filled = False     # the appendix begun has content past its heading
+        broke = False      # a page or section break since the signature
         prev = self.blocks[self.i - 1].section if 0 < self.i <= len(self.blocks) else 0
         for k in range(self.i, len(self.blocks)):
             block = self.blocks[k]
             if isinstance(block, Para) and not block.text:
+                broke = broke or block.new_page or block.section != prev
+                prev = block.section
                 continue
-            label = isinstance(block, Para) and bool(_APPENDIX.match(block.text))
-            if label or block.section != prev:
-                starts.append((k, label))
+            new_page = block.new_page or block.section != prev
+            broke = broke or new_page
+            prev = block.section
+            label = self.appendix_label(block) if isinstance(block, Para) else None
+            if label is not None:
+                starts.append((k, label, False))
+                filled = False
+            elif isinstance(block, Para) and (not starts or filled) and self.opens_appendix(k):
+                starts.append((k, None, first and not broke))
+                filled = False
+            elif first and new_page:
+                starts.append((k, None, False))
+                filled = False
             elif not starts:
                 break
-            prev = block.section
-        for n, (k, label) in enumerate(starts):
+            else:      # the appendix has content once past its heading block
+                filled = filled or isinstance(block, Table) or not (block.bold or is_upper(block.text)
+                                                                    or block.text.startswith("("))
+            first = False
+        for n, (k, label, after) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(self.blocks)
-            if label:
+            if label is not None:
                 self.mark(self.blocks[k])
-            app = read_appendix(self, self.blocks[k + 1 if label else k:end], label)
+                style = "so" if label.group("so") else "arabic" if (label.group("n") or "").isdigit() else "roman"
+                if label.group("n"):
+                    self.appendix_styles.append((style, label.group("n"), self.blocks[k].where))
+            app = read_appendix(self, self.blocks[k + 1 if label is not None else k:end], label, after)
             if app is not None:
                 self.plan.setdefault("appendices", []).append(app)
             self.i = end
+        self.numbering_of_appendices()
+
+    def opens_appendix(self, k: int) -> bool:
+        """An unlabelled appendix opens at block ``k``: a heading (bold or in capitals) followed, within
+        a few lines, by its "(Kèm theo …)" line."""
+        block = self.blocks[k]
+        unit_line = isinstance(block, Para) and block.text.startswith("Tên đơn vị")   # a report form's first line
+        if not isinstance(block, Para) or block.text.startswith("(") or not (
+                block.bold or is_upper(block.text) or unit_line):
+            return False
+        seen = 0
+        for j in range(k + 1, min(len(self.blocks), k + 8)):
+            nxt = self.blocks[j]
+            if not isinstance(nxt, Para):
+                return False
+            if not nxt.text:
+                continue
+            if re.match(r"^\((Ban hành )?[Kk]èm theo\b", nxt.text):
+                return True
+            seen += 1
+            heading = nxt.bold or is_upper(nxt.text) or nxt.align == "center" or not self.doc.formatted
+            if seen > 3 or not heading:
+                return False
+        return False
+
+    def numbering_of_appendices(self) -> None:
+        """``appendix_numbering`` from the labels as typed ("Phụ lục số 01" → so, "Phụ lục 1" → arabic),
+        and every label kh will write differently."""
+        from ..model.content import appendix_number
+
+        if not self.appendix_styles:
+            return
+        style = self.appendix_styles[0][0]
+        if style != "roman" or len(self.plan.get("appendices", [])) == 1:
+            self.plan["appendix_numbering"] = style     # written: a single appendix keeps its number too
+        for n, (kind, typed, where) in enumerate(self.appendix_styles, start=1):
+            want = appendix_number(n, style)
+            have = f"số {typed}" if kind == "so" else typed
+            if have != want:
+                self.report.fix(where, f"Phụ lục {have}", f"'Phụ lục {have}' → 'Phụ lục {want}'")
 
     # ------------------------------------------------------------------ the rest
     def leftovers(self) -> None:
@@ -620,6 +779,8 @@ class Recogniser(SectionTree):
             raise ImportFailure(f"{self.doc.path}: không thấy nội dung kế hoạch (tiêu đề, trích yếu, các mục)"
                                 " — không ghi gì (no plan content found; nothing written)")
         for p in self._paras_all():
+            for what in p.objects:
+                self.report.object(p.where, p.text, what)
             if not p.text or _RULE.match(p.text):
                 continue
             status = self.status.get(id(p))
@@ -639,15 +800,28 @@ class Recogniser(SectionTree):
                                          " (place inferred from the agency's name: check it)")
         if "subject" not in self.plan:
             self.plan["subject"] = "(Trích yếu)"
-            self.report.notes.append("không thấy trích yếu: ghi tạm '(Trích yếu)' (no subject found: placeholder)")
+            self.report.placeholder("subject", "(Trích yếu)", "không thấy trích yếu (no subject found)")
         if "decision" not in self.plan and "attached_to" not in self.plan:
             if not self.plan.get("signer"):
                 self.plan["signer"] = {"position": "(CHỨC VỤ)", "name": "(Họ và tên)"}
-                self.report.notes.append("không thấy người ký: ghi tạm chức vụ, họ tên để điền"
-                                         " (no signer found: placeholders written)")
+                self.report.placeholder("signer", "(CHỨC VỤ) / (Họ và tên)", "không thấy người ký: chức vụ, họ tên"
+                                        " để điền (no signer found)")
             if not self.plan.get("recipients") and not self.plan.get("archive"):
                 self.plan["archive"] = "VT"
-                self.report.notes.append("không thấy nơi nhận: chỉ ghi 'Lưu: VT' (no recipients found)")
+                self.report.placeholder("archive", "VT", "không thấy nơi nhận: chỉ ghi 'Lưu: VT' (no recipients"
+                                        " found)")
+        issuers = [i for i, _ in self.appendix_issuers]
+        if issuers and self.org.name and issuers[0] != self.org.name and "appendix_issuer" not in self.plan:
+            self.plan["appendix_issuer"] = issuers[0]
+            self.report.recognised["người ban hành ở dòng 'Kèm theo' (appendix issuer)"] = issuers[0]
+        for issuer, where in self.appendix_issuers[1:]:
+            if issuer != issuers[0]:
+                self.report.fix(where, issuer, f"'của {issuer}' → 'của {issuers[0]}' (one issuer for every appendix)")
+        pd = getattr(self, "place_date", None)
+        if pd and pd[1] and not pd[0] and "date" not in self.plan:
+            self.report.fix(self.date_where, f"ngày … tháng {pd[1]} năm {pd[2]}", f"dự thảo: kh để trống cả ngày và"
+                            f" tháng ('tháng {pd[1]}' không giữ được: kế hoạch chưa có trường tháng của dự thảo)"
+                            " (a draft's month is left blank: the plan has no field for it)")
         if self.plan.get("intro") == []:
             del self.plan["intro"]
         date = self.plan.get("date")
@@ -658,7 +832,7 @@ class Recogniser(SectionTree):
             self.plan["year"] = year or dt.date.today().year
             if not pd:
                 self.report.notes.append("không thấy năm: dùng năm hiện tại (no year found: current year used)")
-        colon = [s for s in _all_sections(self.plan.get("sections", [])) if s.get("assignments")]
+        colon = [s for s in walk.sections(self.plan.get("sections", [])) if s.get("assignments")]
         if colon and all(s.get("assignment_colon") for s in colon):
             for s in colon:
                 del s["assignment_colon"]
@@ -709,16 +883,27 @@ class Recogniser(SectionTree):
         return f"{first} {rest}".strip()
 
 
+def _fold(text: str) -> str:
+    """``text`` without diacritics, lower case, one character for one (positions kept)."""
+    return "".join((unicodedata.normalize("NFD", c)[:1] or c).replace("đ", "d").replace("Đ", "d").lower()
+                   for c in text)
+
+
+_RECIPIENTS = re.compile(r"^[\W_]*no[i1]\s*nha[nm]\b\W*?(?::|\s|$)")
+
+
+def recipients_label(text: str) -> re.Match[str] | None:
+    """The label "Nơi nhận:" at the start of ``text`` however it is typed ("Noi nhận:", "Nơi nhân",
+    "*Nơi nhận*:"): a match on ``text``'s positions, else None."""
+    return _RECIPIENTS.match(_fold(text))
+
+
 def _recipients_row(table: Table) -> int | None:
-    """Index of the row whose first cell opens with "Nơi nhận", if any."""
+    """Index of the row whose first cell opens with the recipients label, if any."""
     for k, row in enumerate(table.rows):
-        if row.cells and row.cells[0].text.lstrip("*").startswith("Nơi nhận"):
+        if row.cells and recipients_label(row.cells[0].text):
             return k
     return None
-
-
-def _all_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [x for s in sections for x in [s, *_all_sections(s.get("sections", []))]]
 
 
 def _strip_end_mark(texts: list[str]) -> None:

@@ -40,11 +40,23 @@ def parse_ref(text: str) -> dict[str, Any] | None:
     ref: dict[str, Any] = {"kind": m.group("kind").strip(), "number": m.group("number").strip(" ,;"), "date": date}
     if m.group("issuer"):
         ref["issuer"] = m.group("issuer").strip()
+        verb = _ISSUER_VERB.search(ref["issuer"])
+        if verb and not m.group("subject"):   # "của Chính phủ quy định chi tiết …": no "về"
+            ref["issuer"], ref["about"], ref["subject"] = ref["issuer"][:verb.start()].strip(), "", \
+                ref["issuer"][verb.start():].strip()
     if m.group("subject"):
         if m.group("about") == "về việc":
             ref["about"] = "về việc"
         ref["subject"] = m.group("subject").strip()
     return ref
+
+
+#: Words that end an issuer's name and open what the cited document does.
+_ISSUER_VERB = re.compile(r"\s(?=(?:quy định|phê duyệt|ban hành|hướng dẫn|sửa đổi|bổ sung|thực hiện|triển khai|"
+                          r"thành lập|giao|công bố|phân cấp|ủy quyền)\b)")
+#: A second cited document in the same basis ("…; Nghị định số 146/2025/NĐ-CP …"): the basis is kept as written.
+_SECOND_REF = re.compile(r"[;,]\s+(?:và\s+)?(?:Luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Chỉ thị|Kế hoạch|"
+                         r"Công văn|Văn bản|Hướng dẫn|Thông báo)\s+(?:số\s+)?\S*\d")
 
 
 def short_dates_to_words(text: str) -> str:
@@ -71,7 +83,7 @@ def parse_basis(text: str) -> tuple[dict[str, Any], str]:
         rest = body[m.end():]
     if lead == "Xét đề nghị của":
         return {"text": body}, "text"
-    ref = parse_ref(rest)
+    ref = parse_ref(rest) if not _SECOND_REF.search(rest) else None
     if ref is not None:
         data = ({"lead": lead} if lead != "Căn cứ" else {}) | ref
         wanted = f"{lead} {rest}"

@@ -34,6 +34,8 @@ class Para:
     auto_level: int = 0              # list level (ilvl) of that label
     indent: int | None = None        # left indent (twips) of a Word list item, when set
     section: int = 0                 # index of the document section (page orientation) it is in
+    new_page: bool = False           # starts a new page (page break, page-break-before, new section)
+    objects: list[str] = field(default_factory=list)   # what it holds that is not text ("hình ảnh", ...)
 
     @property
     def plain(self) -> str:
@@ -61,10 +63,16 @@ class Cell:
     paras: list[Para]
     span: int = 1            # grid columns covered (merged cells)
     vmerge_continue: bool = False
+    vmerge_start: bool = False     # the first cell of a vertical merge
 
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.paras).strip()
+
+    @property
+    def shown(self) -> str:
+        """The text a reader sees: an empty numbered paragraph shows its number (an STT cell)."""
+        return self.text or " ".join(p.auto_label for p in self.paras if p.auto_label).strip()
 
 
 @dataclass
@@ -79,6 +87,7 @@ class Table:
     where: str
     section: int = 0
     borders: bool = True
+    new_page: bool = False
 
     @property
     def width(self) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..lang import numbering
 from . import refs, units
-from .source import Para, Run
+from .source import Para, Run, Table
 from .text import Label, drop_chars, find_label, is_upper, markup, strip_runs
 
 LETTER_RANK, DASH_RANK = 10, 20
@@ -96,28 +96,55 @@ class SectionTree:
             return 2
         return None
 
-    def build_tree(self, paras: list[Para]) -> list[dict[str, Any]]:
-        root = _Node("root", 0, {"sections": []})
+    def build_content(self, items: list[Para | Table]) -> list[Any]:
+        """The ``body:`` of a content appendix: its paragraphs, sections, lists and tables in order."""
+        root = _Node("section", 0, {})
+        self.build_tree(items, root)
+        return _body_section(root.data, root.data.get("_seq", []))["body"]
+
+    def build_tree(self, paras: list[Para | Table], root: _Node | None = None) -> list[dict[str, Any]]:
+        """The sections of the body ``paras`` (paragraphs and tables in order); a section whose
+        content is not in the shorthand's order (text, sub-sections, one list kind), or holds a
+        table, is written as ``body:`` blocks in the order read. ``root``: a content appendix's
+        (its text before the first section is its own, not the plan's lead-in)."""
+        from .grid import table_data
+
+        appendix = root is not None
+        root = root or _Node("root", 0, {"sections": []})
         stack: list[_Node] = [root]
-        labelled = [(p, self.label_of(p)) for p in paras]
+        labelled = [(p, self.label_of(p) if isinstance(p, Para) else None) for p in paras]
         has_top = any(lab and lab[0].kind == "roman" for _, lab in labelled) or any(
-            not lab and self.heading_without_number(p) == 1 for p, lab in labelled)
+            not lab and isinstance(p, Para) and self.heading_without_number(p) == 1 for p, lab in labelled)
         intro: list[str] = self.plan.setdefault("intro", [])
         for para, lab in labelled:
+            if isinstance(para, Table):
+                while len(stack) > 1 and stack[-1].kind != "section":
+                    stack.pop()
+                data = table_data(self, para, bool(self.doc.landscape.get(para.section)))
+                if stack[-1].kind == "root":
+                    self.intro_tables.append((para, data))
+                else:
+                    _seq(stack[-1], "table", data)
+                continue
             if lab is None:
-                hrank = self.heading_without_number(para)
+                if appendix and para.new_page:    # a new page of the appendix: out of the sections
+                    del stack[1:]
+                hrank = None if appendix else self.heading_without_number(para)
                 if hrank is not None and (hrank == 1 or len(stack) > 1):
                     title = self.casing.sentence(markup(strip_runs(para.runs), plain=True))
                     self.open_section(stack, hrank if has_top else 1, title, None, para, None)
                     self.report.fix(para.where, para.text, "tiêu đề không số: kh đánh số (heading without a number)")
                     continue
                 text = self.content(para)
-                if len(stack) == 1:
+                if stack[-1].kind == "root":
                     intro.append(text)
                     self.mark(para)
                     if not self.plan.get("sections"):
                         self.report.recognised.setdefault("câu dẫn (lead-in)", []).append(para.text[:60])
                     continue
+                if stack[-1].kind in ("point", "bullet") and self.doc.formatted:
+                    while len(stack) > 1 and stack[-1].kind != "section":   # after a list: the section's
+                        stack.pop()
                 self.append_text(stack[-1], text, para)
                 continue
             label, drop = lab
@@ -132,7 +159,7 @@ class SectionTree:
                 content = strip_runs(drop_chars(para.runs, drop))
                 self.open_section(stack, rank, None, content, para, label)
                 continue
-            if len(stack) == 1:   # a list item before the first section: lead-in text as written
+            if stack[-1].kind == "root":   # a list item before the first section: lead-in text as written
                 intro.append(markup(strip_runs(para.runs)))
                 self.mark(para, "free_text")
                 self.report.free(para.where, para.text, "mục danh sách trước mục I (list item before section I)")
@@ -180,6 +207,7 @@ class SectionTree:
                 if rank == 1 and ": " in plain_text and is_upper(plain_text.split(": ")[0]):
                     title, rest = plain_text.split(": ", 1)
                     data["text"] = [rest]
+                    _seq_raw(data, "text", rest)
                     self.report.fix(para.where, para.text, "tiêu đề mục I và lời văn tách hai dòng"
                                     " (Roman heading is a line of its own)")
                 notes = [r for r in content if r.note is not None]
@@ -190,6 +218,7 @@ class SectionTree:
                     self.report.fix(para.where, para.text, "bỏ dấu câu cuối tiêu đề (stray punctuation)")
             else:
                 data["text"] = [markup(content)]
+                _seq_raw(data, "text", data["text"][0])
         if title is not None:
             data["title"] = self.casing.sentence(title) if rank == 1 else title
         if label is not None and label.kind == "num" and len(label.parts) >= 2 and rank == 2 \
@@ -215,21 +244,11 @@ class SectionTree:
         return bool(plain_text) and short and not plain_text[:1].islower() and not self.doc.formatted
 
     def add_list_item(self, parent: _Node, key: str, node: _Node) -> None:
-        data = parent.data
-        other = [k for k in ("sections", "points", "bullets") if k != key and data.get(k)]
-        for k in other:   # one list kind per section: the earlier items stay as written text
-            flat: list[str] = []
-            for child in [c for c in parent.children if c.data in data[k]]:
-                flat += _flatten(child)
-                self.mark_tree(child, "free_text")
-                self.report.free(child.para.where if child.para else "?", child.para.text if child.para else "",
-                                 f"'{key}' và '{k}' cùng một mục: mục trước giữ thành lời văn"
-                                 " (one list kind per section)")
-            data.setdefault("text", []).extend(flat)
-            parent.children = [c for c in parent.children if c.data not in data[k]]
-            data[k] = []
-        data.setdefault(key, []).append(node.data)
+        """``node`` as the next item of ``parent`` (in the order read: several list kinds in one
+        section make it a ``body:``)."""
+        parent.data.setdefault(key, []).append(node.data)
         parent.children.append(node)
+        _seq(parent, key, node.data)
 
     def mark_tree(self, node: _Node, status: str) -> None:
         if node.para is not None:
@@ -238,10 +257,9 @@ class SectionTree:
             self.mark_tree(c, status)
 
     def append_text(self, node: _Node, text: str, para: Para, free: bool = False) -> None:
-        if node.kind == "section" and "title" not in node.data and not node.data.get("text"):
-            node.data["text"] = [text]
-        else:
-            node.data.setdefault("text", []).append(text)
+        node.data.setdefault("text", []).append(text)
+        if node.kind == "section":
+            _seq(node, "text", text)
         self.mark(para, "free_text" if free else "structured")
         if free:
             self.report.free(para.where, para.text, "giữ nguyên lời văn (kept as written)")
@@ -274,6 +292,11 @@ class SectionTree:
                 node.data["assignment_colon"] = True
             node.data["assignments"] = [self.assignment(h.rstrip(":").strip(), text, tasks)
                                         for h, (text, tasks) in zip(headings, parts, strict=True)]
+            seq = node.data.get("_seq", [])
+            first = next(i for i, (k, _) in enumerate(seq) if k in ("sections", "points"))
+            node.data["_seq"] = [e for e in seq[:first] if e[0] not in ("sections", "points")] + \
+                [("assignments", node.data["assignments"])] + \
+                [e for e in seq[first:] if e[0] not in ("sections", "points")]
             self.report.recognised.setdefault("phân công (assignments)", []).append(
                 f"{node.data.get('title')}: " + "; ".join(", ".join(a["unit"]) for a in node.data["assignments"]))
 
@@ -333,19 +356,33 @@ def _roman_value(value: str) -> int:
     return total
 
 
-def _flatten(node: _Node) -> list[str]:
-    """A list item and its children as paragraphs with their labels written out."""
-    label = node.label
-    mark = {"point": f"{label.value})" if label else "-", "bullet": "-" if node.rank <= DASH_RANK else "+"}.get(
-        node.kind, f"{label.value}." if label else "")
-    text = node.data.get("text", [])
-    out = [f"{mark} {text[0]}" if text else mark] + list(text[1:])
-    for child in node.children:
-        out += _flatten(child)
-    return out
+def _seq(node: _Node, kind: str, value: Any) -> None:
+    _seq_raw(node.data, kind, value)
+
+
+def _seq_raw(data: dict[str, Any], kind: str, value: Any) -> None:
+    """Record ``value`` (of ``kind``: text, sections, points, bullets, table, assignments) as the
+    next thing in the section's content, in the order read."""
+    data.setdefault("_seq", []).append((kind, value))
+
+
+#: The shorthand's order: text, then sub-sections, then one list kind.
+_SHORTHAND_RANK = {"text": 0, "sections": 1, "points": 2, "bullets": 2, "assignments": 2}
+
+
+def _shorthand(seq: list[tuple[str, Any]]) -> bool:
+    """True when the shorthand keys print ``seq`` in the order read."""
+    kinds = [k for k, _ in seq]
+    if "table" in kinds or len({k for k in kinds if _SHORTHAND_RANK.get(k) == 2}) > 1:
+        return False
+    ranks = [_SHORTHAND_RANK[k] for k in kinds]
+    return ranks == sorted(ranks)
 
 
 def _clean_section(data: dict[str, Any]) -> dict[str, Any]:
+    seq = data.get("_seq", [])
+    if not _shorthand(seq):
+        return _body_section(data, seq)
     out: dict[str, Any] = {}
     for key in ("title", "numbering", "assignment_colon", "text", "sections", "points", "bullets", "assignments"):
         value = data.get(key)
@@ -360,6 +397,31 @@ def _clean_section(data: dict[str, Any]) -> dict[str, Any]:
         elif key == "text" and len(value) == 1:
             value = value[0]
         out[key] = value
+    return out
+
+
+def _body_section(data: dict[str, Any], seq: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A section written as ``body:``: its blocks in the order read."""
+    out: dict[str, Any] = {k: data[k] for k in ("title", "numbering") if data.get(k)}
+    body: list[Any] = []
+    for kind, value in seq:
+        if kind == "text":
+            body.append(value)
+        elif kind == "sections":
+            body.append(_clean_section(value))
+        elif kind in ("points", "bullets"):
+            if body and isinstance(body[-1], dict) and list(body[-1]) == [kind]:
+                body[-1][kind].append(_clean_item(value))
+            else:
+                body.append({kind: [_clean_item(value)]})
+        elif kind == "table":
+            body.append({"table": value})
+        elif kind == "assignments":
+            block: dict[str, Any] = {"assignments": [_clean_assignment(a) for a in value]}
+            if data.get("assignment_colon"):
+                block["assignment_colon"] = True
+            body.append(block)
+    out["body"] = body
     return out
 
 

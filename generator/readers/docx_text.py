@@ -108,8 +108,11 @@ class _Notes:
         else:
             style = ppr.find(w("pStyle")) if ppr is not None else None
             found = self.style_nums.get(style.get(w("val")) if style is not None else "", ("", 0))
-        if self.lists.level(found[0], found[1]) is None:
-            return ""
+        level = self.lists.level(found[0], found[1])
+        num = self.lists.nums.get(found[0])
+        starts = [level.start, *num.overrides.values()] if level is not None and num is not None else [-1]
+        if not all(0 <= v <= _MAX_START for v in starts):
+            return ""      # no list, or a start value Word never writes (a label of millions of letters)
         label = self.lists.next_label(found[0], found[1])
         return _GLYPHS.get(label, label if label.isascii() else "•")
 
@@ -120,6 +123,8 @@ class _Notes:
         return f"[{self.index[note_id]}]"
 
 
+#: Largest list start value Word writes (its dialog stops there).
+_MAX_START = 32_767
 #: Bullet glyphs of symbol fonts as the reader sees them.
 _GLYPHS = {"\uf02d": "-", "–": "-", "\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "o": "o"}
 
@@ -206,9 +211,12 @@ def _package_lines(pkg: Package) -> list[str]:
     notes = _Notes(texts)
     numbering = story_part(pkg, n.REL_NUMBERING, "word/numbering.xml")
     if numbering is not None:
-        notes.lists = Lists(part_xml(pkg, numbering))
-        styles = story_part(pkg, n.REL_STYLES, "word/styles.xml")
-        notes.style_nums = _style_lists(part_xml(pkg, styles)) if styles is not None else {}
+        try:   # a broken list or style part costs the labels, not the text
+            notes.lists = Lists(part_xml(pkg, numbering))
+            styles = story_part(pkg, n.REL_STYLES, "word/styles.xml")
+            notes.style_nums = _style_lists(part_xml(pkg, styles)) if styles is not None else {}
+        except DocxReadError:
+            notes.lists, notes.style_nums = None, {}
     lines = list(_blocks(body, notes))
     if notes.order:
         lines.append("")
