@@ -70,7 +70,10 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
     """Import ``source`` as a plan that will live at ``out``; nothing is written yet."""
     from ..yamlio.roundtrip import dump_new
 
+    from .changes import differences, snapshot
+
     doc = read_source(source)
+    as_read = snapshot(doc)
     result = Recogniser(doc).run()
     plan, info, report = result.plan, result.org, result.report
     orgs_dir = out.parent / "orgs"
@@ -101,7 +104,46 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
     _prefer_task_assignments(plan, org_text if org_text is not None else _read(org_path), org_path.name, report)
     plan_text = _flow_rows(dump_new(plan, "plan"))
     plan_text = plan_text.replace("\n", f"\n# Nhập từ (imported from) {source.name} bằng kh import.\n", 1)
+    _placeholders(plan_text, org_text, report)
+    rebuilt = _render_docx(plan_text, org_text if org_text is not None else _read(org_path), org_path.name)
+    if rebuilt is not None:
+        from .docx_reader import read_docx
+
+        report.changes = differences(as_read, read_docx("rebuilt.docx", data=rebuilt),
+                                     {e.where for e in report.unplaced})
     return Outcome(plan_text, org_text, key, orgs_dir / f"{key}.yaml", report, reused)
+
+
+#: Values the import writes where the document said nothing; each is a placeholder to fill.
+PLACEHOLDERS = ("(Trích yếu)", "(TÊN CƠ QUAN)", "(Họ và tên)", "(CHỨC VỤ)", "(Địa danh)")
+
+
+def _placeholders(plan_text: str, org_text: str | None, report: Report) -> None:
+    """Every placeholder left in the plan or the new profile, by file and line."""
+    for name, text in (("kế hoạch (plan)", plan_text), ("hồ sơ (profile)", org_text or "")):
+        for no, line in enumerate(text.splitlines(), start=1):
+            for value in PLACEHOLDERS:
+                if value in line:
+                    where = f"{name}, dòng (line) {no}"
+                    if not any(e.where == where for e in report.placeholders):
+                        report.placeholder(where, line.strip(), f"chỗ giữ chỗ '{value}' cần điền (a placeholder to"
+                                           " fill)")
+
+
+def _render_docx(plan_text: str, org_text: str | None, org_file: str) -> bytes | None:
+    """The .docx kh builds from the imported plan (None when it does not build: validation says why)."""
+    from ..readers.yaml_reader import read_plan
+    from ..writers.docx_writer import render_docx
+
+    with tempfile.TemporaryDirectory(prefix="kh-import-") as tmp:
+        (Path(tmp) / "orgs").mkdir()
+        if org_text is not None:
+            (Path(tmp) / "orgs" / org_file).write_text(org_text, encoding="utf-8")
+        (Path(tmp) / "p.yaml").write_text(plan_text, encoding="utf-8")
+        try:
+            return render_docx(read_plan(Path(tmp) / "p.yaml"))
+        except (KhError, ValueError, OSError):
+            return None
 
 
 def _flow_rows(text: str) -> str:

@@ -800,12 +800,12 @@ class Recogniser(SectionTree):
                                          " (place inferred from the agency's name: check it)")
         if "subject" not in self.plan:
             self.plan["subject"] = "(Trích yếu)"
-            self.report.placeholder("subject", "(Trích yếu)", "không thấy trích yếu (no subject found)")
+            self.report.notes.append("không thấy trích yếu: ghi tạm '(Trích yếu)' (no subject found: placeholder)")
         if "decision" not in self.plan and "attached_to" not in self.plan:
             if not self.plan.get("signer"):
                 self.plan["signer"] = {"position": "(CHỨC VỤ)", "name": "(Họ và tên)"}
-                self.report.placeholder("signer", "(CHỨC VỤ) / (Họ và tên)", "không thấy người ký: chức vụ, họ tên"
-                                        " để điền (no signer found)")
+                self.report.notes.append("không thấy người ký: ghi tạm chức vụ, họ tên để điền"
+                                         " (no signer found: placeholders written)")
             if not self.plan.get("recipients") and not self.plan.get("archive"):
                 self.plan["archive"] = "VT"
                 self.report.placeholder("archive", "VT", "không thấy nơi nhận: chỉ ghi 'Lưu: VT' (no recipients"

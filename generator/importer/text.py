@@ -25,7 +25,9 @@ class Label:
 
 _PATTERNS = (
     ("article", re.compile(r"^Điều\s+(\d+)\s*[.:]\s*")),
-    ("roman", re.compile(r"^([IVXLC]+)\s*[.)]\s+")),
+    # "I. MỤC ĐÍCH"; "I.MỤC ĐÍCH" (a heading in capitals typed without the space), not "IV.Kinh phí"
+    ("roman", re.compile(r"^([IVXLC]+)\s*[.)](?:\s+|(?=[A-ZĐÀÁẢÃẠĂÂÊÔƠƯÈÉẺẼẸÌÍỈĨỊÒÓỎÕỌÙÚỦŨỤỲÝỶỸỴ"
+                         r"ẰẮẲẴẶẦẤẨẪẬỀẾỂỄỆỒỐỔỖỘỜỚỞỠỢỪỨỬỮỰ]{2}))")),
     ("num", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+")),
     ("num", re.compile(r"^(\d{1,2})\s*[.)]\s+")),
     ("letter", re.compile(r"^([a-zđ]{1,2})\s*\)\s*")),
