@@ -11,6 +11,7 @@ A section's content comes as one ordered list of blocks however the plan wrote i
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -276,7 +277,7 @@ def attachment_blocks(att: Attachment, ctx: _Ctx) -> list[Block]:
 def addressee_lines(to: list[str]) -> list[str]:
     """"Kính gửi: Bộ Nội vụ" for one addressee; "Kính gửi:" then "- Bộ Nội vụ;" … "- Bộ Tài chính." for
     several (Phụ lục I §II.9.d)."""
-    names = [t.strip().lstrip("-– ").rstrip(" ;.") for t in to]
+    names = [re.sub(r"^kính gửi\s*:?\s*", "", t.strip(), flags=re.I).lstrip("-– ").rstrip(" ;.") for t in to]
     if len(names) == 1:
         return [f"{TO_LABEL} {names[0]}"]
     return [TO_LABEL] + [f"- {list_item(n, last=i == len(names) - 1)}" for i, n in enumerate(names)] if names else []
