@@ -11,7 +11,18 @@ import docx
 import pytest
 from lxml import etree
 
-from .conftest import EXAMPLES, OTHER_PLANS, PLANS, SEED_OF, SEEDS, SHOWCASE, nd30check, other_plans, run_kh
+from .conftest import (
+    EXAMPLES,
+    KH_ND30_MIN_RULES,
+    OTHER_PLANS,
+    PLANS,
+    SEED_OF,
+    SEEDS,
+    SHOWCASE,
+    nd30check,
+    other_plans,
+    run_kh,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -137,7 +148,7 @@ def test_other_plans_build_and_pass_nd30check(name, tmp_path):
 def test_passes_nd30check(built_examples, name):
     result = nd30check(built_examples[name])
     assert result.unexpected_failures() == {}, result.output
-    assert len(result.passed) + len(result.failed) == 34
+    assert len(result.passed) + len(result.failed) >= KH_ND30_MIN_RULES, result.output
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -21,7 +21,7 @@ from generator.nd30.check import check_path
 from generator.readers.docx_text import read_docx_text
 from generator.readers.yaml_reader import read_plan
 
-from .conftest import PLANS, ROOT, SHARED, nd30check, need, run_kh
+from .conftest import PLANS, ROOT, SHARED, nd30check, need, run_kh, shared_nd30check
 from .wordclean import assert_word_clean
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -129,7 +129,7 @@ def test_example_passes_kh_check_as_its_kind(built: dict[str, Path], name: str):
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_example_passes_the_shared_checker(built: dict[str, Path], name: str):
-    result = nd30check(built[name])
+    result = shared_nd30check(built[name])
     assert result.unexpected_failures() == {}, result.output
     assert len(result.passed) + len(result.failed) == 34
 

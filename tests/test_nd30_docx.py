@@ -26,7 +26,7 @@ from generator.nd30.check import check_path
 from generator.nd30.rules import BY_ID, RULES, rules_for
 from generator.ooxml.safe_open import DocxReadError, Limits, open_docx
 
-from .conftest import EXAMPLES, SHARED, nd30check, run_kh
+from .conftest import EXAMPLES, SHARED, run_kh, shared_nd30check
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WILD = SHARED / "wild"
@@ -515,7 +515,7 @@ def test_verdicts_agree_with_the_shared_checker_on_wild_files() -> None:
     assert len(wild) == 14
     changed = []
     for path in wild:
-        theirs = nd30check(path)
+        theirs = shared_nd30check(path)
         assert len(theirs.passed) + len(theirs.failed) >= 30, theirs.output
         ours = {f.rule for f in check_path(path).findings}
         for rule in (r.id for r in RULES):
@@ -530,7 +530,7 @@ def test_verdicts_agree_with_the_shared_checker_on_wild_files() -> None:
 @needs_shared
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_shared_checker_also_passes_the_example_outputs(built_examples: dict[str, Path], name: str) -> None:
-    theirs = nd30check(built_examples[name])
+    theirs = shared_nd30check(built_examples[name])
     assert len(theirs.passed) >= 30 and not theirs.failed, theirs.output
 
 

@@ -280,6 +280,10 @@ def _signature(parts: Parts, cands: list[Para]) -> list[Para]:
             return block
     for i in range(len(cands) - 1, 0, -1):   # no prefix: a bold name line under IN HOA bold title lines
         x = cands[i]
+        # a numbered heading ("II. TỔ CHỨC THỰC HIỆN" over "1. Phòng Nội vụ") is content, not a signer:
+        # an attached plan has no signature of its own and must not lose its last part to this guess
+        if _LABELLED.match(x.text) or (i and _LABELLED.match(cands[i - 1].text)):
+            continue
         if x.all_bold() and not is_upper(x) and len(x.text) <= 40 and x is not ni:
             block = [x]
             for y in reversed(cands[max(0, i - 6):i]):
@@ -296,6 +300,10 @@ def _signature(parts: Parts, cands: list[Para]) -> list[Para]:
             break
     return []
 
+
+
+#: A paragraph that starts with a section label ("II.", "1.", "2.1.", "a)"): a heading of the content.
+_LABELLED = re.compile(r"^\s*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s")
 
 # ---------------------------------------------------------------------- content
 def _content(parts: Parts, seg: list[Para]) -> None:
