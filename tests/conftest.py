@@ -169,6 +169,8 @@ MARKED: dict[str, dict[str, tuple[str, str]]] = {
             (SLOW, "300 hypothesis tables, every character measured"),
         "test_spliced_table_text_is_what_lxml_writes": (SLOW, "150 hypothesis tables written both ways"),
         "test_plan_with_appendix_tables_same_bytes_spliced_or_parsed": (SLOW, "built three ways, both checkers")},
+    "tests/test_review_blocks.py": {
+        "test_table_redlines_are_word_clean": (SLOW, "every table redline through the Word checkers (~7 s)")},
     "tests/test_redline.py": {
         name: (SLOW, "five redlines of whole plans (module fixture), Word-checked") for name in (
             "test_redline_is_word_clean_and_nd30", "test_word_level_marks_keep_formatting",
@@ -260,8 +262,8 @@ SEED_OF = {
 }
 #: Example plans that reproduce no seed: a draft for next year showing what the seeds do not (blanks
 #: for the văn thư, tasks driving the assignments, report form, budget, footnote); a ward plan using
-#: the plan options of issue 9.
-SHOWCASE = {"quan3-2026-du-thao", "vothisau-2025"}
+#: the plan options of issue 9; tables in the body and appendices of every shape (issue 17).
+SHOWCASE = {"quan3-2026-du-thao", "vothisau-2025", "tables-demo"}
 #: The examples, listed explicitly: the tests compare them in detail.
 EXAMPLES = sorted(SEED_OF.keys() | SHOWCASE)
 
