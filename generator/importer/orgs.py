@@ -196,7 +196,8 @@ def apply(plan: dict[str, Any], info: OrgInfo, profile: dict[str, Any], *, add: 
             continue
         key = next((k for k, v in signers.items() if isinstance(v, dict) and v.get("name") == signer["name"]
                     and v.get("position") == signer["position"]), None)
-        if key is None and add:
+        placeholder = any(str(signer.get(f, "")).startswith("(") for f in ("name", "position"))
+        if key is None and add and not placeholder:     # a placeholder is never stored as a signer
             key = unique_key(slug(signer["name"].split()[-1], 1), set(signers))
             signers[key] = signer
             changed = True

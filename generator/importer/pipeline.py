@@ -69,7 +69,6 @@ def _read_by_kind(path: Path) -> SourceDoc:
 def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bool = False) -> Outcome:
     """Import ``source`` as a plan that will live at ``out``; nothing is written yet."""
     from ..yamlio.roundtrip import dump_new
-
     from .changes import differences, snapshot
 
     doc = read_source(source)
@@ -85,6 +84,14 @@ def build(source: Path, out: Path, *, org_key: str | None = None, update_org: bo
     if reused:
         profile = copy.deepcopy(profiles[key])
         changed = orgs.apply(plan, info, profile, add=update_org, report=report)
+        word = profile.get("request_word") or "Kính đề nghị"
+        if info.request_word and info.request_word != word:
+            if update_org and "request_word" not in profile:
+                profile["request_word"] = info.request_word
+                changed = True
+            else:
+                report.fix(f"orgs/{key}.yaml", info.request_word, f"'{info.request_word}' → '{word}' (từ đề nghị của"
+                           " hồ sơ tổ chức: the profile's request word)")
         report.recognised["hồ sơ tổ chức (profile)"] = f"dùng lại orgs/{key}.yaml (reused)" + (
             ", bổ sung (updated)" if changed else "")
         org_text = orgs.update_text(orgs_dir / f"{key}.yaml", profile) if changed else None

@@ -243,7 +243,7 @@ class Recogniser(SectionTree):
                 [ln.strip() for ln in text.split("\n") if ln.strip()]
             self.mark(para)
             self.i += 1
-            if not self.doc.formatted:
+            if not self.doc.formatted and not (self.doc.per_line and len(lines) < 3):
                 break
         if lines:
             subject = "\n".join(lines)
@@ -654,8 +654,8 @@ class Recogniser(SectionTree):
 
     def join_page_splits(self, paras: list[Para | Table]) -> list[Para | Table]:
         """Plain text only: a paragraph cut by a page break (next one starts in lower case, or the
-        previous one stops mid-sentence) is joined back."""
-        if self.doc.formatted:
+        previous one stops mid-sentence) is joined back; not in text with one paragraph a line."""
+        if self.doc.formatted or self.doc.per_line:
             return paras
         out: list[Para | Table] = []
         for p in paras:
@@ -863,24 +863,71 @@ class Recogniser(SectionTree):
                 return
 
     def guess_name(self) -> str | None:
-        """The agency's name as running text writes it ("Ủy ban nhân dân Quận 3")."""
+        """The agency's name as running text writes it ("Ủy ban nhân dân Quận 3"): found in the text, or
+        made from the header in capitals ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG" → "Ủy ban nhân dân tỉnh Lâm
+        Đồng"; "UBND" written out)."""
         if not self.org.header:
             return None
         wanted = " ".join(" ".join(self.org.header).split())
         found: dict[str, int] = {}
-        pattern = re.compile(re.escape(wanted), re.I)
-        for p in self._paras_all():
-            for m in pattern.finditer(" ".join(p.text.split())):
-                if not is_upper(m.group()):
-                    found[m.group()] = found.get(m.group(), 0) + 1
+        for text in dict.fromkeys([wanted, _expand(wanted)]):
+            pattern = re.compile(re.escape(text), re.I)
+            for p in self._paras_all():
+                for m in pattern.finditer(" ".join(p.text.split())):
+                    if not is_upper(m.group()):
+                        found[m.group()] = found.get(m.group(), 0) + 1
         if found:
             return max(found, key=found.get)
-        first = self.casing.sentence(self.org.header[0])
-        rest = " ".join(w[:1] + w[1:].lower() for line in self.org.header[1:] for w in line.split())
-        # "Xã An Phú" → "xã An Phú", but "Quận 3" stays (ND30 writes the unit type in lower case
-        # before a name, with a capital before a number)
-        rest = re.sub(r"^(Xã|Phường|Quận|Huyện|Thị trấn|Thị xã)(?= [^\d\s])", lambda m: m.group(1).lower(), rest)
-        return f"{first} {rest}".strip()
+        return name_from_header(_expand(wanted), self.casing)
+
+#: Abbreviations of agency names in headers, written out in running text.
+_ABBREVIATIONS = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NHÂN DÂN", "TP.": "THÀNH PHỐ"}
+#: Administrative units: lower case before a name ("tỉnh Lâm Đồng"), a capital before a number ("Quận 3").
+_PLACE_WORDS = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "QUẬN", "HUYỆN", "XÃ", "PHƯỜNG", "ĐẶC KHU")
+#: Kinds of body, written with one capital ("Ủy ban nhân dân", "Sở", "Văn phòng").
+_BODY_WORDS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "VĂN PHÒNG", "TRUNG TÂM", "CHI CỤC", "TỔNG CỤC", "BAN QUẢN LÝ",
+               "SỞ", "PHÒNG", "BAN", "CỤC", "BỘ", "VIỆN", "TRƯỜNG", "ĐÀI", "BAN CHỈ ĐẠO")
+
+
+def _expand(text: str) -> str:
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in text.split())
+
+
+def name_from_header(text: str, casing: Casing) -> str:
+    """An agency's name in capitals as running text writes it: the kind of body with one capital,
+    an administrative unit in lower case before its name, the name's words capitalised, other
+    words as the document's text writes them ("SỞ TÀI CHÍNH" → "Sở Tài chính")."""
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    proper = False           # inside a place's name: every word capitalised
+    while i < len(words):
+        rest = " ".join(words[i:])
+        body = next((b for b in _BODY_WORDS if rest == b or rest.startswith(b + " ")), None)
+        place = next((p for p in _PLACE_WORDS if rest == p or rest.startswith(p + " ")), None)
+        if body and not proper:
+            n = len(body.split())
+            out.append(" ".join(w.lower() for w in words[i:i + n]))
+            i += n
+            if i < len(words) and not any(" ".join(words[i:]).startswith(p) for p in _PLACE_WORDS):
+                nxt = casing.sentence(words[i])
+                out.append(nxt[:1].upper() + nxt[1:])     # "Sở Tài …": the body's own name
+                i += 1
+            continue
+        if place:
+            n = len(place.split())
+            unit = " ".join(w.lower() for w in words[i:i + n])
+            following = words[i + n] if i + n < len(words) else ""
+            out.append(unit[:1].upper() + unit[1:] if following[:1].isdigit() else unit)
+            i += n
+            proper = True
+            continue
+        w = words[i]
+        out.append(w if any(c.isdigit() for c in w) else w[:1] + w[1:].lower() if proper
+                   else casing.sentence(w, first=False))
+        i += 1
+    name = " ".join(out)
+    return name[:1].upper() + name[1:]
 
 
 def _fold(text: str) -> str:

@@ -106,6 +106,7 @@ class SourceDoc:
     landscape: dict[int, bool] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)     # reader remarks (encoding converted, NFD, ...)
     formatted: bool = True   # False for plain text: no bold/italic/alignment information
+    per_line: bool = False   # plain text with one paragraph a line (copied out of Word): no wrapped lines
 
 
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")

@@ -66,6 +66,15 @@ def drop_chars(runs: list[Run], count: int) -> list[Run]:
     return out
 
 
+def split_at_break(runs: list[Run]) -> tuple[list[Run], list[Run]] | None:
+    """``runs`` cut at their first soft line break: (before, after), or None without one."""
+    for i, run in enumerate(runs):
+        if run.note is None and "\n" in run.text:
+            head, tail = run.text.split("\n", 1)
+            return runs[:i] + [Run(head, run.bold, run.italic)], [Run(tail, run.bold, run.italic)] + runs[i + 1:]
+    return None
+
+
 def strip_runs(runs: list[Run]) -> list[Run]:
     """Runs without leading/trailing whitespace."""
     runs = [r for r in merge_runs(runs)]

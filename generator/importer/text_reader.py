@@ -2,7 +2,8 @@
 
 Paragraphs are separated by blank lines; inside a paragraph a line that starts with a list
 label starts a new paragraph, other lines are kept as line breaks (hard wrapping, or the lines
-of a header block). Lines with tabs are table rows. Lines starting with superscript digits
+of a header block). Text copied out of Word has no blank lines: when hardly any line is blank,
+each line is a paragraph. Lines with tabs are table rows. Lines starting with superscript digits
 (¹ ² ³) are footnotes, attached to the matching mark in the text. ``**bold**``, ``*italic*``
 and ``~~struck~~`` marks left by an export are read as emphasis.
 """
@@ -143,6 +144,11 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
     used: list[int] = []
     section = 0
     blocks: list[Para | Table] = []
+    # text copied out of Word: one paragraph a line, hardly a blank line between them
+    filled = sum(1 for ln in lines if ln.strip())
+    per_line = filled >= 8 and sum(1 for ln in lines if not ln.strip()) < 0.15 * filled
+    if per_line:
+        notes.append("mỗi dòng một đoạn văn (one paragraph a line, as text copied out of Word)")
     current: list[tuple[int, str]] = []
     table: Table | None = None
 
@@ -199,6 +205,8 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
         if current and _ATTACHED_LINE.match(stripped):
             flush()
         current.append((no, stripped))
+        if per_line:
+            flush()
     flush()
-    doc = SourceDoc(str(path), blocks, {}, notes, formatted=False)
+    doc = SourceDoc(str(path), blocks, {}, notes, formatted=False, per_line=per_line)
     return doc

@@ -12,7 +12,7 @@ from typing import Any
 from ..lang import numbering
 from . import refs, units
 from .source import Para, Run, Table
-from .text import Label, drop_chars, find_label, is_upper, markup, strip_runs
+from .text import Label, drop_chars, find_label, is_upper, markup, split_at_break, strip_runs
 
 LETTER_RANK, DASH_RANK = 10, 20
 _TERMINAL = re.compile(r"[.;:!?]$")
@@ -199,15 +199,25 @@ class SectionTree:
             parent = stack[-1]
         data: dict[str, Any] = {"_n": label.parts[-1] if label and label.kind == "num" else
                                 _roman_value(label.value) if label and label.kind == "roman" else None}
+        cut = split_at_break(content) if content is not None and self.doc.formatted else None
+        if cut is not None and all(r.bold for r in cut[0] if r.note is None and r.text.strip()) \
+                and any(r.text.strip() for r in cut[0]) and any(r.text.strip() for r in cut[1]):
+            content, rest = strip_runs(cut[0]), strip_runs(cut[1])   # a bold run-in title, a break, its text
+            lines = [strip_runs(part) for part in _lines(rest)]
+            data["text"] = [markup(line) for line in lines if line]
+            for text in data["text"]:
+                _seq_raw(data, "text", text)
+            self.report.fix(para.where, para.text, "tiêu đề và lời văn sau ngắt dòng mềm: thành tiêu đề và đoạn văn"
+                            " (a bold title before a soft line break becomes the title, the rest its text)")
         if content is not None:
             plain_text = " ".join("".join(r.text for r in content if r.note is None).split())
             is_title = self.is_title(content, plain_text, rank)
             if is_title:
                 title = plain_text
                 if rank == 1 and ": " in plain_text and is_upper(plain_text.split(": ")[0]):
-                    title, rest = plain_text.split(": ", 1)
-                    data["text"] = [rest]
-                    _seq_raw(data, "text", rest)
+                    title, rest_text = plain_text.split(": ", 1)
+                    data["text"] = [rest_text]
+                    _seq_raw(data, "text", rest_text)
                     self.report.fix(para.where, para.text, "tiêu đề mục I và lời văn tách hai dòng"
                                     " (Roman heading is a line of its own)")
                 notes = [r for r in content if r.note is not None]
@@ -217,8 +227,9 @@ class SectionTree:
                 if rank == 1 and plain_text.endswith((",", ":")):
                     self.report.fix(para.where, para.text, "bỏ dấu câu cuối tiêu đề (stray punctuation)")
             else:
-                data["text"] = [markup(content)]
-                _seq_raw(data, "text", data["text"][0])
+                first = markup(content)
+                data["text"] = [first, *data.get("text", [])]
+                data["_seq"] = [("text", first), *data.get("_seq", [])]
         if title is not None:
             data["title"] = self.casing.sentence(title) if rank == 1 else title
         if label is not None and label.kind == "num" and len(label.parts) >= 2 and rank == 2 \
@@ -354,6 +365,17 @@ def _roman_value(value: str) -> int:
         v = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}.get(ch, 0)
         total, prev = (total - v, prev) if v < prev else (total + v, v)
     return total
+
+
+def _lines(runs: list[Run]) -> list[list[Run]]:
+    """``runs`` cut at every soft line break."""
+    out: list[list[Run]] = []
+    while True:
+        cut = split_at_break(runs)
+        if cut is None:
+            return [*out, runs]
+        out.append(cut[0])
+        runs = cut[1]
 
 
 def _seq(node: _Node, kind: str, value: Any) -> None:

@@ -45,12 +45,37 @@ def split_units(text: str) -> list[str]:
     return [p.rstrip(",; ") for p in out if p.rstrip(",; ")]
 
 
-def slug(text: str, words: int = 4) -> str:
-    """ASCII key: "Phòng Nội vụ quận" → "phong-noi-vu-quan"."""
+#: Names shortened the way offices write them, in a unit's key.
+_KEY_ABBREVIATIONS = (("uy-ban-nhan-dan", "ubnd"), ("hoi-dong-nhan-dan", "hdnd"), ("mat-tran-to-quoc", "mttq"),
+                      ("viet-nam", "vn"), ("thanh-pho", "tp"), ("cai-cach-hanh-chinh", "cchc"),
+                      ("van-hoa-va-thong-tin", "vhtt"), ("khoa-hoc-va-cong-nghe", "khcn"))
+#: Most syllables a key keeps.
+KEY_SYLLABLES = 6
+
+
+def slug(text: str, words: int = KEY_SYLLABLES) -> str:
+    """ASCII key, readable and never cut inside a phrase: "Phòng Nội vụ quận" → "phong-noi-vu-quan",
+    "Phòng Tài chính - Kế hoạch" → "phong-tai-chinh-ke-hoach"; a longer name stops at its last phrase
+    boundary (" - ", ",", "và", a parenthesis) that fits, usual names shortened ("ubnd", "mttq")."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    tokens = re.findall(r"[a-z0-9]+", text)
-    return "-".join(tokens[:words]) or "x"
+    phrases = [re.findall(r"[a-z0-9]+", part) for part in re.split(r"\s[-–]\s|[,;(]|\bva\b", text)]
+    joined = "-".join("-".join(p) for p in phrases if p)
+    for long, short in _KEY_ABBREVIATIONS:
+        joined = re.sub(rf"(?<![a-z0-9]){long}(?![a-z0-9])", short, joined)
+    tokens = [t for t in joined.split("-") if t]
+    if len(tokens) <= words:
+        return "-".join(tokens) or "x"
+    out: list[str] = []
+    for phrase in phrases:          # whole phrases while they fit
+        piece = "-".join(phrase)
+        for long, short in _KEY_ABBREVIATIONS:
+            piece = re.sub(rf"(?<![a-z0-9]){long}(?![a-z0-9])", short, piece)
+        part = [t for t in piece.split("-") if t]
+        if out and len(out) + len(part) > words:
+            break
+        out += part
+    return "-".join(out[:words]) or "x"     # a first phrase longer than a key: cut between words
 
 
 def unique_key(base: str, taken: set[str]) -> str:

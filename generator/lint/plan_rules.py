@@ -358,10 +358,13 @@ def _assigned_units(data: dict[str, Any]) -> list[tuple[Path_, str]]:
                     continue
                 units = a.get("unit")
                 for k, u in enumerate(units if isinstance(units, list) else [units]):
+                    p = here + ("assignments", j, "unit") + ((k,) if isinstance(units, list) else ())
                     if isinstance(u, str):
-                        p = here + ("assignments", j, "unit") + ((k,) if isinstance(units, list) else ())
                         out.append((p, u))
+                    elif isinstance(u, dict) and isinstance(u.get("text"), str):   # a unit named inline
+                        out.append((p + ("text",), u["text"]))
             walk(sec.get("sections"), here + ("sections",))
+            walk(sec.get("body"), here + ("body",))
 
     walk(data.get("sections"), ("sections",))
     if uses_tasks:
@@ -398,11 +401,35 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", text) if w not in _STOP}
 
 
+#: Kinds of body a group recipient names: "Các phòng, ban, đơn vị thuộc Sở", "Các Sở, ban, ngành".
+_GROUP_KINDS = ("phòng", "ban", "sở", "ngành", "đơn vị", "cơ quan", "trung tâm", "chi cục", "xã", "phường",
+                "thị trấn", "huyện", "quận", "đoàn thể", "hội", "doanh nghiệp", "tổ chức")
+
+
+def _group_covers(r: str, n: str) -> bool:
+    """A group line ("các phòng, ban, đơn vị thuộc sở", "ủy ban nhân dân các xã, phường") covers a unit
+    whose name opens with one of the kinds it lists."""
+    m = re.search(r"\bcác ((?:[^,;]+?)(?:,\s*[^,;]+?)*)(?:\s+(?:thuộc|trực thuộc|trên địa bàn|của)\b.*)?$", r)
+    if not m:
+        return False
+    listed = [k.strip() for k in re.split(r",|\bvà\b", m.group(1)) if k.strip()]
+    head = r[:m.start()].strip()        # "ủy ban nhân dân" in "ủy ban nhân dân các xã, phường"
+    for kind in listed:
+        if kind not in _GROUP_KINDS:
+            continue
+        if n.startswith(f"{head} {kind} ".strip() + " ") or n.startswith(f"{kind} "):
+            return True
+    return False
+
+
 def _covers(recipient: str, name: str) -> bool:
-    """True when the recipient line plausibly names the unit (abbreviations and usual groups understood)."""
-    r, n = _expand(recipient), _expand(name)
-    if n in r or r in n:
+    """True when the recipient line plausibly names the unit (abbreviations and usual groups understood;
+    a parenthesis names a parent body, not the unit; a number in the name must be in the line)."""
+    r, n = _expand(re.sub(r"\([^)]*\)", " ", recipient)), _expand(name)
+    if n in r or r in n or _group_covers(r, n):
         return True
+    if any(d not in re.findall(r"\d+", r) for d in re.findall(r"\d+", n)):
+        return False
     if "cơ quan chuyên môn" in r and (n.startswith(("phòng ", "văn phòng ")) or "cơ quan chuyên môn" in n):
         return True
     if "đơn vị sự nghiệp" in r and n.startswith("trung tâm "):

@@ -21,13 +21,20 @@ from .common import CONTEXT, fail
 @click.option("--report", "report_fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Dạng báo cáo in ra (report format).")
 @click.option("--dry-run", is_flag=True, help="Không ghi tệp, chỉ in báo cáo (write nothing, print the report).")
+@click.option("--strict", is_flag=True,
+              help="Thoát 1 khi cần xem lại: còn đoạn không đặt được, chỗ giữ chỗ hoặc đối tượng không nhập"
+              " (exit 1 when the import needs review).")
 def import_(source: Path, output: Path, org_key: str | None, update_org: bool, force: bool,
-            report_fmt: str, dry_run: bool) -> None:
+            report_fmt: str, dry_run: bool, strict: bool) -> None:
     """Nhập kế hoạch cũ từ Word/văn bản thành tệp YAML (import last year's plan).
 
     \b
     Đọc .docx, .txt; .doc/.odt/.rtf qua LibreOffice. Ghi kế hoạch (-o) và, khi chưa có hồ sơ
     tổ chức khớp trong orgs/ cạnh kế hoạch, ghi hồ sơ mới. Không ghi đè khi thiếu --force.
+    Báo cáo liệt kê, kèm vị trí, mọi chỗ bản dựng lại khác bản gốc, chỗ giữ chỗ, đối tượng không
+    nhập (hình, công thức, khung chữ, ghi chú, thay đổi được theo dõi) và đoạn không đặt được;
+    dòng cuối nói "Hoàn tất" hay "Cần xem lại" (the last line: complete or needs review).
+    Mã thoát: 0 đã ghi (với --strict: 0 chỉ khi hoàn tất, 1 khi cần xem lại); 1 không nhập được.
     Ví dụ: kh import KH-2025.docx -o plans/kh-2026.yaml
     """
     from ...core.errors import KhError
@@ -55,3 +62,5 @@ def import_(source: Path, output: Path, org_key: str | None, update_org: bool, f
         click.echo(outcome.report.to_json())
     else:
         click.echo(outcome.report.to_text())
+    if strict and not outcome.report.complete:
+        sys.exit(1)
