@@ -151,7 +151,7 @@ def test_fast_parse_gives_the_recording_parse(name: str, text: str) -> None:
     fast.where(())
     assert fast._unparsed is None
     assert (fast.marks, fast.key_marks, fast.spans) == (slow.marks, slow.key_marks, slow.spans)
-    assert len(fast.marks) > 20
+    assert len(fast.marks) > 10          # a one-page công văn has 18
 
 
 KEYS = st.sampled_from(["a", "task", "tasks", "t", "n", "yes", "1", "org", "text", "x y", "“q”"])

@@ -302,8 +302,9 @@ def _signature(parts: Parts, cands: list[Para]) -> list[Para]:
 
 
 
-#: A paragraph that starts with a section label ("II.", "1.", "2.1.", "a)"): a heading of the content.
-_LABELLED = re.compile(r"^\s*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))\s")
+#: A paragraph that starts with a section label ("II.", "1.", "2.1.", "a)", "Điều 3.", "Chương II"): a heading
+#: of the content.
+_LABELLED = re.compile(r"^\s*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|(?:Điều|Chương|Mục)\s+[\dIVXLC]+\.?)(?:\s|$)")
 
 # ---------------------------------------------------------------------- content
 def _content(parts: Parts, seg: list[Para]) -> None:
