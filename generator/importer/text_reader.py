@@ -2,8 +2,10 @@
 
 Paragraphs are separated by blank lines; inside a paragraph a line that starts with a list
 label starts a new paragraph, other lines are kept as line breaks (hard wrapping, or the lines
-of a header block). Text copied out of Word has no blank lines: when hardly any line is blank,
-each line is a paragraph. Lines with tabs are table rows. Lines starting with superscript digits
+of a header block). Lines with tabs (or " | ", as ``kh text`` prints a row) are table rows; a
+row with fewer cells than the table has its last cell spread over the rest (a group row). Text
+copied out of Word has no blank lines: when hardly any line is blank, each line is a paragraph.
+Lines starting with superscript digits
 (¹ ² ³) are footnotes, attached to the matching mark in the text. ``**bold**``, ``*italic*``
 and ``~~struck~~`` marks left by an export are read as emphasis.
 """
@@ -175,7 +177,8 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
             flush()
             continue
         columns = line.split("\t") if "\t" in line else \
-            _COLUMN_GAP.split(stripped, maxsplit=1) if _two_columns(stripped) else None
+            stripped.split(" | ") if " | " in stripped else \
+            _COLUMN_GAP.split(stripped, maxsplit=1) if _two_columns(stripped) else None   # " | ": kh text's cells
         if columns:
             flush()
             cells = [_cell(c, f"dòng {no}, ô {i}") for i, c in enumerate(columns, start=1)]
@@ -208,5 +211,12 @@ def read_text(path: str | Path, text: str | None = None) -> SourceDoc:
         if per_line:
             flush()
     flush()
+    for block in blocks:      # a short row's last cell spans the rest ("I | CẢI CÁCH THỂ CHẾ")
+        if isinstance(block, Table):
+            width = block.width
+            for row in block.rows:
+                short = width - sum(c.span for c in row.cells)
+                if short > 0 and row.cells:
+                    row.cells[-1].span += short
     doc = SourceDoc(str(path), blocks, {}, notes, formatted=False, per_line=per_line)
     return doc
