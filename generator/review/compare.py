@@ -237,11 +237,14 @@ def _bases(report: Report, old: Plan, new: Plan) -> None:
 
 
 def _header(report: Report, old: Plan, new: Plan, lo: blocks.Layout, ln: blocks.Layout) -> None:
+    _value(report, "header", "loại văn bản (kind)", lo.kind, ln.kind)
     _value(report, "header", "số (number)", lo.number_line, ln.number_line)
     _value(report, "header", "địa danh, ngày (place and date)", lo.date_line, ln.date_line)
     _value(report, "header", "trích yếu (subject)", " ".join(lo.subject), " ".join(ln.subject))
     _value(report, "header", "cơ quan ban hành (issuing body)", " ".join(lo.agency), " ".join(ln.agency))
     _value(report, "header", "dòng kèm theo (attached to)", lo.attached_line, ln.attached_line)
+    _list(report, "header", "kính gửi (addressees)", lo.addressees, ln.addressees)
+    _value(report, "header", "thẩm quyền ban hành (authority)", lo.authority, ln.authority)
     _paras(report, "content", "", [prose(t) for t in old.intro], [prose(t) for t in new.intro], "lời dẫn (intro)")
     _paras(report, "content", "", [prose(t) for t in old.closing], [prose(t) for t in new.closing],
            "câu kết (closing)")

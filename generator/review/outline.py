@@ -80,10 +80,25 @@ class Node:
 
 
 def outline(plan: Plan) -> list[Node]:
-    """The parts of ``plan``'s content, as printed."""
+    """The parts of ``plan``'s content, as printed: its sections (I., II. or 1., 2. for a document
+    numbered in arabic) and a Quyết định's articles ("Điều 1.", with their clauses and points)."""
     ctx = blocks._Ctx(plan)
-    return [_section(sec, (i,), ctx, full=sec.numbering == "decimal")
-            for i, sec in enumerate(plan.sections, start=1)]
+    arabic = plan.top_numbering == "arabic"
+    nodes = []
+    for i, sec in enumerate(plan.sections, start=1):
+        node = _section(sec, (i,), ctx, full=arabic or sec.numbering == "decimal")
+        if arabic:
+            node.label = node.name = blocks.section_label((i,), True, True)
+            if sec.title is not None:
+                node.title = prose(sec.title)
+        nodes.append(node)
+    for i, art in enumerate(plan.articles, start=1):
+        texts = list(art.text)
+        label = f"Điều {i}."
+        title = prose(art.title) if art.title is not None else (prose(texts.pop(0)) if texts else "")
+        nodes.append(Node("section", label, label, title,
+                          _blocks([*texts, *(content.body_block(b) for b in art.body)], (i,), ctx, False, ctx.colon)))
+    return nodes
 
 
 def appendix_outline(plan: Plan, app: Appendix) -> list[Node]:
