@@ -1,9 +1,10 @@
 """``kh init``: a ready repository for an office's own plans.
 
 Creates plans/ with the office's profile (from answers, or a commented starter), a draft plan that
-builds at once, the JSON Schemas the ``# yaml-language-server`` modelines point to, .gitattributes
-and the git setting for reviewing .docx changes (``kh text``), a pre-commit configuration running
-``kh fmt --check`` and ``kh check --strict``, a short README and .gitignore. Existing files are
+builds at once (or, with ``--from``, the office's own Word plan imported, its profile made from the
+document, no sample profile or draft), the JSON Schemas the ``# yaml-language-server`` modelines
+point to, .gitattributes and the git setting for reviewing .docx changes (``kh text``), a pre-commit
+configuration running ``kh fmt --check`` and ``kh check --strict``, a short README and .gitignore. Existing files are
 never overwritten.
 """
 
@@ -16,6 +17,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..importer.report import Report
 from ..model.schema import schema_text
 from ..yamlio import roundtrip as yamlrt
 
@@ -191,20 +193,61 @@ kh clone plans/{code}-{year}.yaml plans/{code}-{next}.yaml --year {next}   # k�
 """
 
 
-def init(target: Path, answers: OrgAnswers, year: int | None = None, git: bool = True) -> list[Created]:
-    """Create the repository in ``target``; never overwrite. Returns what was written or kept."""
+README_FROM = """\
+# Kế hoạch của {name}
+
+Kho kế hoạch soạn bằng kh, bắt đầu từ tệp Word `{source}`: kế hoạch nhập được ở
+`plans/{plan}.yaml`, hồ sơ cơ quan (lấy từ văn bản) ở `plans/orgs/{code}.yaml`.
+(*This office's plans, started from its own Word file.*)
+
+```sh
+kh build plans/{plan}.yaml                    # → output/{plan}.docx
+kh clone plans/{plan}.yaml plans/{plan_next}.yaml --year {next}   # dự thảo năm sau (next year's draft)
+kh build plans/{plan_next}.yaml
+kh check --strict plans/                      # kiểm tra, cảnh báo (validate and lint)
+```
+
+- Báo cáo nhập (`kh import`) đã in khi tạo kho: các chỗ bản dựng lại khác bản gốc, chỗ giữ chỗ cần điền.
+- Gợi ý khi gõ: cài tiện ích *YAML* (Red Hat) cho VS Code; dòng đầu mỗi tệp trỏ tới schema.
+- Xem thay đổi của tệp .docx trong git: `git config diff.kh.textconv "kh text"` (đã ghi trong
+  `.gitattributes`: `*.docx diff=kh`).
+- Trước mỗi lần commit: `pip install pre-commit && pre-commit install`.
+"""
+
+
+@dataclass
+class Imported:
+    """What ``kh init --from`` imported: the plan file, its profile key, the import report."""
+
+    plan: Path
+    org_key: str
+    report: Report
+
+
+def init(target: Path, answers: OrgAnswers, year: int | None = None, git: bool = True,
+         source: Path | None = None, org_key: str | None = None) -> tuple[list[Created], Imported | None]:
+    """Create the repository in ``target``; never overwrite. Returns what was written or kept, and
+    (``source``: the office's own Word plan) what was imported: then the profile comes from the
+    document and there is no sample profile or draft."""
     year = year or dt.date.today().year
     code = answers.code
+    imported = _import(target, source, org_key) if source is not None else None
     files: dict[str, str] = {
-        f"plans/orgs/{code}.yaml": profile_text(answers),
-        f"plans/{code}-{year}.yaml": plan_text(code, year),
         "plans/plan.schema.json": schema_text("plan"),
         "plans/orgs/org.schema.json": schema_text("org"),
         ".gitattributes": "*.docx diff=kh\n",
         ".gitignore": "output/\n__pycache__/\n.venv/\n",
         ".pre-commit-config.yaml": PRECOMMIT,
-        "README.md": README.format(name=answers.name or code, code=code, year=year, next=year + 1),
     }
+    if imported is None:
+        files = {f"plans/orgs/{code}.yaml": profile_text(answers), f"plans/{code}-{year}.yaml": plan_text(code, year),
+                 **files, "README.md": README.format(name=answers.name or code, code=code, year=year, next=year + 1)}
+    else:
+        assert source is not None
+        stem = imported.plan.stem
+        files["README.md"] = README_FROM.format(
+            name=imported.org_key, source=source.name, plan=stem, code=imported.org_key,
+            plan_next=_next_name(stem, year), next=year + 1)
     done: list[Created] = []
     for rel, text in files.items():
         path = target / rel
@@ -216,7 +259,30 @@ def init(target: Path, answers: OrgAnswers, year: int | None = None, git: bool =
     (target / "output").mkdir(exist_ok=True)
     if git:
         setup_git(target)
-    return done
+    if imported is not None:
+        done[:0] = [Created(Path(path), True) for path in imported.report.outputs]
+    return done, imported
+
+
+def _next_name(stem: str, year: int) -> str:
+    """The next year's file name: the year in the name moved on, else "-<next year>" added."""
+    moved = re.sub(rf"(?<!\d){year}(?!\d)", str(year + 1), stem)
+    return moved if moved != stem else f"{stem}-{year + 1}"
+
+
+def _import(target: Path, source: Path, org_key: str | None) -> Imported:
+    """Import ``source`` into ``target``/plans (profile from the document); nothing overwritten."""
+    from ..importer import pipeline
+    from ..importer.units import slug
+
+    out = target / "plans" / f"{slug(source.stem, 8)}.yaml"
+    outcome = pipeline.build(source, out, org_key=org_key)
+    if outcome.org_text is not None and outcome.org_path.exists() and not outcome.reused:
+        raise pipeline.ImportFailure(f"{outcome.org_path}: đã có hồ sơ cùng tên; chọn mã khác bằng --org"
+                                     " (a profile with this name exists; pick another key with --org)")
+    pipeline.validate(outcome, out)
+    pipeline.write(outcome, out)
+    return Imported(out, outcome.org_key, outcome.report)
 
 
 def setup_git(target: Path) -> bool:
