@@ -65,12 +65,14 @@ def scan(text: str) -> list[Comment]:
     starts = [s for s, _ in spans]
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     out: list[Comment] = []
+    after = -1                                   # where the last comment found ends
     for m in _HASH.finditer(text):
         i = m.start()
         k = bisect.bisect_right(starts, i) - 1
-        if k >= 0 and spans[k][0] < i < spans[k][1]:     # tokens never overlap
-            continue
+        if i < after or k >= 0 and spans[k][0] < i < spans[k][1]:     # tokens never overlap
+            continue                             # a '#' inside a comment, or inside a scalar
         end = text.find("\n", i)
+        after = end if end >= 0 else len(text)
         body = text[i: end if end >= 0 else len(text)].rstrip()
         line = bisect.bisect_right(line_starts, i)
         start = line_starts[line - 1]

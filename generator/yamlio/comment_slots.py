@@ -19,6 +19,8 @@ restyling a value, attaching comments taken out of flow collections).
 
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -37,7 +39,8 @@ Parents = list[tuple[Node, Any]]
 
 
 class Emitter(RoundTripEmitter):
-    """ruamel's emitter, skipping a block scalar's header comment where it looks for "before" comments."""
+    """ruamel's emitter, skipping a block scalar's header comment where it looks for "before" comments,
+    keeping lines after a block scalar out of its text, and each key of a block mapping on its line."""
 
     def write_pre_comment(self, event: Any) -> bool:
         comments = event.comment[1] if event.comment else None
@@ -52,6 +55,19 @@ class Emitter(RoundTripEmitter):
             finally:
                 event.comment[1] = saved
         return bool(super().write_pre_comment(event))
+
+    def expect_block_mapping_key(self, first: Any = False) -> None:
+        # "No line break" is for the first key right after a list dash; a flow mapping item followed
+        # by a comment can leave it set, and the second key of the next (block) mapping would then be
+        # written on the first key's line (the next item of a list on the line of the one before).
+        if not first:
+            self.no_newline = False
+        super().expect_block_mapping_key(first)
+
+    def expect_block_sequence_item(self, first: bool = False) -> None:
+        if not first:
+            self.no_newline = False
+        super().expect_block_sequence_item(first)
 
     def write_post_comment(self, event: Any) -> bool:
         # Lines after a block scalar indented as deep as its text would be read back as its text
@@ -289,8 +305,6 @@ def before_collection(parents: Parents, node: Node, lines: str, *, first: bool =
         return
     parent, key = parents[-1]
     if isinstance(parent, CommentedSeq) or not is_block_collection(node):
-        if isinstance(parent, CommentedSeq) and isinstance(node, CommentedMap) and is_block_collection(node):
-            lines = _dedent(lines, 2)     # from the keys' column to the dash's
         before(parents[:-1], parent, key, lines)
         return
     entry = parent.ca.items.get(key)
@@ -303,7 +317,7 @@ def before_collection(parents: Parents, node: Node, lines: str, *, first: bool =
     node.ca.comment = [own[0] if own else None, between]
 
 
-def _dedent(lines: str, n: int) -> str:
+def dedent(lines: str, n: int) -> str:
     """``lines`` moved ``n`` columns left, when every line that is not blank has that much indentation."""
     rows = lines.splitlines(keepends=True)
     if any(row.strip() and not row.startswith(" " * n) for row in rows):
@@ -417,6 +431,85 @@ def make_block(parents: Parents, node: Node) -> None:
         join_after(tail, eol, lines)
     else:
         append_lines(tail, (" " * eol[1] + eol[0] + "\n" if eol else "") + lines)
+
+
+# ------------------------------------------------------------------ comments the loader dropped
+def stored(data: Any) -> Counter[str]:
+    """The comment texts kept anywhere in round-trip ``data`` (tokens, header strings)."""
+    found: Counter[str] = Counter()
+    seen: set[int] = set()        # a token or list may sit in two places (a key's slot and its value's)
+
+    def take(value: Any) -> None:
+        if isinstance(value, (CommentToken, list)):
+            if id(value) in seen:
+                return
+            seen.add(id(value))
+        if isinstance(value, CommentToken):
+            value = value.value
+        if isinstance(value, str):
+            found.update(row.strip() for row in value.splitlines() if row.strip().startswith("#"))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                take(item)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            take(node.ca.comment)
+            take(node.ca.end)
+            for key in keys_of(node):
+                entry = node.ca.items.get(key)
+                take(entry)
+                value = node[key]
+                in_slots = any(isinstance(c, str) for part in (entry or []) if isinstance(part, list) for c in part)
+                if is_block_scalar(value) and not in_slots:
+                    take(getattr(value, "comment", None))
+                walk(value)
+
+    walk(data)
+    return found
+
+
+def attach_orphans(data: Any, comments: list[Comment]) -> list[Comment]:
+    """Put back comments of the loaded text that ruamel's loader dropped (two comments meeting in one of
+    its slots): on the line of the node they were on, else before the next node. Returns the ones
+    left (a document that is not a collection)."""
+    have = stored(data)
+    orphans: list[Comment] = []
+    for comment in reversed(comments):
+        if have[comment.text] > 0:
+            have[comment.text] -= 1
+        else:
+            orphans.append(comment)
+    if not orphans or not isinstance(data, (CommentedMap, CommentedSeq)) or not len(data):
+        return orphans
+    entries: list[tuple[tuple[int, int], Parents, Node, Any]] = []
+    _entries(data, [], entries)
+    starts = [e[0] for e in entries]
+    for comment in sorted(orphans, key=lambda c: c.offset):
+        here = (comment.line - 1, comment.column)
+        k = bisect.bisect_left(starts, here)
+        prev = entries[k - 1] if k > 0 else None
+        if prev is not None and prev[0][0] == here[0] and comment.column > comment.indent:
+            _, _, node, key = prev                 # on the line of a node: after it
+            value = node[key]
+            slot = after_slot(node, key) if is_block_collection(value) else tail_slot(node, key)
+            add_comment(slot, comment, same_line=True)
+        elif k < len(entries):
+            _, parents, node, key = entries[k]
+            before(parents, node, key, " " * comment.indent + comment.text + "\n")
+        else:
+            keys = keys_of(data)
+            append_lines(tail_slot(data, keys[-1]), " " * comment.indent + comment.text + "\n")
+    return []
+
+
+def _entries(node: Node, parents: Parents, out: list[tuple[tuple[int, int], Parents, Node, Any]]) -> None:
+    """(line, column) of every entry of block collections, in document order (flow ones are one node)."""
+    for key in keys_of(node):
+        out.append((_position(node, key), parents, node, key))
+        value = node[key]
+        if is_block_collection(value):
+            _entries(value, [*parents, (node, key)], out)
 
 
 def _position(node: Node, key: Any) -> tuple[int, int]:

@@ -139,6 +139,7 @@ def load_text(text: str, name: str = "<yaml>") -> Any:
     except Exception as exc:  # ruamel raises many error types; all mean "not valid YAML"
         raise YamlRtError(f"{name}: YAML không hợp lệ (invalid YAML): {exc}") from exc
     comment_slots.attach_flow_comments(data, ready.flow)
+    comment_slots.attach_orphans(data, comment_scan.scan(ready.text))
     comment_slots.settle(data)
     if isinstance(data, (CommentedMap, CommentedSeq)) and len(data):
         if ready.trailer:
@@ -428,8 +429,11 @@ def _reorder(mapping: CommentedMap, order: list[str], parents: Parents | None = 
         mapping.move_to_end(k)
     for i, k in enumerate(wanted):
         comment_slots.join_after(slots[k], own[k], lead[wanted[i + 1]] if i + 1 < len(wanted) else final)
-    if lead[wanted[0]]:
-        comment_slots.before_collection(parents or [], mapping, lead[wanted[0]])
+    first = lead[wanted[0]]
+    if first:
+        if parents and isinstance(parents[-1][0], CommentedSeq):
+            first = comment_slots.dedent(first, 2)      # from the keys' column to the list dash's
+        comment_slots.before_collection(parents or [], mapping, first)
 
 
 def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:
