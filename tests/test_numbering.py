@@ -1,6 +1,7 @@
 import pytest
 
 from generator.lang import numbering
+from generator.model import content
 
 
 @pytest.mark.parametrize("n,expected", [(1, "I"), (4, "IV"), (5, "V"), (9, "IX"), (14, "XIV"), (40, "XL"),
@@ -48,10 +49,10 @@ def test_bullets():
 
 
 def test_appendix_labels_skip_unlabelled_forms():
-    assert numbering.appendix_labels([True]) == ["Phụ lục"]
-    assert numbering.appendix_labels([True, False, True]) == ["Phụ lục I", "", "Phụ lục II"]
-    assert numbering.appendix_labels([True, False]) == ["Phụ lục", ""]
-    names = numbering.appendix_names([{"type": "tasks", "title": "Nhiệm vụ"},
+    assert content.appendix_labels([True]) == ["Phụ lục"]
+    assert content.appendix_labels([True, False, True]) == ["Phụ lục I", "", "Phụ lục II"]
+    assert content.appendix_labels([True, False]) == ["Phụ lục", ""]
+    names = content.appendix_names([{"type": "tasks", "title": "Nhiệm vụ"},
                                       {"type": "report", "title": "Kết quả", "label": False},
                                       {"type": "budget", "title": "Dự toán kinh phí", "label": False}])
     assert names == ["Phụ lục", "mẫu báo cáo", "dự toán kinh phí"]

@@ -65,38 +65,3 @@ def point_label(n: int) -> str:
 def bullet_label(depth: int) -> str:
     """Bullet for a bullet list nested ``depth`` levels deep (0 → "-", 1+ → "+")."""
     return BULLET if depth == 0 else SUB_BULLET
-
-
-def appendix_labels(labelled: list[bool]) -> list[str]:
-    """Labels of a plan's appendices: "Phụ lục" alone, or "Phụ lục I", "Phụ lục II" when several.
-
-    An appendix printed without a label (``False``, e.g. a report form attached as "mẫu báo
-    cáo") gets "" and is not counted (Phụ lục I §III.1).
-    """
-    count = sum(labelled)
-    out, n = [], 0
-    for flag in labelled:
-        if not flag:
-            out.append("")
-            continue
-        n += 1
-        out.append("Phụ lục" if count == 1 else f"Phụ lục {roman(n)}")
-    return out
-
-
-def appendix_names(appendices: list[object]) -> list[str]:
-    """How the plan's text cites each appendix (``{{ appendices[i] }}``), from the raw plan data.
-
-    A labelled appendix is cited by its label; an unlabelled report form as "mẫu báo cáo",
-    any other unlabelled appendix by its title, first letter in lower case.
-    """
-    items = [a if isinstance(a, dict) else {} for a in appendices]
-    labels = appendix_labels([a.get("label", True) is not False for a in items])
-    names = []
-    for label, item in zip(labels, items, strict=True):
-        title = str(item.get("title") or "").replace("\n", " ").strip()
-        if label or not title or item.get("type") == "report":
-            names.append(label or ("mẫu báo cáo" if item.get("type") == "report" else "phụ lục"))
-        else:
-            names.append(title[0].lower() + title[1:] if title[1:2].islower() else title)
-    return names

@@ -1,27 +1,13 @@
 """Estimated widths of Times New Roman text, to size the decree's horizontal rules.
 
-Advance widths (1/1000 em) are Adobe Times-Roman / Times-Bold AFM values; Vietnamese
-letters take the width of their base letter (diacritics do not advance the pen).
+Advance widths: :mod:`generator.lang.glyph_widths` (shared with the ND30 check of Word documents).
 """
 
 from __future__ import annotations
 
-import unicodedata
-
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LOWER = "abcdefghijklmnopqrstuvwxyz"
-_ROMAN = dict(zip(_UPPER, [722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889,
-                           722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611], strict=True))
-_ROMAN.update(zip(_LOWER, [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778,
-                           500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444], strict=True))
-_BOLD = dict(zip(_UPPER, [722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667, 944,
-                          722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667], strict=True))
-_BOLD.update(zip(_LOWER, [500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833,
-                          556, 500, 556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444], strict=True))
-for _table in (_ROMAN, _BOLD):
-    _table.update({" ": 250, "-": 333, ",": 250, ".": 250, "/": 278, ":": 278, ";": 278,
-                   "(": 333, ")": 333, "_": 500, "\u00a0": 250})
-    _table.update({d: 500 for d in "0123456789"})
+from ..lang.glyph_widths import BOLD as _BOLD
+from ..lang.glyph_widths import ROMAN as _ROMAN
+from ..lang.glyph_widths import base_letter as _base
 
 TWIPS_PER_PT = 20
 
@@ -29,12 +15,6 @@ TWIPS_PER_PT = 20
 NARROWEST = min(*_ROMAN.values(), 500)
 WIDEST = max(*_ROMAN.values(), 500)
 WIDEST_BOLD = max(*_BOLD.values(), 500)
-
-
-def _base(ch: str) -> str:
-    if ch in "Đđ":
-        return "D" if ch == "Đ" else "d"
-    return unicodedata.normalize("NFD", ch)[0]
 
 
 #: character → advance width, filled on first sight of each character (roman, bold).

@@ -9,34 +9,14 @@ Roman matches closely; a Vietnamese letter counts as its base letter. Line heigh
 
 from __future__ import annotations
 
-import unicodedata
-
+from ..lang.glyph_widths import BOLD as _BOLD
+from ..lang.glyph_widths import ROMAN as _REGULAR
+from ..lang.glyph_widths import base_letter as _base
 from .styles import ParaFmt
-
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_LOWER = "abcdefghijklmnopqrstuvwxyz"
-_REGULAR = dict(zip(_UPPER, [722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889,
-                             722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611], strict=True))
-_REGULAR.update(zip(_LOWER, [444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778,
-                             500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444], strict=True))
-_BOLD = dict(zip(_UPPER, [722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667, 944,
-                          722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722, 722, 667], strict=True))
-_BOLD.update(zip(_LOWER, [500, 556, 444, 556, 444, 333, 500, 556, 278, 333, 556, 278, 833,
-                          556, 500, 556, 556, 444, 389, 333, 556, 500, 722, 500, 500, 444], strict=True))
-for _table in (_REGULAR, _BOLD):
-    _table.update({" ": 250, "-": 333, ",": 250, ".": 250, "/": 278, ":": 278, ";": 278, "(": 333, ")": 333,
-                   "_": 500, "\u00a0": 250, "\t": 500})
-    _table.update({d: 500 for d in "0123456789"})
 
 LINE_FACTOR = 1.15       # Times New Roman: (ascent + descent) / em
 TWIPS_PER_MM = 1440 / 25.4
 EMU_PER_PT = 12700
-
-
-def _base(ch: str) -> str:
-    if ch in "Đđ":
-        return "D" if ch == "Đ" else "d"
-    return unicodedata.normalize("NFD", ch)[0] if ch else ch
 
 
 def text_width(text: str, size: float, bold: bool) -> float:
