@@ -23,7 +23,11 @@ from .tree import SectionTree
 DOC_TYPES = ("KẾ HOẠCH", "QUYẾT ĐỊNH", "TỜ TRÌNH", "BÁO CÁO", "THÔNG BÁO", "CHỈ THỊ")
 _NATIONAL = re.compile(r"^(CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
                        r"Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc)$", re.I)
-_NUMBER = re.compile(r"^Số\s*:\s*(\d*)\s*/\s*([A-ZĐ]+)\s*-\s*([A-ZĐ0-9-]+)\s*$")
+_NUMBER = re.compile(r"^Số\s*:\s*(\d*)\s*/\s*([A-ZĐa-zđ]+)\s*-\s*([A-ZĐ0-9-]+)\s*$")
+#: The type name under the header → the plan's ``kind``; the abbreviation each prints in its number.
+KIND_OF = {"KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "TỜ TRÌNH": "Tờ trình", "BÁO CÁO": "Báo cáo",
+           "THÔNG BÁO": "Thông báo", "CHỈ THỊ": "Chỉ thị", "CÔNG VĂN": "Công văn"}
+KIND_ABBRS = ("KH", "QĐ", "TTr", "BC", "TB", "CT", "NQ", "TTR")
 _DATE = re.compile(r"^(?P<place>[^,]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*"
                    r"năm\s*(?P<y>\d{4})\s*$")
 _NUMBER_AND_DATE = re.compile(r"^(Số\s*:\s*\d*\s*/\s*\S+)\s+(\S.*,\s*ngày.*)$")
@@ -76,6 +80,9 @@ class Recogniser(SectionTree):
         self.appendix_styles: list[tuple[str, str, str]] = []     # (style, number as typed, where)
         self.appendix_issuers: list[tuple[str, str]] = []         # (issuer of a "Kèm theo" line, where)
         self.intro_tables: list[tuple[Table, dict[str, Any]]] = []
+        self.letter_subject: str | None = None       # a công văn's "V/v …"
+        self.unit_symbol: str | None = None          # its drafting unit ("Số: …/SCT-CN")
+        self.top_label: str | None = None            # how the first top-level section is numbered
 
     # ------------------------------------------------------------------ helpers
     def _paras_all(self) -> list[Para]:
@@ -113,13 +120,27 @@ class Recogniser(SectionTree):
         self.header()
         doc_type = self.doc_type()
         if doc_type == "QUYẾT ĐỊNH":
-            self.decision()
+            articles = self.decision()
             self.header()
             doc_type = self.doc_type()
+            if doc_type is None:       # a Quyết định alone, not one issuing a plan
+                return self.standalone_decision(articles)
+            self.plan["decision"]["articles"] = self.text_articles(articles)
+        elif doc_type is None and getattr(self, "letter_subject", None):
+            doc_type = "CÔNG VĂN"
         if doc_type is None:
             self.report.notes.append("không thấy dòng tên loại 'KẾ HOẠCH' (no 'KẾ HOẠCH' title line found)")
+        elif doc_type == "CÔNG VĂN":
+            self.plan["subject"] = self.letter_subject
+            self.report.recognised["trích yếu (subject)"] = f"V/v {self.letter_subject}"
+            if getattr(self, "unit_symbol", None):
+                self.plan["unit_symbol"] = self.unit_symbol
         else:
             self.subject(self.plan, attached_ok=True)
+        if doc_type not in (None, "KẾ HOẠCH"):
+            self.plan = {"kind": KIND_OF[doc_type], **self.plan}
+            self.report.recognised = {"loại văn bản (kind)": KIND_OF[doc_type], **self.report.recognised}
+        self.addressees()
         body_end = self.find_closing_block(self.i)
         self.bases_and_body(body_end)
         self.i = body_end
@@ -130,10 +151,71 @@ class Recogniser(SectionTree):
                     self.plan.setdefault(key, []).extend(value)
                 elif value:
                     self.plan[key] = value
+        self.section_numbering()
         self.appendices()
         self.leftovers()
         self.finish()
         return Result(self.plan, self.org, self.report)
+
+    def standalone_decision(self, articles: list[tuple[Para, list[Para | Table]]]) -> Result:
+        """A Quyết định that issues no plan: ``kind: Quyết định`` with its authority, bases and articles
+        (clauses "1.", points "a)" and tables inside an article as its body)."""
+        dec = self.plan.pop("decision")
+        plan: dict[str, Any] = {"kind": "Quyết định"}
+        for key in ("number", "date"):
+            if dec.get(key):
+                plan[key] = dec[key]
+        if "year" in self.plan:
+            plan["year"] = self.plan["year"]
+        plan["subject"] = dec.get("subject", "(Trích yếu)")
+        if self.org.authority:
+            plan["authority"] = self.org.authority
+        if dec.get("bases"):
+            plan["bases"] = dec["bases"]
+        plan["articles"] = self.body_articles(articles)
+        for key in ("recipients", "archive", "signer"):
+            if dec.get(key):
+                plan[key] = dec[key]
+        self.plan = plan
+        self.report.recognised = {"loại văn bản (kind)": "Quyết định", **self.report.recognised}
+        self.appendices()
+        self.leftovers()
+        self.finish()
+        return Result(self.plan, self.org, self.report)
+
+    def addressees(self) -> None:
+        """"Kính gửi: …" (one addressee on the line, or one per line after it) → ``to``."""
+        self.skip_empty()
+        block = self.peek()
+        if not isinstance(block, Para):
+            return
+        m = re.match(r"^Kính\s*gửi\s*:?\s*", block.text)
+        if not m:
+            return
+        names = [ln for ln in block.text[m.end():].split("\n") if ln.strip()]
+        self.mark(block)
+        self.i += 1
+        while isinstance(self.peek(), Para) and (self.peek().text.startswith(("-", "–", "+")) or not self.peek().text):
+            if self.peek().text:
+                names.append(self.peek().text)
+                self.mark(self.peek())
+            self.i += 1
+        names = [re.sub(r"[\s;.,]+$", "", re.sub(r"^[-–+•]\s*", "", n.strip())) for n in names]
+        names = [n for n in names if n]
+        if names:
+            self.plan["to"] = names[0] if len(names) == 1 else names
+            self.report.recognised["kính gửi (addressees)"] = "; ".join(names)
+
+    def section_numbering(self) -> None:
+        """``section_numbering`` when the top-level sections are numbered unlike the kind's default."""
+        from ..model.doc_kinds import doc_kind
+
+        top = getattr(self, "top_label", None)
+        if top is None:
+            return
+        style = "roman" if top == "roman" else "arabic"
+        if style != doc_kind(self.plan.get("kind")).numbering:
+            self.plan["section_numbering"] = style
 
     # ------------------------------------------------------------------ header
     def header(self) -> None:
@@ -150,11 +232,18 @@ class Recogniser(SectionTree):
             self.org.header, self.org.parent, self.report.recognised = saved[2], saved[3], saved[4]
             self.org.symbol, self.org.place = saved[5], saved[6]
             self.number_line = self.place_date = None
+            self.letter_subject = self.unit_symbol = None
 
         while self.i < len(self.blocks):
             block = self.blocks[self.i]
             if isinstance(block, Para) and self.is_doc_type(block):
+                self.agency_lines()
                 return
+            if isinstance(block, Para) and getattr(self, "letter_subject", None) and (
+                    re.match(r"^Kính\s*gửi\b", block.text) or (block.text and not block.text.startswith("V/v")
+                                                                and not is_upper(block.text))):
+                self.agency_lines()
+                return      # a công văn: its "V/v …" line read, "Kính gửi" or its text follows
             if isinstance(block, Table):
                 if self.i > start + 12:
                     return
@@ -170,18 +259,40 @@ class Recogniser(SectionTree):
                 return
         undo()   # no title line at all: nothing here was a header
 
+    def agency_lines(self) -> None:
+        """Agency lines none of them bold (no weight tells the parent body from the issuing one): the
+        last names the issuer, the ones above its parent body, unless they start a name on their own
+        ("ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI" is one name)."""
+        if self.org.header or not self.org.parent or not self._collect_agency:
+            return
+        lines = self.org.parent
+        if len(lines) == 1 or lines[0] in ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
+            self.org.header, self.org.parent = lines, []
+        else:
+            self.org.header, self.org.parent = lines[-1:], lines[:-1]
+
     def header_para(self, para: Para, left: bool) -> None:
         lines: list[tuple[str, bool]] = []
         for ln in self.lines(para):   # two columns laid out with tabs/spaces in one paragraph
             m = _NUMBER_AND_DATE.match(ln)
             parts = [m.group(1), m.group(2)] if m else re.split(r"\s+(?=CỘNG HÒA|CỘNG HOÀ|Độc lập)", ln, maxsplit=1)
             lines += [(part, k == 0) for k, part in enumerate(parts)]
-        bold_lines = [(ln, para.bold) for ln, _ in lines]
+        per_line = _bold_lines(para)      # a cell of lines with breaks: each line its own weight
+        bold_lines = [(ln, per_line.get(" ".join(ln.split()), para.bold)) for ln, _ in lines]
         left_of = dict(lines)
+        letter = False        # inside a công văn's "V/v …" (its trích yếu, maybe over two lines)
         for line, bold in bold_lines:
             line = line.strip()
             if not line or _RULE.match(line):
                 continue
+            m = re.match(r"^V/v\.?\s*(.*)$", line)
+            if m or (letter and not is_upper(line) and not _NUMBER.match(line) and not _DATE.match(line)):
+                self.mark(para)
+                text = m.group(1) if m else line
+                self.letter_subject = f"{self.letter_subject}\n{text}" if letter else text
+                letter = True
+                continue
+            letter = False
             if _NATIONAL.match(line):
                 self.mark(para)
                 continue
@@ -189,7 +300,11 @@ class Recogniser(SectionTree):
             if m:
                 self.mark(para)
                 self.number_line = (m.group(1), m.group(2), m.group(3))
-                self.org.symbol = self.org.symbol or m.group(3)
+                if m.group(2) in KIND_ABBRS:
+                    self.org.symbol = self.org.symbol or m.group(3)
+                else:      # a công văn's "Số: 123/SCT-CN": the body's symbol, then the drafting unit's
+                    self.org.symbol = self.org.symbol or m.group(2)
+                    self.unit_symbol = m.group(3)
                 self.report.recognised["số, ký hiệu (number, symbol)"] = line
                 continue
             m = _DATE.match(line)
@@ -290,7 +405,9 @@ class Recogniser(SectionTree):
         return ref_text
 
     # ------------------------------------------------------------------ decision
-    def decision(self) -> None:
+    def decision(self) -> list[tuple[Para, list[Para | Table]]]:
+        """The Quyết định before its plan (or alone): number, date, subject, authority, bases, closing
+        block into ``plan["decision"]``; returns its articles as read ("Điều N." and what follows)."""
         dec: dict[str, Any] = {}
         number = getattr(self, "number_line", None)
         if number and number[0]:
@@ -301,7 +418,8 @@ class Recogniser(SectionTree):
         self.subject(dec, attached_ok=False)
         self.skip_empty()
         block = self.peek()
-        if isinstance(block, Para) and is_upper(block.text) and not refs.is_basis(block.text):
+        if isinstance(block, Para) and is_upper(block.text) and not refs.is_basis(block.text) \
+                and block.text.rstrip(":").strip().upper() != "QUYẾT ĐỊNH":
             self.org.authority = " ".join(block.text.split())
             self.report.recognised["thẩm quyền (authority)"] = self.org.authority
             self.mark(block)
@@ -311,26 +429,30 @@ class Recogniser(SectionTree):
         if isinstance(block, Para) and block.text.rstrip(":").strip().upper() == "QUYẾT ĐỊNH":
             self.mark(block)
             self.i += 1
-        articles: list[dict[str, Any]] = []
+        articles: list[tuple[Para, list[Para | Table]]] = []
         end = self.find_closing_block(self.i)
         while self.i < end:
             block = self.blocks[self.i]
             self.i += 1
-            if not isinstance(block, Para) or not block.text:
+            if isinstance(block, Para) and not block.text:
                 continue
-            label = find_label(block.text)
+            label = find_label(block.text) if isinstance(block, Para) else None
             if label and label.kind == "article":
-                articles.append({"text": [self.content(block, label.length)]})
+                articles.append((block, []))
                 self.mark(block)
             elif articles:
-                articles[-1]["text"].append(self.content(block))
-                self.mark(block)
+                articles[-1][1].append(block)
             else:
-                self.report.drop(block.where, block.text, "đoạn trước 'Điều 1.' (before the first article)")
-                self.mark(block, "unplaced")
-        if articles:
-            _strip_end_mark(articles[-1]["text"])
-        dec["articles"] = [a["text"][0] if len(a["text"]) == 1 else a for a in articles]
+                for p in _paras_of(block):
+                    if p.text:
+                        self.report.drop(p.where, p.text, "đoạn trước 'Điều 1.' (before the first article)")
+                        self.mark(p, "unplaced")
+        last = articles[-1][1] if articles else []
+        ends = [b for b in last if isinstance(b, Para)]
+        if ends:
+            _strip_para_end(ends[-1])
+        elif articles:
+            _strip_para_end(articles[-1][0])
         self.report.recognised["quyết định (decision)"] = f"{len(articles)} điều (articles)"
         self.i = end
         rec = self.closing_block()
@@ -339,8 +461,62 @@ class Recogniser(SectionTree):
         dec.update({k: v for k, v in rec.items() if v})
         self.plan["decision"] = dec
         self.plan["date"] = date
+        self.decision_date, self.decision_place = date, getattr(self, "place_date", None)
         self.number_line = None
         self.place_date = None
+        return articles
+
+    def text_articles(self, articles: list[tuple[Para, list[Para | Table]]]) -> list[Any]:
+        """A decision issuing a plan: each article its paragraphs (as kh prints such a decision)."""
+        out: list[Any] = []
+        for head, rest in articles:
+            label = find_label(head.text)
+            texts = [self.content(head, label.length if label else 0)]
+            for block in rest:
+                if isinstance(block, Table):
+                    for row in block.rows:
+                        for cell in row.cells:
+                            for p in cell.paras:
+                                if p.text:
+                                    self.report.drop(p.where, p.text, "bảng trong điều của quyết định ban hành kế"
+                                                     " hoạch (a table in an article of a decision issuing a plan)")
+                                    self.mark(p, "unplaced")
+                    continue
+                texts.append(self.content(block))
+                self.mark(block)
+            out.append(texts[0] if len(texts) == 1 else {"text": texts})
+        return out
+
+    def body_articles(self, articles: list[tuple[Para, list[Para | Table]]]) -> list[Any]:
+        """A Quyết định's articles: a bold heading after "Điều N." is the title; the clauses "1.",
+        points "a)", bullets and tables after it the article's ``body``."""
+        out: list[Any] = []
+        for head, rest in articles:
+            label = find_label(head.text)
+            runs = strip_runs(drop_chars(head.runs, label.length if label else 0))
+            art: dict[str, Any] = {}
+            visible = [r for r in runs if r.note is None and r.text.strip()]
+            plain = "".join(r.text for r in runs if r.note is None).strip()
+            if visible and all(r.bold for r in visible) and len(plain.split()) <= 20 and not plain.endswith("."):
+                art["title"] = markup(runs, plain=True)
+            elif plain:
+                art["text"] = [markup(runs)]
+            if head.text and label and head.text[label.length - 1:label.length].strip() == ":" or \
+                    re.match(r"^Điều\s+\d+\s*:", head.text):
+                self.report.fix(head.where, head.text, "'Điều N:' → 'Điều N.'")
+            items = [b for b in rest if isinstance(b, Table) or b.text]
+            structured = any(isinstance(b, Table) or self.label_of(b) for b in items)
+            if structured:
+                art["body"] = self.build_content(items)
+            else:
+                art.setdefault("text", []).extend(self.content(b) for b in items)
+                for b in items:
+                    self.mark(b)
+            if "text" in art and len(art["text"]) == 1 and set(art) == {"text"}:
+                out.append(art["text"][0])
+            else:
+                out.append(art)
+        return out
 
     def header_date(self) -> dt.date | None:
         pd = getattr(self, "place_date", None)
@@ -638,6 +814,7 @@ class Recogniser(SectionTree):
         tree = self.build_tree(items)
         self.plan.setdefault("intro", [])
         self.plan["sections"] = tree
+        self.italic_basis_in_intro(items)
         for table, _ in self.intro_tables:
             for row in table.rows:
                 for cell in row.cells:
@@ -651,6 +828,21 @@ class Recogniser(SectionTree):
             for p in closing:
                 self.mark(p)
             self.report.recognised["câu kết (closing)"] = closing[0].text[:80]
+
+    def italic_basis_in_intro(self, items: list[Para | Table]) -> None:
+        """A lead-in paragraph opening "Căn cứ …" when the document has no bases of its own: the decree
+        (and both checkers) read it as the basis, in italics; kh prints it so."""
+        intro = self.plan.get("intro") or []
+        if self.plan.get("bases") or not intro:
+            return
+        for k, text in enumerate(intro):
+            if text.startswith("Căn cứ"):
+                if "**" not in text and not (text.startswith("*") and text.endswith("*")):
+                    intro[k] = "*" + re.sub(r"(?<!\\)\*", "", text) + "*"    # italic throughout
+                    where = next((p.where for p in items if isinstance(p, Para) and p.text.startswith(text[:40])), "")
+                    self.report.fix(where, text, "đoạn 'Căn cứ …' trước nội dung in nghiêng như căn cứ ban hành"
+                                    " (Phụ lục I §II.6.a: printed in italics, as a basis)")
+                return
 
     def join_page_splits(self, paras: list[Para | Table]) -> list[Para | Table]:
         """Plain text only: a paragraph cut by a page break (next one starts in lower case, or the
@@ -951,6 +1143,31 @@ def _recipients_row(table: Table) -> int | None:
         if row.cells and recipients_label(row.cells[0].text):
             return k
     return None
+
+
+def _bold_lines(para: Para) -> dict[str, bool]:
+    """Each line of ``para`` (cut at its soft line breaks) → whether all its visible text is bold."""
+    out: dict[str, bool] = {}
+    current: list[Run] = []
+    for run in [*para.runs, Run("\n")]:
+        if run.note is not None:
+            continue
+        pieces = run.text.split("\n")
+        for k, piece in enumerate(pieces):
+            if piece:
+                current.append(Run(piece, run.bold, run.italic))
+            if k < len(pieces) - 1:
+                text = " ".join("".join(r.text for r in current).split())
+                seen = [r.bold for r in current if r.text.strip()]
+                if text:
+                    out[text] = bool(seen) and all(seen)
+                current = []
+    return out
+
+
+def _paras_of(block: Para | Table) -> list[Para]:
+    """The paragraphs of a block: itself, or every cell's."""
+    return [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c.paras]
 
 
 def _strip_end_mark(texts: list[str]) -> None:

@@ -236,6 +236,8 @@ class SectionTree:
                 and parent.kind == "section" and parent.data.get("_n") == label.parts[0]:
             parent.data["numbering"] = "decimal"   # "2.1." under "II."
         node = _Node("section", rank, data, para, label)
+        if parent.kind == "root" and getattr(self, "top_label", None) is None:
+            self.top_label = label.kind if label is not None else "roman"    # how the top level is numbered
         if parent.kind == "root":
             parent.data["sections"].append(data)
             parent.children.append(node)

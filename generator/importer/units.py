@@ -35,6 +35,8 @@ def split_request(text: str) -> tuple[str, str | None]:
 
 def split_units(text: str) -> list[str]:
     """"Văn phòng HĐND và UBND quận, UBND 10 phường" → two names; a comma inside a name stays."""
+    if ";" in text:        # "Sở Công Thương; Sở Xây dựng": one name per clause
+        return [u for clause in text.split(";") for u in split_units(clause)]
     parts = [p.strip() for p in text.split(", ")]
     out: list[str] = []
     for part in parts:
