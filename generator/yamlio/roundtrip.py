@@ -437,7 +437,10 @@ def _reorder(mapping: CommentedMap, order: list[str], parents: Parents | None = 
 
 
 def _flow_too_long(seq: CommentedSeq, key: str | None, col: int) -> bool:
-    text = dump(CommentedMap([(key or "x", seq)])).strip()
+    """True when ``key: [...]`` at column ``col`` would pass :data:`WIDTH` (its comment not counted)."""
+    bare = CommentedSeq(seq)
+    bare.fa.set_flow_style()
+    text = dump(CommentedMap([(key or "x", bare)])).strip()
     return col - 2 + len(text) > WIDTH
 
 
