@@ -1016,6 +1016,8 @@ class Recogniser(SectionTree):
                             " (a draft's month is left blank: the plan has no field for it)")
         if self.plan.get("intro") == []:
             del self.plan["intro"]
+        if self.plan.get("sections") == [] and self.plan.get("kind") not in (None, "Kế hoạch"):
+            del self.plan["sections"]      # a công văn, a tờ trình without numbered sections
         date = self.plan.get("date")
         if "year" not in self.plan and not date:
             pd = getattr(self, "place_date", None)

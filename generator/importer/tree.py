@@ -211,7 +211,7 @@ class SectionTree:
                             " (a bold title before a soft line break becomes the title, the rest its text)")
         if content is not None:
             plain_text = " ".join("".join(r.text for r in content if r.note is None).split())
-            is_title = self.is_title(content, plain_text, rank)
+            is_title = self.is_title(content, plain_text, rank, label)
             if is_title:
                 title = plain_text
                 if rank == 1 and ": " in plain_text and is_upper(plain_text.split(": ")[0]):
@@ -246,8 +246,11 @@ class SectionTree:
         self.mark(para)
         stack.append(node)
 
-    def is_title(self, content: list[Run], plain_text: str, rank: int) -> bool:
-        if rank == 1:
+    def is_title(self, content: list[Run], plain_text: str, rank: int, label: Label | None = None) -> bool:
+        """A heading of its own line (the title), not a numbered paragraph: a Roman heading always; a
+        top-level "1." heading unless it reads as a clause ("1. Ông …, Trưởng đoàn;")."""
+        if rank == 1 and (label is None or label.kind == "roman" or not (
+                _TERMINAL.search(plain_text) and not plain_text.endswith(":"))):
             return True
         visible = [r for r in content if r.note is None and r.text.strip()]
         if self.doc.formatted and any(r.bold for r in visible):
