@@ -222,6 +222,8 @@ class Imported:
     plan: Path
     org_key: str
     report: Report
+    name: str                  # the organisation's name (its profile's)
+    year: int | None           # the plan's year
 
 
 def init(target: Path, answers: OrgAnswers, year: int | None = None, git: bool = True,
@@ -245,9 +247,10 @@ def init(target: Path, answers: OrgAnswers, year: int | None = None, git: bool =
     else:
         assert source is not None
         stem = imported.plan.stem
+        plan_year = imported.year or year
         files["README.md"] = README_FROM.format(
-            name=imported.org_key, source=source.name, plan=stem, code=imported.org_key,
-            plan_next=_next_name(stem, year), next=year + 1)
+            name=imported.name, source=source.name, plan=stem, code=imported.org_key,
+            plan_next=_next_name(stem, plan_year), next=plan_year + 1)
     done: list[Created] = []
     for rel, text in files.items():
         path = target / rel
@@ -282,7 +285,12 @@ def _import(target: Path, source: Path, org_key: str | None) -> Imported:
                                      " (a profile with this name exists; pick another key with --org)")
     pipeline.validate(outcome, out)
     pipeline.write(outcome, out)
-    return Imported(out, outcome.org_key, outcome.report)
+    plan = yamlrt.plain_data(outcome.plan_text) or {}
+    org = yamlrt.plain_data(outcome.org_path.read_text(encoding="utf-8")) or {}
+    date = plan.get("date")
+    year = plan.get("year") or (date.year if isinstance(date, dt.date) else None)
+    return Imported(out, outcome.org_key, outcome.report, str(org.get("name") or outcome.org_key),
+                    year if isinstance(year, int) else None)
 
 
 def setup_git(target: Path) -> bool:
