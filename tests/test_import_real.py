@@ -223,6 +223,21 @@ def test_text_copied_out_of_word_is_one_paragraph_a_line(tmp_path: Path) -> None
     assert "mỗi dòng một đoạn văn (one paragraph a line, as text copied out of Word)" in report["notes"]
 
 
+def test_a_signed_date_is_never_replaced(tmp_path: Path) -> None:
+    """The header's signed number and date stay, whatever an appendix's "Kèm theo" line says."""
+    lines = ["ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "QUẬN 3\tĐộc lập - Tự do - Hạnh phúc",
+             "Số: 12/KH-UBND\tQuận 3, ngày 15 tháng 4 năm 2026", "KẾ HOẠCH", "Kiểm tra cải cách hành chính",
+             "I. MỤC ĐÍCH", "Kiểm tra định kỳ các phòng.", "Trên đây là Kế hoạch kiểm tra./.", "Nơi nhận:",
+             "- Lưu: VT.", "CHỦ TỊCH", "Nguyễn Văn An", "Phụ lục", "DANH SÁCH PHÒNG ĐƯỢC KIỂM TRA",
+             "(Kèm theo Kế hoạch số 99/KH-UBND ngày 01 tháng 01 năm 2026 của Ủy ban nhân dân Quận 3)",
+             "STT\tTên phòng", "1\tPhòng Nội vụ"]
+    src = tmp_path / "ky.txt"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan, _ = kh_import(src, tmp_path)
+    assert (plan["number"], str(plan["date"])) == (12, "2026-04-15")
+    assert plan["appendices"][0]["type"] == "table"
+
+
 def test_a_decision_alone_imports_as_one(tmp_path: Path) -> None:
     plan, report = kh_import(real.decision(tmp_path / "qd.docx"), tmp_path)
     assert plan["kind"] == "Quyết định" and "sections" not in plan and "decision" not in plan
