@@ -47,14 +47,15 @@ class FlowSpan:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _tokens(text: str) -> list[yaml.Token]:
+def tokens(text: str) -> list[yaml.Token]:
+    """The scanner's tokens of ``text`` (characters YAML refuses replaced, offsets unchanged)."""
     return list(yaml.scan(_NON_PRINTABLE.sub("\ufdd0", text), Loader=_LOADER))
 
 
 def scan(text: str) -> list[Comment]:
     """Every comment in ``text``, in order. Raises ``yaml.YAMLError`` when the text cannot be scanned."""
     spans: list[tuple[int, int]] = []
-    for tok in _tokens(text):
+    for tok in tokens(text):
         start, end = tok.start_mark.index, tok.end_mark.index
         if isinstance(tok, yaml.ScalarToken) and tok.style in ("|", ">"):
             newline = text.find("\n", start)        # the header line may end in a comment
@@ -85,7 +86,7 @@ def flow_spans(text: str) -> list[FlowSpan]:
     """Every flow collection of ``text`` (outer ones first)."""
     out: list[FlowSpan] = []
     stack: list[yaml.Token] = []
-    for tok in _tokens(text):
+    for tok in tokens(text):
         if isinstance(tok, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
             stack.append(tok)
         elif isinstance(tok, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and stack:

@@ -12,87 +12,28 @@ blank lines) up to the next node; after a block scalar (``>-``, ``|``) only whol
 comment (``key: >-  # x``) being the string in the "between" slot (and the scalar's ``.comment``).
 The emitter writes "after" tokens, the root's "before" list and the "between" list of a block
 collection; it drops the "before" lists of entries, the "between" list of a scalar, and a block
-scalar's header inside a list breaks it. :func:`settle` moves every comment to a place that is
-written; :func:`before` and :func:`append_lines` are how a comment is moved (reordering keys,
-restyling a value, attaching comments taken out of flow collections).
+scalar's header inside a list breaks it (see :mod:`generator.yamlio.comment_emitter`). :func:`settle`
+moves every comment to a place that is written; :func:`before` and :func:`append_lines` are how a
+comment is moved (reordering keys, restyling a value, putting back comments the loader did not keep:
+:mod:`generator.yamlio.comment_attach`).
 """
 
 from __future__ import annotations
 
-import bisect
-from collections import Counter
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import CommentMark
-from ruamel.yaml.events import ScalarEvent
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .comment_scan import Comment, FlowSpan
+from .comment_emitter import Header
+from .comment_scan import Comment
 
 Node = CommentedMap | CommentedSeq
 Slot = tuple[Any, Any, int]
 #: (collection, key or index) from the root down to a node.
 Parents = list[tuple[Node, Any]]
-
-
-class Emitter(RoundTripEmitter):
-    """ruamel's emitter, skipping a block scalar's header comment where it looks for "before" comments,
-    keeping lines after a block scalar out of its text, and each key of a block mapping on its line."""
-
-    def write_pre_comment(self, event: Any) -> bool:
-        comments = event.comment[1] if event.comment else None
-        if comments and any(isinstance(c, str) for c in comments):
-            tokens = [c for c in comments if not isinstance(c, str)]
-            if not tokens:
-                return False
-            saved = event.comment[1]
-            event.comment[1] = tokens
-            try:
-                return bool(super().write_pre_comment(event))
-            finally:
-                event.comment[1] = saved
-        return bool(super().write_pre_comment(event))
-
-    def expect_block_mapping_key(self, first: Any = False) -> None:
-        # "No line break" is for the first key right after a list dash; a flow mapping item followed
-        # by a comment can leave it set, and the second key of the next (block) mapping would then be
-        # written on the first key's line (the next item of a list on the line of the one before).
-        if not first:
-            self.no_newline = False
-        super().expect_block_mapping_key(first)
-
-    def expect_block_sequence_item(self, first: bool = False) -> None:
-        if not first:
-            self.no_newline = False
-        super().expect_block_sequence_item(first)
-
-    def write_post_comment(self, event: Any) -> bool:
-        # Lines after a block scalar indented as deep as its text would be read back as its text
-        # (ruamel moves only the first one left): every such line is moved left of the text.
-        token = event.comment[0] if event.comment else None
-        if (token is not None and isinstance(event, ScalarEvent) and event.style in ("|", ">")
-                and self.indent and isinstance(token.value, str)):
-            limit = self.indent - 1
-            rows = token.value.split("\n")
-            start = 1 if rows[0].lstrip().startswith("#") and token.start_mark.column else 0
-            for i in range(start, len(rows)):
-                depth = len(rows[i]) - len(rows[i].lstrip(" "))
-                if rows[i].strip() and depth > limit:
-                    rows[i] = " " * limit + rows[i].lstrip(" ")
-            token.value = "\n".join(rows)
-        return bool(super().write_post_comment(event))
-
-
-class Header(str):
-    """A block scalar's header comment (``"  # x"``): a string, as the emitter wants, that also answers
-    ``reset()`` like a comment token (ruamel's list representer resets every "before" comment of an item
-    and, on a plain string, drops all the list's comments)."""
-
-    def reset(self) -> None:
-        return None
 
 
 # ------------------------------------------------------------------ slots
@@ -362,41 +303,10 @@ def _settle(node: Any, parents: Parents) -> None:
         _settle(value, [*parents, (node, key)])
 
 
-# ------------------------------------------------------------------ comments taken out of flow collections
-def attach_flow_comments(data: Any, flow: list[tuple[FlowSpan, Comment]]) -> list[Comment]:
-    """Put comments taken out of flow collections on their items, turning those collections into block
-    ones (each comment after the item before it; on that item's line if it was). Returns the comments
-    whose collection was not found."""
-    if not flow:
-        return []
-    where: dict[tuple[int, int], tuple[Node, Parents]] = {}
-    _index(data, [], where)
-    missing: list[Comment] = []
-    for span, comment in sorted(flow, key=lambda sc: sc[1].offset):
-        found = where.get((span.line, span.column))
-        if found is None:
-            missing.append(comment)
-            continue
-        node, parents = found
-        for depth in range(len(parents) + 1):
-            make_block(parents[:depth], parents[depth][0] if depth < len(parents) else node)
-        here = (comment.line - 1, comment.column)
-        prev = None
-        for key in keys_of(node):
-            if _position(node, key) < here:
-                prev = key
-        if prev is None:
-            before_collection(parents, node, " " * comment.indent + comment.text + "\n")
-        else:
-            same = _position(node, prev)[0] == here[0]
-            add_comment(tail_slot(node, prev), comment, same)
-    return missing
-
-
 def detach_outdented(node: Node, key: Any) -> str:
     """Take from after ``node[key]`` (the last entry) the lines indented less than its key, and all
     after them (with the blank lines just before): what follows the collection, not the entry."""
-    column = _position(node, key)[1]
+    column = position(node, key)[1]
     slot = tail_slot(node, key)
     eol, lines = split_after(slot)
     rows = lines.splitlines(keepends=True)
@@ -433,97 +343,10 @@ def make_block(parents: Parents, node: Node) -> None:
         append_lines(tail, (" " * eol[1] + eol[0] + "\n" if eol else "") + lines)
 
 
-# ------------------------------------------------------------------ comments the loader dropped
-def stored(data: Any) -> Counter[str]:
-    """The comment texts kept anywhere in round-trip ``data`` (tokens, header strings)."""
-    found: Counter[str] = Counter()
-    seen: set[int] = set()        # a token or list may sit in two places (a key's slot and its value's)
-
-    def take(value: Any) -> None:
-        if isinstance(value, (CommentToken, list)):
-            if id(value) in seen:
-                return
-            seen.add(id(value))
-        if isinstance(value, CommentToken):
-            value = value.value
-        if isinstance(value, str):
-            found.update(row.strip() for row in value.splitlines() if row.strip().startswith("#"))
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                take(item)
-
-    def walk(node: Any) -> None:
-        if isinstance(node, (CommentedMap, CommentedSeq)):
-            take(node.ca.comment)
-            take(node.ca.end)
-            for key in keys_of(node):
-                entry = node.ca.items.get(key)
-                take(entry)
-                value = node[key]
-                in_slots = any(isinstance(c, str) for part in (entry or []) if isinstance(part, list) for c in part)
-                if is_block_scalar(value) and not in_slots:
-                    take(getattr(value, "comment", None))
-                walk(value)
-
-    walk(data)
-    return found
-
-
-def attach_orphans(data: Any, comments: list[Comment]) -> list[Comment]:
-    """Put back comments of the loaded text that ruamel's loader dropped (two comments meeting in one of
-    its slots): on the line of the node they were on, else before the next node. Returns the ones
-    left (a document that is not a collection)."""
-    have = stored(data)
-    orphans: list[Comment] = []
-    for comment in reversed(comments):
-        if have[comment.text] > 0:
-            have[comment.text] -= 1
-        else:
-            orphans.append(comment)
-    if not orphans or not isinstance(data, (CommentedMap, CommentedSeq)) or not len(data):
-        return orphans
-    entries: list[tuple[tuple[int, int], Parents, Node, Any]] = []
-    _entries(data, [], entries)
-    starts = [e[0] for e in entries]
-    for comment in sorted(orphans, key=lambda c: c.offset):
-        here = (comment.line - 1, comment.column)
-        k = bisect.bisect_left(starts, here)
-        prev = entries[k - 1] if k > 0 else None
-        if prev is not None and prev[0][0] == here[0] and comment.column > comment.indent:
-            _, _, node, key = prev                 # on the line of a node: after it
-            value = node[key]
-            slot = after_slot(node, key) if is_block_collection(value) else tail_slot(node, key)
-            add_comment(slot, comment, same_line=True)
-        elif k < len(entries):
-            _, parents, node, key = entries[k]
-            before(parents, node, key, " " * comment.indent + comment.text + "\n")
-        else:
-            keys = keys_of(data)
-            append_lines(tail_slot(data, keys[-1]), " " * comment.indent + comment.text + "\n")
-    return []
-
-
-def _entries(node: Node, parents: Parents, out: list[tuple[tuple[int, int], Parents, Node, Any]]) -> None:
-    """(line, column) of every entry of block collections, in document order (flow ones are one node)."""
-    for key in keys_of(node):
-        out.append((_position(node, key), parents, node, key))
-        value = node[key]
-        if is_block_collection(value):
-            _entries(value, [*parents, (node, key)], out)
-
-
-def _position(node: Node, key: Any) -> tuple[int, int]:
+def position(node: Node, key: Any) -> tuple[int, int]:
+    """0-based (line, column) where ``node[key]`` starts in the loaded text ((-1, -1) if unknown)."""
     try:
         line, col = node.lc.key(key) if isinstance(node, CommentedMap) else node.lc.item(key)
         return int(line), int(col)
     except (AttributeError, KeyError, IndexError, TypeError):
         return (-1, -1)
-
-
-def _index(node: Any, parents: Parents, where: dict[tuple[int, int], tuple[Node, Parents]]) -> None:
-    if not isinstance(node, (CommentedMap, CommentedSeq)):
-        return
-    if (node.fa.flow_style() or not len(node)) and node.lc.line is not None:
-        where[(node.lc.line, node.lc.col)] = (node, parents)
-    for key in keys_of(node):
-        _index(node[key], [*parents, (node, key)], where)

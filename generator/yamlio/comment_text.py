@@ -12,7 +12,7 @@ ruamel.yaml keeps most comments in round trip, but not all (each a known gap of 
 :func:`prepare` rewrites only comments (never data): comments between an indicator and its value
 move, as full lines, above the indicator's line; comments inside flow collections are taken out
 (their lines kept) and handed back with their positions, to be put on the collection's items once
-it is loaded (:func:`generator.yamlio.comment_slots.attach_flow_comments`); the end marker and what
+it is loaded (:func:`generator.yamlio.comment_attach.attach_flow_comments`); the end marker and what
 follows it are cut off as a trailer to be written back after the dump (the start marker and what
 precedes it as a header).
 """
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .comment_scan import Comment, FlowSpan, _tokens, flow_spans, scan
+from .comment_scan import Comment, FlowSpan, flow_spans, scan, tokens
 
 #: Tokens a value may start with (a block collection starts with none of these).
 _VALUE_START = (yaml.ScalarToken, yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.AnchorToken,
@@ -97,7 +97,7 @@ def _lift_between(text: str) -> str:
     """Comments between ``key:`` / ``-`` and a value starting on a later line, moved above that line."""
     try:
         comments = scan(text)
-        tokens = _tokens(text) if comments else []
+        found = tokens(text) if comments else []
     except yaml.YAMLError:
         return text
     if not comments:
@@ -105,7 +105,7 @@ def _lift_between(text: str) -> str:
     offsets = [c.offset for c in comments]
     moves: dict[int, list[Comment]] = {}    # line start offset of the indicator → comments to put above
     depth = 0                                # of flow collections
-    for tok, nxt in zip(tokens, tokens[1:], strict=False):
+    for tok, nxt in zip(found, found[1:], strict=False):
         if isinstance(tok, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
             depth += 1
         elif isinstance(tok, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):

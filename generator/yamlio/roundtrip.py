@@ -46,7 +46,8 @@ from ruamel.yaml.scalarstring import (
 
 from ..model.fields import Kind as TextKind
 from ..model.kinds import field_kind
-from . import comment_scan, comment_slots
+from . import comment_attach, comment_scan, comment_slots
+from .comment_emitter import Emitter
 from .comment_slots import Parents
 from .comment_text import prepare
 
@@ -88,7 +89,7 @@ def make_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     yaml.brace_single_entry_mapping_in_flow_sequence = True
     yaml.allow_unicode = True
-    yaml.Emitter = comment_slots.Emitter
+    yaml.Emitter = Emitter
     return yaml
 
 
@@ -138,8 +139,8 @@ def load_text(text: str, name: str = "<yaml>") -> Any:
         data = make_yaml().load(ready.text)
     except Exception as exc:  # ruamel raises many error types; all mean "not valid YAML"
         raise YamlRtError(f"{name}: YAML không hợp lệ (invalid YAML): {exc}") from exc
-    comment_slots.attach_flow_comments(data, ready.flow)
-    comment_slots.attach_orphans(data, comment_scan.scan(ready.text))
+    comment_attach.attach_flow_comments(data, ready.flow)
+    comment_attach.attach_orphans(data, comment_scan.scan(ready.text))
     comment_slots.settle(data)
     if isinstance(data, (CommentedMap, CommentedSeq)) and len(data):
         if ready.trailer:
