@@ -9,7 +9,8 @@ the plan model (with the few moves in :data:`ORDER`; unknown keys after the know
 needs them (as PyYAML, which kh reads with, understands the plain form); a paragraph whose line
 would pass :data:`WIDTH` columns is a folded block scalar (``>-``) written on ONE line (no hard
 wrapping: a change to a sentence is a one-line diff); text with line breaks is a literal block (``|-``);
-a flow list (``[a, b]``) stays flow unless its line gets longer than :data:`WIDTH`; no trailing
+a flow list (``[a, b]``) stays flow unless its line gets longer than :data:`WIDTH` (a table row
+or header row stays flow on one line whatever its length); no trailing
 spaces, at most one blank line in a row, comments kept. Formatting never changes what the file
 means: the result is re-read and compared with the input before it is returned.
 
@@ -71,6 +72,10 @@ ORDER: dict[str, list[tuple[str, str | None]]] = {
     "DocRef": [("about", "issuer")],
     "Appendix": [("notes", None)],          # None: last
 }
+
+#: Lists of table rows (model name, key): each row stays a flow list on ONE line whatever its
+#: length, so a one-cell change is a one-line diff (see generator.model.tables).
+_ROW_LISTS = frozenset({("Table", "rows"), ("Table", "header")})
 
 #: Kinds of text (see generator.model.fields) never folded: codes and the user's own data.
 _NEVER_FOLDED = frozenset({TextKind.CODE, TextKind.VERBATIM})
@@ -319,12 +324,13 @@ def _key_order(model: Any) -> list[str]:
 
 
 def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False,
-          kind: TextKind = TextKind.PROSE, parents: Parents | None = None) -> Any:
+          kind: TextKind = TextKind.PROSE, parents: Parents | None = None, rows: bool = False) -> Any:
     """Canonicalise ``value`` (described by pydantic ``model`` if known) and return it.
 
     ``col`` is the column where the value starts (a mapping's keys, a block list's dashes);
     ``kind``: the kind of the field ``value`` belongs to (a code is never folded); ``parents``: the
-    path from the root to ``value`` (where comments before its first entry go).
+    path from the root to ``value`` (where comments before its first entry go); ``rows``: ``value``
+    is a list of table rows, whose flow rows stay flow however long (:data:`_ROW_LISTS`).
     """
     parents = parents or []
     if isinstance(value, CommentedMap):
@@ -339,20 +345,22 @@ def _walk(value: Any, model: Any, key: str | None, col: int, flow: bool = False,
             if child_kind is TextKind.VERBATIM:
                 continue        # the user's own data (variables): left as written
             here = [*parents, (value, k)]
+            row_list = (getattr(model, "__name__", None), k) in _ROW_LISTS
             if dict_values and isinstance(child, CommentedMap):
                 for kk in list(child):
                     set_value(child, kk, _walk(child[kk], sub, str(kk), _child_col(col + 2, str(kk), child[kk]), flow,
                                                child_kind, [*here, (child, kk)]))
             else:
                 set_value(value, k, _walk(child, sub, str(k), _child_col(col, str(k), child), flow, child_kind,
-                                          here))
+                                          here, row_list))
         return value
     if isinstance(value, CommentedSeq):
         if value.fa.flow_style() and not flow and _flow_too_long(value, key, col):
             comment_slots.make_block(parents, value)
         flow = flow or bool(value.fa.flow_style())
         for i, item in enumerate(value):
-            set_value(value, i, _walk(item, model, key, col + 2, flow, kind, [*parents, (value, i)]))
+            row = rows and isinstance(item, CommentedSeq) and bool(item.fa.flow_style())
+            set_value(value, i, _walk(item, model, key, col + 2, flow or row, kind, [*parents, (value, i)]))
         return value
     if isinstance(value, str):
         return _quoted_if_needed(value) if flow else _scalar(value, col, kind)
