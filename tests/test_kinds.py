@@ -338,13 +338,7 @@ def test_fmt_keeps_each_example(project: Path, name: str):
     assert copy.read_text(encoding="utf-8") == (PLANS / f"{name}.yaml").read_text(encoding="utf-8")
 
 
-_CLONE_NEEDS_SECTIONS = pytest.mark.xfail(
-    strict=True, reason="generator/yearly/clone.py refuses a file without 'sections' (a Quyết định, a Công văn "
-    "of paragraphs): reported, not mine to change")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_CLONE_NEEDS_SECTIONS) if n in (
-    "lc-cv-3155-tuchoi", "lc-qd-ubnd-uyquyen-vlncn") else n for n in sorted(EXAMPLES)])
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_clone_makes_next_years_draft_of_each_kind(project: Path, name: str):
     new = project / f"{name}-next.yaml"
     proc = run_kh("clone", str(PLANS / f"{name}.yaml"), str(new), "--force")

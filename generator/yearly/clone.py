@@ -52,12 +52,18 @@ def shift_year(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year + years, day=28)
 
 
+#: A mapping with any of these keys is a document kh can clone (a plan's sections, a Quyết định's
+#: articles, a Công văn of paragraphs named by its kind).
+DOCUMENT_KEYS = ("sections", "kind", "articles")
+
+
 def clone_text(text: str, name: str, year: int | None = None, from_year: int | None = None,
                today: dt.date | None = None) -> tuple[str, list[Review], int, int]:
     """Clone plan ``text``; returns (new text, review list, old year, new year)."""
     data = yamlrt.load_text(text, name)
-    if not isinstance(data, dict) or "sections" not in data:
-        raise CloneError(f"{name}: không phải tệp kế hoạch (not a plan file: no 'sections')")
+    if not isinstance(data, dict) or not any(key in data for key in DOCUMENT_KEYS):
+        raise CloneError(f"{name}: không phải tệp văn bản (not a document file: none of 'sections', 'kind',"
+                         " 'articles')")
     old = from_year if from_year is not None else plan_year(data)
     if old is None:
         raise CloneError(f"{name}: không biết năm của kế hoạch cũ: thêm --from-year"
