@@ -6,12 +6,17 @@ Each finding points at file:line of the user's YAML with a hint. Rules (ids in b
 - [can-cu-tu-do] a basis written as free text that could be structured (kind/number/date/...)
 - [ket-thuc]    "./." typed by hand: kh adds it (error: the document would show "./../.")
 - [can-cu-lap]  "Căn cứ" typed at the start of a basis: kh adds it (error: "Căn cứ Căn cứ")
-- [noi-nhan]    a unit given tasks that is not among the recipients
+- [noi-nhan]    a unit given tasks that is not among the recipients (assignments anywhere: shorthand,
+                ``body`` blocks of sections, articles and appendices)
 - [trung-can-cu] the same basis twice
 - [trung-doan]  the same paragraph twice
 - [dau-cach]    double spaces, a space before punctuation
 - [so-tay]      numbering typed by hand: "I. ", "1. ", "a) ", "- " at the start of a title, list item
-                or recipient, "Lưu:" in archive (error: kh numbers them, the document would show both)
+                or recipient, "Lưu:" in archive (error: kh numbers them, the document would show both);
+                at the start of a ``body`` paragraph (error on the first paragraph of an untitled
+                section, which carries kh's number; elsewhere a warning: a sub-section, points or
+                bullets number themselves); a bare number as the first cell of a row of an ``stt: true``
+                table (warning: kh's STT column numbers the rows)
 - [nfd]         text in decomposed Unicode (NFD)                     — ``--fix`` makes it NFC
 - [tcvn3]       text in the legacy TCVN3 (ABC) encoding                — ``--fix`` converts it
 - [vni]         text in the legacy VNI encoding (reported, not fixed: the conversion is ambiguous)
@@ -75,6 +80,8 @@ _REF = re.compile(r"^(?:(Căn cứ|Thực hiện)\s+)?(Luật|Bộ luật|Nghị
 _HAND_NUMBER = re.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*)\.|[a-zđ]\))\s+")
 _HAND_LABEL = re.compile(r"^\s*(?:[-+•–]|[a-zđ]\)|\d+\.)\s+")
 _HAND_DASH = re.compile(r"^\s*[-+•–]\s*")
+_HAND_PARAGRAPH = re.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*)\.|[a-zđ]\)|[-+•–])\s+")
+_BARE_NUMBER = re.compile(r"^\s*(?:\d+|[IVXLC]+)\.?\s*$")
 _HAND_ARCHIVE = re.compile(r"^\s*-?\s*Lưu\s*:?\s*", re.I)
 _SPACE_PUNCT = re.compile(r"\S( +)([,;:.!?)])(?!/)")
 _DOUBLE = re.compile(r"\S(  +)\S")
@@ -185,7 +192,36 @@ def _strings(value: Any, path: Path_, last: frozenset[str] | None = None,
 
 
 #: Last keys of the strings :meth:`Linter.labels` looks at.
-_LABEL_KEYS = frozenset({"title", "bullets", "points", "tasks", "articles", "text", "recipients", "archive"})
+_LABEL_KEYS = frozenset({"title", "bullets", "points", "tasks", "articles", "text", "recipients", "archive", "body"})
+#: Keys whose values are never walked for blocks: the user's own data.
+_NOT_BLOCKS = frozenset({"variables"})
+
+
+def _mappings(data: Any) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """(path, mapping) of every mapping of the plan in document order (``variables`` left out).
+    Iterative: no recursion limit."""
+    pending: list[tuple[Path_, Any]] = [((), data)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, dict):
+            yield path, node
+            children = [(path + (k,), v) for k, v in node.items() if k not in _NOT_BLOCKS]
+        elif isinstance(node, list):
+            children = [(path + (i,), v) for i, v in enumerate(node)]
+        else:
+            continue
+        pending += [c for c in reversed(children) if isinstance(c[1], (dict, list))]
+
+
+def _holder(data: Any, path: Path_) -> Any:
+    """The value at ``path`` of ``data`` (None when the path does not lead anywhere)."""
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 class Linter:
@@ -248,7 +284,7 @@ class Linter:
             last = keys[-1] if keys else ""
             item = bool(path) and isinstance(path[-1], int)
             rx = None
-            if last == "title" and "sections" in keys:
+            if last == "title" and ("sections" in keys or "body" in keys):
                 rx = _HAND_NUMBER
             elif item and last in ("bullets", "points", "tasks", "articles") or (
                     last == "text" and len(keys) > 1 and keys[-2] in ("bullets", "points")):
@@ -257,11 +293,51 @@ class Linter:
                 rx = _HAND_DASH
             elif last == "archive":
                 rx = _HAND_ARCHIVE
+            elif item and last == "body" and path[-2] == "body":
+                self.body_paragraph(path, text)
+                continue
             m = rx.match(text) if rx is not None else None
             if m:
                 self.add("so-tay", path, f"'{m.group(0).strip()}' gõ tay: kh tự đánh số, dấu và chữ này, văn bản sẽ in"
                          " hai lần (kh writes it itself: it would be printed twice)",
                          "bỏ phần gõ tay ở đầu (kh check --fix)", error=True, fix=text[m.end():])
+
+    def body_paragraph(self, path: Path_, text: str) -> None:
+        """A label typed at the start of a ``body`` paragraph: an error on the first paragraph of an
+        untitled section (kh prints the section's number there: both would show), else a warning."""
+        m = _HAND_PARAGRAPH.match(text)
+        if not m:
+            return
+        holder = _holder(self.src.data, path[:-2])
+        keys = [p for p in path[:-2] if isinstance(p, str)]
+        numbered = path[-1] == 0 and isinstance(holder, dict) and holder.get("title") is None \
+            and bool(keys) and keys[-1] in ("sections", "body")
+        label = m.group(0).strip()
+        if numbered:
+            self.add("so-tay", path, f"'{label}' gõ tay ở đoạn đầu của mục không có tiêu đề: kh tự in số của mục"
+                     " ở đây, văn bản sẽ in hai lần (kh prints the section's number here: both would show)",
+                     "bỏ phần gõ tay ở đầu (kh check --fix)", error=True, fix=text[m.end():])
+        else:
+            self.add("so-tay", path, f"'{label}' gõ tay ở đầu đoạn văn: số, chữ, dấu đầu dòng gõ tay không tự"
+                     " đánh lại khi thêm bớt (hand-typed label at the start of a body paragraph)",
+                     "viết thành khoản con {title: ...}, {points: [...]} hoặc {bullets: [...]} để kh tự đánh")
+
+    def table_numbers(self) -> None:
+        """A bare number typed as the first cell of a row of an ``stt: true`` table (kh's STT column
+        numbers the rows: the number would show twice). Other table cells are the user's data."""
+        for path, table in _mappings(self.src.data):
+            if table.get("stt") is not True or not isinstance(table.get("rows"), list):
+                continue
+            for r, row in enumerate(table["rows"]):
+                first = row[0] if isinstance(row, list) and row else None
+                if isinstance(first, dict):
+                    first, where = first.get("text"), path + ("rows", r, 0, "text")
+                else:
+                    where = path + ("rows", r, 0)
+                if isinstance(first, (str, int)) and not isinstance(first, bool) and _BARE_NUMBER.match(str(first)):
+                    self.add("so-tay", where, f"'{str(first).strip()}' gõ tay ở ô đầu của dòng: bảng có stt: true,"
+                             " kh tự đánh số thứ tự (the table's STT column numbers the rows: shown twice)",
+                             "bỏ ô số thứ tự gõ tay (hoặc bỏ stt: true)")
 
     def bases(self) -> None:
         data = self.src.data
@@ -341,32 +417,26 @@ def _basis_key(basis: dict[str, Any]) -> str:
 
 
 def _assigned_units(data: dict[str, Any]) -> list[tuple[Path_, str]]:
-    """(path, unit code) of every unit given tasks: assignments, and task leads when assignments: tasks."""
+    """(path, unit code) of every unit given tasks: assignments wherever written (sections, their ``body``
+    blocks, articles, appendices), and task leads when assignments: tasks."""
     out: list[tuple[Path_, str]] = []
     uses_tasks = False
-
-    def walk(sections: Any, path: Path_) -> None:
-        nonlocal uses_tasks
-        for i, sec in enumerate(sections if isinstance(sections, list) else []):
-            if not isinstance(sec, dict):
+    for here, sec in _mappings(data):
+        if "tasks" in here[:1]:
+            continue          # the plan's task list: its leads are read below
+        assignments = sec.get("assignments")
+        if assignments == "tasks":
+            uses_tasks = True
+        for j, a in enumerate(assignments if isinstance(assignments, list) else []):
+            if not isinstance(a, dict) or not (a.get("tasks") or a.get("text")):
                 continue
-            here = path + (i,)
-            if sec.get("assignments") == "tasks":
-                uses_tasks = True
-            for j, a in enumerate(sec.get("assignments") if isinstance(sec.get("assignments"), list) else []):
-                if not isinstance(a, dict) or not (a.get("tasks") or a.get("text")):
-                    continue
-                units = a.get("unit")
-                for k, u in enumerate(units if isinstance(units, list) else [units]):
-                    p = here + ("assignments", j, "unit") + ((k,) if isinstance(units, list) else ())
-                    if isinstance(u, str):
-                        out.append((p, u))
-                    elif isinstance(u, dict) and isinstance(u.get("text"), str):   # a unit named inline
-                        out.append((p + ("text",), u["text"]))
-            walk(sec.get("sections"), here + ("sections",))
-            walk(sec.get("body"), here + ("body",))
-
-    walk(data.get("sections"), ("sections",))
+            units = a.get("unit")
+            for k, u in enumerate(units if isinstance(units, list) else [units]):
+                p = here + ("assignments", j, "unit") + ((k,) if isinstance(units, list) else ())
+                if isinstance(u, str):
+                    out.append((p, u))
+                elif isinstance(u, dict) and isinstance(u.get("text"), str):   # a unit named inline
+                    out.append((p + ("text",), u["text"]))
     if uses_tasks:
         seen = set()
         for g, group in enumerate(_list(data.get("tasks"))):
@@ -455,6 +525,7 @@ def lint_source(src: Source, text: str, kind: str, unit_names: dict[str, str] | 
     linter.prose()
     if kind == "plan":
         linter.labels()
+        linter.table_numbers()
         linter.bases()
         linter.paragraphs()
         linter.recipients(unit_names or {})
