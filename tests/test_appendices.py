@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from generator.core.errors import PlanError
-from generator.model.content import appendix_labels
 from generator.layout.blocks import layout, timing_text
+from generator.model.content import appendix_labels
 from generator.model.plan import Timing
 from generator.readers.yaml_reader import read_plan
 from generator.writers.docx_writer import render_docx

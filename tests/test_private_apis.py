@@ -234,13 +234,14 @@ def test_jinja_wrap_str_format() -> None:
 
 # ------------------------------------------------------------------ ruamel.yaml
 def test_ruamel_comment_tokens() -> None:
-    """generator/yamlio/roundtrip.py moves comments with their keys by reading and writing the
+    """generator/yamlio/comment_slots.py moves comments with their keys by reading and writing the
     CommentToken slots of ``.ca.items`` (index 2 after a mapping value, 0 after a list item)."""
     with private("ruamel.yaml's comment internals (.ca.items slots, tokens.CommentToken, error.CommentMark)",
-                 "generator/yamlio/roundtrip.py (_reorder, _get_token, _set_token)"):
+                 "generator/yamlio/comment_slots.py (tail_slot, get_token, set_token) and roundtrip.py (_reorder)"):
         from ruamel.yaml.error import CommentMark
         from ruamel.yaml.tokens import CommentToken
 
+        from generator.yamlio.comment_slots import get_token, new_token, set_token, tail_slot
         from generator.yamlio.roundtrip import _reorder, dump, load_text
 
         mapping = load_text("a: 1  # one\nb: 2\n")
@@ -251,6 +252,11 @@ def test_ruamel_comment_tokens() -> None:
         mapping.ca.items["b"] = [None, None, CommentToken("  # two\n", CommentMark(0), None), None]
         lines = dump(mapping).splitlines()
         assert lines[0] == "a: 1  # one" and re.fullmatch(r"b: 2 +# two", lines[1]), lines
+        assert get_token(tail_slot(mapping, "a")) is token
+        nested = load_text("a:\n  - x\n  - y  # why\nb: 2\n")
+        assert get_token(tail_slot(nested, "a")).value == "# why\n", "the last item's slot no longer holds it"
+        set_token(tail_slot(nested, "b"), new_token("  # bee\n"))
+        assert re.fullmatch(r"b: 2 +# bee", dump(nested).splitlines()[-1]), dump(nested)
         moved = load_text("# head\nz: 1  # zed\na: 2  # ay\n")
         _reorder(moved, ["a", "z"])
         assert dump(moved).splitlines()[-2:] == ["a: 2  # ay", "z: 1  # zed"], dump(moved)
@@ -260,7 +266,7 @@ def test_ruamel_flow_style_and_ordereddict() -> None:
     """roundtrip.py asks ``.fa.flow_style()`` and sets values with ``ruamel.yaml.compat.ordereddict``'s
     ``__setitem__`` (ruamel's own would keep the old value's quotes on a new plain string)."""
     with private("ruamel.yaml's .fa.flow_style() or compat.ordereddict",
-                 "generator/yamlio/roundtrip.py (set_value, _tail_slot)"):
+                 "generator/yamlio/roundtrip.py (set_value) and comment_slots.py (tail_slot)"):
         from ruamel.yaml.comments import CommentedMap
         from ruamel.yaml.compat import ordereddict
 
@@ -275,6 +281,76 @@ def test_ruamel_flow_style_and_ordereddict() -> None:
         quoted = load_text("a: 'old'\n")
         set_value(quoted, "a", "new")
         assert dump(quoted) == "a: new\n", dump(quoted)
+
+
+def test_ruamel_set_block_style_and_positions() -> None:
+    """comment_slots.make_block turns a flow list into a block one with ``.fa.set_block_style()``;
+    comment_slots.position and roundtrip.line_of/value_line read ``.lc.key``/``.lc.item``/``.lc.value``."""
+    with private("ruamel.yaml's .fa.set_block_style() or .lc.key/.lc.item/.lc.value",
+                 "generator/yamlio/comment_slots.py (make_block, position) and roundtrip.py (line_of, value_line)"):
+        from generator.yamlio.comment_slots import make_block, position
+        from generator.yamlio.roundtrip import dump, line_of, load_text, value_line
+
+        data = load_text("a: [x, y]  # sau\nb: 1\n")
+        make_block([(data, "a")], data["a"])
+        assert data["a"].fa.flow_style() is False, "set_block_style() did not make the list block"
+        lines = dump(data).splitlines()
+        assert lines[:2] == ["a:", "  - x"] and re.fullmatch(r"  - y +# sau", lines[2]), lines
+        data = load_text("a:\n  - x\n  - y\nb: >-\n  chữ\n")
+        assert position(data, "b") == (3, 0) and position(data["a"], 1) == (2, 4), \
+            (position(data, "b"), position(data["a"], 1))
+        assert line_of(data, "b") == 4 and line_of(data["a"], 1) == 3 and value_line(data, "b") == 5
+
+
+def test_ruamel_emitter_overrides() -> None:
+    """generator/yamlio/comment_emitter.py overrides RoundTripEmitter.write_pre_comment,
+    write_post_comment, expect_block_mapping_key and expect_block_sequence_item, and reads and resets
+    its ``no_newline`` ("directly after '- '") and ``indent`` attributes; its Header answers the
+    ``ct.reset()`` ruamel's list representer calls on every "before" comment of an item."""
+    with private("ruamel.yaml's RoundTripEmitter hooks, its no_newline/indent attributes or the representer's"
+                 " ct.reset()", "generator/yamlio/comment_emitter.py (Emitter, Header)"):
+        import inspect
+
+        from ruamel.yaml.emitter import RoundTripEmitter
+
+        from generator.yamlio import roundtrip
+        from generator.yamlio.comment_emitter import Emitter
+
+        for name in ("write_pre_comment", "write_post_comment", "expect_block_mapping_key",
+                     "expect_block_sequence_item"):
+            ours, theirs = getattr(Emitter, name), getattr(RoundTripEmitter, name)
+            assert ours is not theirs and list(inspect.signature(ours).parameters) == \
+                list(inspect.signature(theirs).parameters), f"RoundTripEmitter.{name} changed"
+        # no_newline: "the next indent writes no line break" (and is then cleared); indent: the column
+        buf = io.StringIO()
+        emitter = Emitter(buf)
+        assert hasattr(emitter, "no_newline") and hasattr(emitter, "indent"), "attributes renamed"
+        emitter.column, emitter.indent, emitter.indention, emitter.no_newline = 5, 2, False, True
+        emitter.write_indent()
+        assert buf.getvalue() == "" and emitter.no_newline is False, (buf.getvalue(), emitter.no_newline)
+        emitter.column = 5
+        emitter.write_indent()
+        assert buf.getvalue() == "\n  ", f"indent no longer the column written to: {buf.getvalue()!r}"
+        seen: list[object] = []
+
+        class Spy(Emitter):
+            def write_post_comment(self, event: object) -> bool:
+                seen.append(self.indent)
+                return super().write_post_comment(event)
+
+        saved = roundtrip.Emitter
+        roundtrip.Emitter = Spy
+        try:
+            text = "a:\n  - k: 1  # ka\n    l: 2\nb: >-\n  chữ\n# sau khối\nc: 1\n"
+            out = roundtrip.dump(roundtrip.load_text(text))
+        finally:
+            roundtrip.Emitter = saved
+        assert out == text, out
+        assert seen and all(isinstance(i, int) for i in seen), f"write_post_comment not called, or indent: {seen}"
+        # a block scalar's header comment in a list: the Header string must pass write_pre_comment and reset()
+        text = "sections:\n  - bullets:\n      - |  # đầu khối\n        a\n        b\n      - x\n    title: T\n"
+        out = roundtrip.format_text(text, "plan", "p.yaml")
+        assert "- |  # đầu khối" in out, out
 
 
 # ------------------------------------------------------------------ openpyxl
