@@ -1,4 +1,6 @@
-"""Appendices: the heading block, then a task table (groups, columns), a report form or a budget."""
+"""Appendices: the heading block and its "Kèm theo" line, then one table (a task table with its groups,
+extra columns and column-number row; a report form; a budget; a table of its own columns) or content
+written like the body (a ``type: content`` appendix)."""
 
 from __future__ import annotations
 
@@ -21,8 +23,11 @@ class Recogniser(Protocol):
     casing: Casing
     org: Any
     plan: dict[str, Any]
+    appendix_issuers: list[tuple[str, str]]
 
     def mark(self, para: Para, status: str = ...) -> None: ...
+
+    def build_content(self, items: list[Para | Table]) -> list[Any]: ...
 
 _COLUMN_KEYS = (
     ("stt", re.compile(r"^(STT|TT|Số TT)$", re.I)),
