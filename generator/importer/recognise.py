@@ -1172,11 +1172,6 @@ def _paras_of(block: Para | Table) -> list[Para]:
     return [block] if isinstance(block, Para) else [p for r in block.rows for c in r.cells for p in c.paras]
 
 
-def _strip_end_mark(texts: list[str]) -> None:
-    if texts and isinstance(texts[-1], str):
-        texts[-1] = re.sub(r"\s*\.?/\.\s*$", "", texts[-1]).rstrip() or texts[-1]
-
-
 def _strip_para_end(para: Para) -> None:
     """Remove the "./." closing the content from the source paragraph (kh writes it back)."""
     for k in range(len(para.runs) - 1, -1, -1):

@@ -266,12 +266,6 @@ class SectionTree:
         parent.children.append(node)
         _seq(parent, key, node.data)
 
-    def mark_tree(self, node: _Node, status: str) -> None:
-        if node.para is not None:
-            self.mark(node.para, status)
-        for c in node.children:
-            self.mark_tree(c, status)
-
     def append_text(self, node: _Node, text: str, para: Para, free: bool = False) -> None:
         node.data.setdefault("text", []).append(text)
         if node.kind == "section":
