@@ -1011,9 +1011,12 @@ class Recogniser(SectionTree):
                 self.report.fix(where, issuer, f"'của {issuer}' → 'của {issuers[0]}' (one issuer for every appendix)")
         pd = getattr(self, "place_date", None)
         if pd and pd[1] and not pd[0] and "date" not in self.plan:
-            self.report.fix(self.date_where, f"ngày … tháng {pd[1]} năm {pd[2]}", f"dự thảo: kh để trống cả ngày và"
-                            f" tháng ('tháng {pd[1]}' không giữ được: kế hoạch chưa có trường tháng của dự thảo)"
-                            " (a draft's month is left blank: the plan has no field for it)")
+            if 1 <= int(pd[1]) <= 12:
+                self.plan["month"] = int(pd[1])
+                self.report.recognised["tháng của dự thảo (a draft's month)"] = int(pd[1])
+            else:
+                self.report.fix(self.date_where, f"ngày … tháng {pd[1]} năm {pd[2]}", f"dự thảo: tháng {pd[1]} không"
+                                " có thật, kh để trống tháng (no such month: left blank)")
         if self.plan.get("intro") == []:
             del self.plan["intro"]
         if self.plan.get("sections") == [] and self.plan.get("kind") not in (None, "Kế hoạch"):

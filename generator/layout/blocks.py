@@ -11,6 +11,7 @@ A section's content comes as one ordered list of blocks however the plan wrote i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import typing
 from collections.abc import Callable
@@ -195,7 +196,7 @@ def layout(plan: Plan) -> Layout:
         agency=[upper_vi(x) for x in org.header],
         number_line=None if attached else f"Số: {number_text(plan.number)}/"
         f"{number_symbol(kind, org.symbol, plan.unit_symbol)}",
-        date_line=None if attached else datewords.place_date(org.place, plan.date, plan.year),
+        date_line=None if attached else place_date(org.place, plan),
         doc_type=kind.type_name or "",
         subject=plan.subject.split("\n"),
         attached_line=attached_line(attached_ref, plan.year or 0) if attached_ref else None,
@@ -236,7 +237,7 @@ def _with_attachment(plan: Plan, att: Attachment, bases: list[Block], ctx: _Ctx)
     authority = _authority(plan)
     decision = DecisionLayout(
         number_line=f"Số: {number_text(plan.number)}/{DECISION_ABBR}-{org.symbol}",
-        date_line=datewords.place_date(org.place, plan.date, year),
+        date_line=place_date(org.place, plan),
         subject=plan.subject.split("\n"), authority=authority,
         body=[b for b in bases if isinstance(b, Para)], articles=articles,
         recipients=recipient_lines(plan.recipients, plan.archive),
@@ -254,7 +255,8 @@ def _with_attachment(plan: Plan, att: Attachment, bases: list[Block], ctx: _Ctx)
     return Layout(
         parent=[upper_vi(x) for x in org.parent], agency=[upper_vi(x) for x in org.header],
         number_line=None, date_line=None, doc_type=upper_vi(att.kind), subject=att.subject.split("\n"),
-        attached_line=attached_line(ref, year), body=body, year=year, decision=decision, appendices=appendices,
+        attached_line=attached_line(ref, year, plan.month), body=body, year=year, decision=decision,
+        appendices=appendices,
         after_end=[Para(BODY, parse_inline(t)) for t in plan.after_end],
         warnings=ctx.warnings + [w for app in appendices for w in app.warnings], kind=plan.kind)
 
@@ -367,18 +369,31 @@ def ref_words(ref: DocRef | Basis) -> str:
     return " ".join(p for p in parts if p)
 
 
-def ref_words_blank(ref: DocRef, year: int) -> str:
-    """:func:`ref_words`, with the blank date of a draft ("ngày      tháng      năm 2025")."""
+def draft_date_words(date: dt.date | None, year: int, month: int | None = None) -> str:
+    """:func:`datewords.date_words`, keeping a draft's known month: "ngày      tháng 4 năm 2026"."""
+    if date is not None or month is None:
+        return datewords.date_words(date, year)
+    return f"ngày{datewords.BLANK}tháng {datewords.month_text(month)} năm {year}"
+
+
+def place_date(place: str, plan: Plan) -> str:
+    """The document's own "Lào Cai, ngày ... tháng ... năm ..." (ô 4), a draft's month kept."""
+    return f"{place}, {draft_date_words(plan.date, plan.year or 0, plan.month)}"
+
+
+def ref_words_blank(ref: DocRef, year: int, month: int | None = None) -> str:
+    """:func:`ref_words`, with the blank date of a draft ("ngày      tháng      năm 2025"); ``month`` is the
+    draft's month when it is known ("ngày      tháng 4 năm 2026")."""
     text = ref_words(ref)
     if ref.date is None:
-        blank = datewords.date_words(None, year)
+        blank = draft_date_words(None, year, month)
         text = text.replace(" của ", f" {blank} của ", 1) if " của " in text else f"{text} {blank}"
     return text
 
 
-def attached_line(ref: DocRef, year: int) -> str:
+def attached_line(ref: DocRef, year: int, month: int | None = None) -> str:
     """"(Kèm theo Quyết định số 1963/QĐ-UBND ngày 28 tháng 5 năm 2021 của ...)"; blanks for a draft."""
-    return f"(Kèm theo {ref_words_blank(ref, year)})"
+    return f"(Kèm theo {ref_words_blank(ref, year, month)})"
 
 
 # ------------------------------------------------------------------ content
@@ -623,7 +638,7 @@ def appendix_attached_line(plan: Plan) -> str:
     kind = doc_kind(plan.kind)
     number = f"{number_text(plan.number)}/{number_symbol(kind, org.symbol, plan.unit_symbol)}"
     issuer = plan.appendix_issuer or org.name
-    return f"(Kèm theo {kind.name} số {number} {datewords.date_words(plan.date, year)} của {issuer})"
+    return f"(Kèm theo {kind.name} số {number} {draft_date_words(plan.date, year, plan.month)} của {issuer})"
 
 
 def _cell(lines: list[str], align: str = "left", bold: bool = False) -> Cell:

@@ -724,6 +724,10 @@ class Plan(KhModel):
     year: int | None = Field(
         default=None, ge=MIN_YEAR, le=MAX_YEAR,
         description="Năm của kế hoạch, dùng trong lời văn như {{ year }}; mặc định là năm của 'date'.")
+    month: Annotated[int | None, CODE] = Field(
+        default=None, ge=1, le=12,
+        description="Dự thảo chưa có 'date' nhưng đã biết tháng: 4 → 'ngày      tháng 4 năm 2026' (tháng 1, 2 viết"
+        " '01', '02'); chỉ dùng khi bỏ trống 'date' (a draft's month, only without a date).")
     subject: Annotated[str, PLAIN] = Field(
         description="Trích yếu nội dung, ví dụ 'Thông tin, tuyên truyền cải cách hành chính năm {{ year }}'.")
     attached_to: DocRef | None = Field(
@@ -853,6 +857,9 @@ class Plan(KhModel):
         elif self.date is not None and self.date.year != self.year:
             raise ValueError(f"'date' {self.date.isoformat()} không thuộc năm {self.year} ('year')"
                              " (date is not in the plan's year)")
+        if self.month is not None and self.date is not None:
+            _fail_at(("month",), self.month, f"có 'date' {self.date.isoformat()} thì bỏ 'month': 'month' chỉ dành"
+                     " cho dự thảo chưa có ngày (both date and month given; month is for a draft without a date)")
         joined = [b.with_intro for b in self.bases]
         if any(joined):
             first = joined.index(True)
