@@ -180,8 +180,7 @@ TAIL = """
 - APPX-HEAD on lc-kh-de-an-08: the import keeps the office's label "Phụ lục số 01"
   (`appendix_numbering: so`); both checkers want "Phụ lục" (one appendix) or a Roman numeral.
   `appendix_numbering: roman` (or deleting the line) gives the decree's label and passes.
-- What a rebuild changes on the wild plans is listed in each import report; the recurring ones: a
-  draft's typed month ("ngày … tháng 4 năm 2026") is left blank (the plan model has no draft month),
+- What a rebuild changes on the wild plans is listed in each import report; the recurring ones:
   the "Kèm theo" line of an appendix is printed by kh ("ngày /4/2026" → "ngày … tháng … năm 2026"),
   Word's STT "1." prints "1", kh's curly quotes and "CỘNG HÒA", group rows "I. NAME" in one cell.
 - lc-ttr-panm needs review: its three pictures and one equation are listed, not imported.
