@@ -172,6 +172,21 @@ def table(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     return _parse(table_xml(tbl, text_width, page_height_pt, notes, preserve=False), space=space)
 
 
+def _table_open(text_width: int, widths: list[int]) -> list[str]:
+    """The table's properties and grid, as every kh table has them: full text width, centred, single
+    borders, fixed layout, the cell margins of the decree's tables, one grid column per width."""
+    return [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar><w:left w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/>'
+        f'<w:right w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+    ]
+
+
 def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
               notes: list[list[footnotes.Run]] | None = None, *, keep_last_with_next: bool = False,
               preserve: bool = True) -> str:
@@ -184,16 +199,7 @@ def table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     table has 60,000 cells).
     """
     widths = column_widths(tbl, text_width)
-    out = [
-        f'<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        f'<w:tblCellMar><w:left w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/>'
-        f'<w:right w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
-        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
-        "</w:tblGrid>",
-    ]
+    out = _table_open(text_width, widths)
     rows = tbl.rows
     fit = _RowFit(widths, page_height_pt / 3)
     t_open = _T_KEEP if preserve else _T_OPEN
@@ -313,16 +319,7 @@ def grid_table_xml(tbl: Table, text_width: int, page_height_pt: float = 482.0,
     half = round(tbl.size * 2)
     size = f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>' if tbl.font_size else ""
     mark = f"<w:rPr>{size}</w:rPr>" if size else ""
-    out = [
-        f'<w:tbl><w:tblPr><w:tblW w:w="{text_width}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        f'<w:tblCellMar><w:left w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/>'
-        f'<w:right w:w="{TABLE_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
-        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
-        "</w:tblGrid>",
-    ]
+    out = _table_open(text_width, widths)
     t_open = _T_KEEP if preserve else _T_OPEN
     limit = page_height_pt / 3
     last = len(tbl.rows) - 1
