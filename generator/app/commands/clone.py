@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import CONTEXT, fail
+from .common import CONTEXT, fail, read_where_it_will_live
 
 
 @click.command(context_settings=CONTEXT)
@@ -27,11 +27,7 @@ def clone(old: Path, new: Path, year: int | None, from_year: int | None, force: 
     Ví dụ: kh clone plans/quan3-2025.yaml plans/quan3-2026.yaml --year 2026
     """
     import difflib
-    import os
-    import tempfile
 
-    from ...core.errors import KhError
-    from ...readers.yaml_reader import read_plan
     from ...yamlio import roundtrip as yamlrt
     from ...yearly.clone import CloneError, clone_text
 
@@ -49,20 +45,7 @@ def clone(old: Path, new: Path, year: int | None, from_year: int | None, force: 
     except (CloneError, yamlrt.YamlRtError) as exc:
         sys.exit(fail(exc))
     # validate the new plan where it will live, before it replaces anything
-    new.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kh-clone-", suffix=".yaml", dir=new.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        tmp_path.write_text(out, encoding="utf-8")
-        try:
-            plan = read_plan(tmp_path)
-        except KhError as exc:
-            click.secho(str(exc).replace(str(tmp_path), str(new)), fg="red", err=True)
-            click.secho(f"không ghi {new} (nothing written)", fg="red", err=True)
-            sys.exit(exc.exit_code)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    plan = read_where_it_will_live(new, out, prefix=".kh-clone-", quiet=False)
     yamlrt.write_text_atomic(new, out)
     changed = sum(1 for d in difflib.ndiff(text.splitlines(), out.splitlines()) if d.startswith("+ "))
     click.echo(f"đã tạo (created): {new} — năm {old_year} → {new_year}, {changed} dòng đổi (lines changed)")

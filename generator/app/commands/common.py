@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ...model.plan import Plan
 
 #: click settings of ``kh`` and of every command.
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -84,3 +88,32 @@ def show_warnings(plan: Path, warnings: list[str]) -> None:
     """Print a plan's layout warnings in yellow on stderr (the document is still written)."""
     for warning in warnings:
         click.secho(f"{plan}: {warning}", fg="yellow", err=True)
+
+
+def read_where_it_will_live(out: Path, text: str, *, prefix: str = ".kh-new-", quiet: bool = True) -> Plan:
+    """Read a new plan ``text`` as if it were already at ``out`` (its profile found from there) before
+    anything is written; on a problem print it naming ``out`` and exit: nothing is written.
+
+    ``quiet``: the reader's warnings are dropped (else printed, as a build prints them); ``prefix``:
+    of the hidden temporary copy. Returns the plan read."""
+    import os
+    import sys
+    import tempfile
+
+    from ...core.errors import KhError
+    from ...readers.yaml_reader import read_plan
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".yaml", dir=out.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        tmp_path.write_text(text, encoding="utf-8")
+        try:
+            return read_plan(tmp_path, [] if quiet else None)
+        except KhError as exc:
+            click.secho(str(exc).replace(str(tmp_path), str(out)), fg="red", err=True)
+            click.secho(f"không ghi {out} (nothing written)", fg="red", err=True)
+            sys.exit(exc.exit_code)
+    finally:
+        tmp_path.unlink(missing_ok=True)

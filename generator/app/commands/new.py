@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from .common import CONTEXT, fail
+from .common import CONTEXT, fail, read_where_it_will_live
 
 if typing.TYPE_CHECKING:
     from ...model.plan import Basis, Plan
@@ -88,7 +88,7 @@ def new(what: str, source: Path, output: Path | None, to: tuple[str, ...], org: 
     text = _rows_on_one_line(yamlrt.dump_new(data, schema=schema), yamlrt)
     head, _, body = text.partition("\n")
     text = f"{head}\n{_header_comment(what, source)}{body}"
-    _checked(out, text, read_plan)
+    read_where_it_will_live(out, text)
     yamlrt.write_text_atomic(out, text)
     click.echo(f"đã tạo (created): {out} — {data['kind']} từ (from) {source}")
     click.echo("  sửa lời văn, 'org' (cơ quan viết), 'to' (Kính gửi), người ký nếu cần; rồi: kh build " + str(out))
@@ -111,28 +111,6 @@ def _rows_on_one_line(text: str, yamlrt: Any) -> str:
         elif isinstance(node, list):
             pending += node
     return yamlrt.format_text(yamlrt.dump(data))
-
-
-def _checked(out: Path, text: str, read_plan: Any) -> None:
-    """Read the new document where it will live (its profile found from there) before anything is written."""
-    import tempfile
-
-    from ...core.errors import KhError
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".kh-new-", suffix=".yaml", dir=out.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        tmp_path.write_text(text, encoding="utf-8")
-        try:
-            read_plan(tmp_path, [])
-        except KhError as exc:
-            click.secho(str(exc).replace(str(tmp_path), str(out)), fg="red", err=True)
-            click.secho(f"không ghi {out} (nothing written)", fg="red", err=True)
-            sys.exit(exc.exit_code)
-    finally:
-        tmp_path.unlink(missing_ok=True)
 
 
 def _header_comment(what: str, source: Path) -> str:
